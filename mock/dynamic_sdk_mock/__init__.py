@@ -1,0 +1,1 @@
+"""Embedded mock of Dynamic's retrySmsVerification operation (work in progress)."""

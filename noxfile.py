@@ -1,0 +1,117 @@
+"""Pipeline for the retrySmsVerification client: regenerate, check, contract-test.
+
+`nox` runs the main job (regenerate -> check_generated -> lint -> typecheck ->
+contract against the embedded mock); `nox -s tests` runs the project's own tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["regenerate", "check_generated", "lint", "typecheck", "contract"]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+REPORTS = ROOT / "reports"
+
+
+def _group(name: str) -> list[str]:
+    """The pinned requirements of one PEP 735 dependency group."""
+    return list(nox.project.dependency_groups(PYPROJECT, name))
+
+
+def _install_project(session: nox.Session, *groups: str) -> None:
+    """Install the client and the mock from this checkout plus the named tool groups."""
+    requirements = [req for group in groups for req in _group(group)]
+    session.install("-e", ".", "-e", "./mock", *requirements)
+
+
+@nox.session
+def regenerate(session: nox.Session) -> None:
+    """Regenerate generated/ from openapi/ with the overrides applied."""
+    session.install(*_group("generate"))
+    session.run("python", "-m", "overrides.generate", "--output", "generated", *session.posargs)
+
+
+@nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail with a diff when generated/ is not what the fragment and overrides produce."""
+    session.install(*_group("generate"))
+    session.run("python", "-m", "overrides.generate", "--check", "generated", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check over the hand-written code."""
+    session.install(*_group("lint"))
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the hand-written code, the generated package and this file."""
+    _install_project(session, "typecheck")
+    session.run(
+        "mypy",
+        "generated/dynamic_sdk_client",
+        "overrides",
+        "mock/dynamic_sdk_mock",
+        "contract_tests",
+        "tests",
+        "noxfile.py",
+        *session.posargs,
+    )
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Unit tests plus the contract suite against the embedded mock (and Prism when Node is here)."""
+    _install_project(session, "test")
+    REPORTS.mkdir(exist_ok=True)
+    session.run(
+        "pytest",
+        f"--junitxml={REPORTS / 'junit-tests.xml'}",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci")},
+    )
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """The contract suite; pass targets through: -- --base-url URL | --target prism."""
+    args = session.posargs
+    if "--base-url" in args and args.index("--base-url") == len(args) - 1:
+        session.error("Usage: nox -s contract -- [--target mock|prism] [--base-url URL]")
+    _install_project(session, "test")
+    REPORTS.mkdir(exist_ok=True)
+    session.run(
+        "pytest",
+        "contract_tests",
+        f"--junitxml={REPORTS / 'junit-contract.xml'}",
+        *args,
+    )
+
+
+@nox.session
+def mock(session: nox.Session) -> None:
+    """Serve the embedded mock in the foreground: -- --port 8080 --token TOKEN."""
+    _install_project(session)
+    session.run("python", "-m", "dynamic_sdk_mock", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: client overhead, mock against Prism, suite speed (-- --output FILE)."""
+    _install_project(session, "test", "bench")
+    if shutil.which("node") is None:
+        session.log("Node.js not found: the Prism rows will be skipped.")
+    session.run("python", "-m", "bench", *session.posargs)

@@ -1,0 +1,86 @@
+"""The fragment is valid OpenAPI and carries every constraint on the vendor's page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+FRAGMENT = Path(__file__).resolve().parent.parent / "openapi" / "retry-sms-verification.yaml"
+UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+NAME = r"^(?=\S)[\p{L}\p{N}a-zA-Z _.,:!?&%@\/+\-'|]+(?<=\S)$"
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(FRAGMENT.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_fragment_is_valid_openapi(spec: dict[str, Any]) -> None:
+    validate(spec)
+
+
+def test_operation_identity_and_security(spec: dict[str, Any]) -> None:
+    operation = spec["paths"]["/sdk/{environmentId}/smsVerifications/retry"]["post"]
+    assert operation["operationId"] == "retrySmsVerification"
+    assert operation["security"] == [{"bearerAuth": []}]
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert operation["x-vendor-sdk-security"] == []
+    assert "no security" in operation["x-auth-discrepancy"]
+
+
+def test_path_parameter_constraints(spec: dict[str, Any]) -> None:
+    operation = spec["paths"]["/sdk/{environmentId}/smsVerifications/retry"]["post"]
+    (param,) = operation["parameters"]
+    assert param["name"] == "environmentId"
+    assert param["description"] == "ID of the environment"
+    assert param["schema"]["maxLength"] == 36
+    assert param["schema"]["pattern"] == UUID
+
+
+@pytest.mark.parametrize(
+    ("field", "max_length", "pattern"),
+    [
+        ("verificationUUID", 36, UUID),
+        ("phoneCountryCode", 255, NAME),
+        ("phoneNumber", 255, NAME),
+        ("isoCountryCode", 4, r"^[a-zA-Z]{2,4}\d?$"),
+    ],
+)
+def test_request_body_constraints(
+    spec: dict[str, Any], field: str, max_length: int, pattern: str
+) -> None:
+    schema = spec["components"]["schemas"]["SmsVerificationRetryRequest"]
+    assert field in schema["required"]
+    assert schema["properties"][field]["maxLength"] == max_length
+    assert schema["properties"][field]["pattern"] == pattern
+
+
+def test_captcha_token_is_optional(spec: dict[str, Any]) -> None:
+    schema = spec["components"]["schemas"]["SmsVerificationRetryRequest"]
+    assert "captchaToken" not in schema["required"]
+    assert schema["properties"]["captchaToken"]["description"].startswith("When provided")
+
+
+def test_success_response(spec: dict[str, Any]) -> None:
+    schema = spec["components"]["schemas"]["SmsVerificationCreateResponse"]
+    assert set(schema["required"]) == {
+        "verificationUUID",
+        "phoneNumber",
+        "phoneCountryCode",
+        "isoCountryCode",
+    }
+    assert schema["properties"]["verificationUUID"]["pattern"] == UUID
+    assert schema["properties"]["verificationUUID"]["maxLength"] == 36
+
+
+def test_assumed_error_responses_say_so(spec: dict[str, Any]) -> None:
+    responses = spec["paths"]["/sdk/{environmentId}/smsVerifications/retry"]["post"]["responses"]
+    for status in ("400", "401", "403", "404", "422", "429", "5XX"):
+        assert "ASSUMED" in responses[status]["description"], status
+    codes = spec["components"]["schemas"]["UnprocessableEntityErrorCode"]["enum"]
+    assert {"invalid_sms_verification", "too_many_sms_verification_attempts"} <= set(codes)
