@@ -74,7 +74,7 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit tests plus the contract suite against the embedded mock (and Prism when Node is here)."""
+    """Unit tests plus the contract suite against the mock (and Prism when Node is here)."""
     _install_project(session, "test")
     REPORTS.mkdir(exist_ok=True)
     session.run(

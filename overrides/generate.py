@@ -64,7 +64,8 @@ def render_constraints(spec: dict[str, Any]) -> str:
     ]
     for operations in spec["paths"].values():
         for operation in operations.values():
-            lines.append(f'    "{operation["operationId"]}": (')
+            # Keyed like the endpoint module (snake_case operationId), as templates see it.
+            lines.append(f'    "{snake_case(operation["operationId"])}": (')
             for param in operation.get("parameters", []):
                 if param["in"] == "path":
                     rule = _rule(operation["operationId"], param["name"], param["schema"], True)
@@ -117,17 +118,22 @@ def build(destination: Path) -> Path:
     (package_dir / "_constraints.py").write_text(render_constraints(spec), encoding="utf-8")
     (package_dir / "_unicode_tables.py").write_text(render_unicode_tables(), encoding="utf-8")
     ruff = bin_dir / "ruff"
-    _run(ruff, "check", *RUFF_SETTINGS, "--fix-only", "--extend-select", "I,UP", ".", cwd=package_dir)
+    fix = ["--fix-only", "--extend-select", "I,UP"]
+    _run(ruff, "check", *RUFF_SETTINGS, *fix, ".", cwd=package_dir)
     _run(ruff, "format", *RUFF_SETTINGS, ".", cwd=package_dir)
     return package_dir
 
 
 def _tree(root: Path) -> list[Path]:
     return sorted(
-        p.relative_to(root)
-        for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
+        p.relative_to(root) for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     )
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
 
 
 def diff_trees(expected: Path, actual: Path) -> str:
@@ -138,8 +144,8 @@ def diff_trees(expected: Path, actual: Path) -> str:
         a, b = actual / rel, expected / rel
         if a.exists() and b.exists() and filecmp.cmp(a, b, shallow=False):
             continue
-        old = a.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) if a.exists() else []
-        new = b.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) if b.exists() else []
+        old = _lines(a)
+        new = _lines(b)
         out += difflib.unified_diff(old, new, f"generated/{rel}", f"regenerated/{rel}")
         if not out or not out[-1].endswith("\n"):
             out.append(f"(files differ: {rel})\n")

@@ -5,7 +5,7 @@ from typing import Final
 from ._rules import FieldRule
 
 PATH_PARAMETERS: Final[dict[str, tuple[FieldRule, ...]]] = {
-    "retrySmsVerification": (
+    "retry_sms_verification": (
         FieldRule(
             schema="retrySmsVerification",
             name="environmentId",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from collections.abc import Iterable
 
 from ._unicode_tables import CATEGORY_RANGES, UNICODE_VERSION
@@ -47,6 +48,9 @@ _DIGITS: Ranges = [(0x30, 0x39)]
 _WORD: Ranges = [(0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A)]
 _LINE_TERMINATORS: Ranges = [(0x0A, 0x0A), (0x0D, 0x0D), (0x2028, 0x2029)]
 _MAX = 0x10FFFF
+_MAX_REPEAT = 0xFFFF_FFFE  # Python's re rejects counts from MAXREPEAT (2**32 - 1) up
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_GROUP_NAME = re.compile(r"\?<([A-Za-z_$][A-Za-z0-9_$]*)>")
 
 _SYNTAX_CHARACTERS = set("^$\\.*+?()[]{}|/")
 _CONTROL_ESCAPES = {"t": 0x09, "n": 0x0A, "v": 0x0B, "f": 0x0C, "r": 0x0D}
@@ -105,9 +109,7 @@ def _class(ranges: Ranges, *, negate: bool = False) -> str:
         ranges = _complement(ranges)
     if not ranges:
         return "(?!)"  # an empty class matches nothing, as in ECMA-262
-    parts = [
-        _char(low) if low == high else f"{_char(low)}-{_char(high)}" for low, high in ranges
-    ]
+    parts = [_char(low) if low == high else f"{_char(low)}-{_char(high)}" for low, high in ranges]
     return "[" + "".join(parts) + "]"
 
 
@@ -127,9 +129,11 @@ class _Translator:
     """A recursive-descent reader of the ECMA-262 Unicode-mode grammar."""
 
     def __init__(self, source: str) -> None:
-        self.source = source
+        # A JavaScript pattern string is read as code points in Unicode mode, so a
+        # surrogate pair left in the Python str is one pattern character.
+        self.source = _join_surrogates(source)
         self.pos = 0
-        self.groups = 0
+        self.group_names: set[str] = set()
 
     def error(self, message: str) -> UnsupportedPatternError:
         return UnsupportedPatternError(f"{message} at offset {self.pos} in /{self.source}/u")
@@ -210,6 +214,8 @@ class _Translator:
             low, high = int(match.group(1)), match.group(3)
             if high and int(high) < low:
                 raise self.error("numbers out of order in {} quantifier")
+            if max(low, int(high or 0)) > _MAX_REPEAT:
+                raise self.error("repetition count too large for Python's re")
             self.pos = match.end()
             quant = match.group(0)
         else:
@@ -224,18 +230,13 @@ class _Translator:
         if char == ".":
             return _class(_LINE_TERMINATORS, negate=True)
         if char == "(":
-            if self.source.startswith("?:", self.pos):
-                self.pos += 2
-                prefix = "(?:"
-            elif self.peek() == "?":
-                raise self.error("unsupported group syntax")
-            else:
-                self.groups += 1
-                prefix = "("
+            self.group_name()
             body = self.disjunction()
             if self.take() != ")":
                 raise self.error("unterminated group")
-            return prefix + body + ")"
+            # Every group is emitted non-capturing: without backreferences captures
+            # cannot change a verdict.
+            return "(?:" + body + ")"
         if char == "[":
             return self.character_class()
         if char == "\\":
@@ -245,54 +246,74 @@ class _Translator:
             raise self.error(f"lone {char!r} (a syntax error in Unicode mode)")
         return _char(ord(char))
 
+    def group_name(self) -> None:
+        """Read what follows "(": nothing, "?:" or a group name "?<name>"."""
+        if self.peek() != "?":
+            return
+        if self.source.startswith("?:", self.pos):
+            self.pos += 2
+            return
+        match = _GROUP_NAME.match(self.source, self.pos)
+        if match is None:
+            raise self.error("unsupported group syntax")
+        if match[1] in self.group_names:
+            raise self.error(f"duplicate group name {match[1]!r}")
+        self.group_names.add(match[1])
+        self.pos = match.end()
+
     def atom_escape(self) -> str:
         char = self.peek()
-        if char is not None and char.isdigit() and char != "0":
+        if char is not None and char in "123456789":
             raise self.error("backreferences are not supported")
         if char == "k":
             raise self.error("named backreferences are not supported")
-        ranges, negate = self.class_escape()
-        if ranges is None:
+        escape = self.class_escape()
+        if escape is None:
             raise self.error("unsupported escape")
-        return _class(ranges, negate=negate)
+        return _class(escape[0])
 
-    def class_escape(self) -> tuple[Ranges | None, bool]:
-        """Read the escape after a backslash; return its code point set and negation."""
+    def class_escape(self) -> tuple[Ranges, bool] | None:
+        """Read the escape after a backslash: its code points and whether it is one character.
+
+        None means an escape this reader does not know (a syntax error in Unicode mode).
+        """
         char = self.take()
         shorthand = {"d": _DIGITS, "s": _WHITESPACE, "w": _WORD}
         if char.lower() in shorthand:
-            return list(shorthand[char.lower()]), char.isupper()
+            ranges = list(shorthand[char.lower()])
+            return (_complement(ranges) if char.isupper() else ranges), False
         if char in ("p", "P"):
             match = re.compile(r"\{([A-Za-z_=]+)\}").match(self.source, self.pos)
             if match is None:
                 raise self.error("malformed \\p{...}")
             self.pos = match.end()
-            return _property(match.group(1), negate=False), char == "P"
+            return _property(match.group(1), negate=char == "P"), False
+        code: int | None = None
         if char in _CONTROL_ESCAPES:
             code = _CONTROL_ESCAPES[char]
-            return [(code, code)], False
-        if char == "0" and not (self.peek() or "").isdigit():
-            return [(0, 0)], False
-        if char == "c":
+        elif char == "0" and self.peek() not in tuple("0123456789"):
+            code = 0
+        elif char == "c":
             letter = self.take()
-            if not ("a" <= letter.lower() <= "z"):
+            if letter not in string.ascii_letters:
                 raise self.error("invalid \\c escape")
-            return [(ord(letter) % 32, ord(letter) % 32)], False
-        if char == "x":
+            code = ord(letter) % 32
+        elif char == "x":
             digits = self.source[self.pos : self.pos + 2]
             if not re.fullmatch(r"[0-9A-Fa-f]{2}", digits):
                 raise self.error("invalid \\x escape")
             self.pos += 2
             code = int(digits, 16)
-            return [(code, code)], False
-        if char == "u":
-            return [self.unicode_escape()], False
-        if char in _SYNTAX_CHARACTERS:
-            return [(ord(char), ord(char))], False
-        self.pos -= 1
-        return None, False
+        elif char == "u":
+            code = self.unicode_escape()
+        elif char in _SYNTAX_CHARACTERS:
+            code = ord(char)
+        if code is None:
+            self.pos -= 1
+            return None
+        return [(code, code)], True
 
-    def unicode_escape(self) -> tuple[int, int]:
+    def unicode_escape(self) -> int:
         match = re.compile(r"\{([0-9A-Fa-f]+)\}|([0-9A-Fa-f]{4})").match(self.source, self.pos)
         if match is None:
             raise self.error("invalid \\u escape")
@@ -300,15 +321,20 @@ class _Translator:
         code = int(match.group(1) or match.group(2), 16)
         if code > _MAX:
             raise self.error("code point out of range")
-        if 0xD800 <= code <= 0xDBFF and self.source.startswith("\\u", self.pos):
+        # Only the \uXXXX\uXXXX spelling of a surrogate pair is one code point;
+        # \u{D83D}\uDE00 stays two lone surrogates (ECMA-262 RegExpUnicodeEscapeSequence).
+        if match.group(2) and 0xD800 <= code <= 0xDBFF:
             trail = re.compile(r"\\u([dD][c-fC-F][0-9A-Fa-f]{2})").match(self.source, self.pos)
-            if trail is not None:  # a surrogate pair spelled as two escapes is one code point
+            if trail is not None:
                 self.pos = trail.end()
                 code = 0x10000 + ((code - 0xD800) << 10) + (int(trail.group(1), 16) - 0xDC00)
-        return (code, code)
+        return code
 
     def class_atom(self) -> tuple[Ranges, bool]:
-        """One atom inside [...]: its code points, and whether it may end a range."""
+        """One atom inside [...]: its code points, and whether it is one character.
+
+        Only a single character may be a range bound; \\d, \\p{..} and the like may not.
+        """
         char = self.take()
         if char != "\\":
             return [(ord(char), ord(char))], True
@@ -318,12 +344,10 @@ class _Translator:
         if self.peek() == "b":
             self.pos += 1
             return [(0x08, 0x08)], True
-        ranges, negate = self.class_escape()
-        if ranges is None:
+        escape = self.class_escape()
+        if escape is None:
             raise self.error("unsupported escape in class")
-        single = not negate and len(ranges) == 1 and ranges[0][0] == ranges[0][1]
-        is_shorthand = self.source[self.pos - 1] in "dDsSwW}"
-        return (_complement(ranges) if negate else ranges), single and not is_shorthand
+        return escape
 
     def character_class(self) -> str:
         negate = False
@@ -356,7 +380,12 @@ class _Translator:
 @functools.cache
 def to_python(pattern: str) -> str:
     """The Python `re` source that gives `pattern`'s ECMA-262 /u verdict on every string."""
-    return _Translator(pattern).translate()
+    source = _Translator(pattern).translate()
+    try:
+        re.compile(source)
+    except (re.error, OverflowError) as exc:  # a limit of Python's engine, not of ECMA-262
+        raise UnsupportedPatternError(f"/{pattern}/u does not fit Python's re: {exc}") from None
+    return source
 
 
 @functools.cache
@@ -367,7 +396,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 def code_point_length(value: str) -> int:
     """Length in Unicode code points, counting a surrogate pair left in a str as one."""
-    pairs = len(re.findall("[\ud800-\udbff][\udc00-\udfff]", value))
+    pairs = len(_SURROGATE_PAIR.findall(value))
     return len(value) - pairs
 
 
@@ -378,10 +407,6 @@ def ecma_test(pattern: str, value: str) -> bool:
 
 def _join_surrogates(value: str) -> str:
     """Turn surrogate pairs left in a str into the code points an ECMA engine would see."""
-    if not re.search("[\ud800-\udbff][\udc00-\udfff]", value):
+    if not _SURROGATE_PAIR.search(value):
         return value
-    return re.sub(
-        "[\ud800-\udbff][\udc00-\udfff]",
-        lambda m: chr(0x10000 + ((ord(m[0][0]) - 0xD800) << 10) + (ord(m[0][1]) - 0xDC00)),
-        value,
-    )
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")

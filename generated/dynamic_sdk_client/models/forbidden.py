@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+from ..validation import validate_model
 
 T = TypeVar("T", bound="Forbidden")
 
@@ -21,6 +22,10 @@ class Forbidden:
 
     error: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        """Enforce the documented pattern/maxLength rules, which the generator ignores."""
+        validate_model("Forbidden", self)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error

@@ -6,6 +6,9 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET
+from ..validation import validate_model
+
 T = TypeVar("T", bound="NotFound")
 
 
@@ -21,6 +24,10 @@ class NotFound:
     error: str
     code: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        """Enforce the documented pattern/maxLength rules, which the generator ignores."""
+        validate_model("NotFound", self)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error
@@ -41,9 +48,9 @@ class NotFound:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        error = d.pop("error")
+        error = d.pop("error", UNSET)
 
-        code = d.pop("code")
+        code = d.pop("code", UNSET)
 
         not_found = cls(
             error=error,

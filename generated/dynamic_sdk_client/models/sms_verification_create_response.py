@@ -6,6 +6,9 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET
+from ..validation import validate_model
+
 T = TypeVar("T", bound="SmsVerificationCreateResponse")
 
 
@@ -27,6 +30,10 @@ class SmsVerificationCreateResponse:
     phone_country_code: str
     iso_country_code: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        """Enforce the documented pattern/maxLength rules, which the generator ignores."""
+        validate_model("SmsVerificationCreateResponse", self)
 
     def to_dict(self) -> dict[str, Any]:
         verification_uuid = self.verification_uuid
@@ -53,13 +60,13 @@ class SmsVerificationCreateResponse:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        verification_uuid = d.pop("verificationUUID")
+        verification_uuid = d.pop("verificationUUID", UNSET)
 
-        phone_number = d.pop("phoneNumber")
+        phone_number = d.pop("phoneNumber", UNSET)
 
-        phone_country_code = d.pop("phoneCountryCode")
+        phone_country_code = d.pop("phoneCountryCode", UNSET)
 
-        iso_country_code = d.pop("isoCountryCode")
+        iso_country_code = d.pop("isoCountryCode", UNSET)
 
         sms_verification_create_response = cls(
             verification_uuid=verification_uuid,

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+from ..validation import validate_model
 
 T = TypeVar("T", bound="SmsVerificationRetryRequest")
 
@@ -30,6 +31,10 @@ class SmsVerificationRetryRequest:
     iso_country_code: str
     captcha_token: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        """Enforce the documented pattern/maxLength rules, which the generator ignores."""
+        validate_model("SmsVerificationRetryRequest", self)
 
     def to_dict(self) -> dict[str, Any]:
         verification_uuid = self.verification_uuid
@@ -60,13 +65,13 @@ class SmsVerificationRetryRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        verification_uuid = d.pop("verificationUUID")
+        verification_uuid = d.pop("verificationUUID", UNSET)
 
-        phone_country_code = d.pop("phoneCountryCode")
+        phone_country_code = d.pop("phoneCountryCode", UNSET)
 
-        phone_number = d.pop("phoneNumber")
+        phone_number = d.pop("phoneNumber", UNSET)
 
-        iso_country_code = d.pop("isoCountryCode")
+        iso_country_code = d.pop("isoCountryCode", UNSET)
 
         captcha_token = d.pop("captchaToken", UNSET)
 

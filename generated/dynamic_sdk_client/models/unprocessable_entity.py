@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..models.unprocessable_entity_error_code import UnprocessableEntityErrorCode
 from ..types import UNSET, Unset
+from ..validation import validate_model
 
 if TYPE_CHECKING:
     from ..models.unprocessable_entity_payload import UnprocessableEntityPayload
@@ -31,6 +32,10 @@ class UnprocessableEntity:
     code: UnprocessableEntityErrorCode | Unset = UNSET
     payload: UnprocessableEntityPayload | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        """Enforce the documented pattern/maxLength rules, which the generator ignores."""
+        validate_model("UnprocessableEntity", self)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error
@@ -62,7 +67,7 @@ class UnprocessableEntity:
         from ..models.unprocessable_entity_payload import UnprocessableEntityPayload
 
         d = dict(src_dict)
-        error = d.pop("error")
+        error = d.pop("error", UNSET)
 
         _code = d.pop("code", UNSET)
         code: UnprocessableEntityErrorCode | Unset

@@ -6,12 +6,18 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..validation import validate_model
+
 T = TypeVar("T", bound="UnprocessableEntityPayload")
 
 
 @_attrs_define
 class UnprocessableEntityPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        """Enforce the documented pattern/maxLength rules, which the generator ignores."""
+        validate_model("UnprocessableEntityPayload", self)
 
     def to_dict(self) -> dict[str, Any]:
 

@@ -1,21 +1,15 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
 
-from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.bad_request import BadRequest
-from ...models.forbidden import Forbidden
-from ...models.internal_server_error import InternalServerError
-from ...models.not_found import NotFound
+from ...exceptions import ResponseValidationError, status_error
 from ...models.sms_verification_create_response import SmsVerificationCreateResponse
 from ...models.sms_verification_retry_request import SmsVerificationRetryRequest
-from ...models.too_many_requests import TooManyRequests
-from ...models.unauthorized import Unauthorized
-from ...models.unprocessable_entity import UnprocessableEntity
 from ...types import Response
+from ...validation import validate_model, validate_parameters
 
 
 def _get_kwargs(
@@ -23,6 +17,13 @@ def _get_kwargs(
     *,
     body: SmsVerificationRetryRequest,
 ) -> dict[str, Any]:
+    validate_parameters(
+        "retry_sms_verification",
+        {
+            "environmentId": environment_id,
+        },
+    )
+    validate_model(type(body).__name__, body)  # attrs models are mutable: check again
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -42,90 +43,30 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> (
-    BadRequest
-    | Forbidden
-    | InternalServerError
-    | NotFound
-    | SmsVerificationCreateResponse
-    | TooManyRequests
-    | Unauthorized
-    | UnprocessableEntity
-    | None
-):
+) -> SmsVerificationCreateResponse:
     if response.status_code == 200:
-        response_200 = SmsVerificationCreateResponse.from_dict(response.json())
+        try:
+            response_200 = SmsVerificationCreateResponse.from_dict(response.json())
 
-        return response_200
+            return response_200
 
-    if response.status_code == 400:
-        response_400 = BadRequest.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = Unauthorized.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = Forbidden.from_dict(response.json())
-
-        return response_403
-
-    if response.status_code == 404:
-        response_404 = NotFound.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 413:
-        response_413 = BadRequest.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 415:
-        response_415 = BadRequest.from_dict(response.json())
-
-        return response_415
-
-    if response.status_code == 422:
-        response_422 = UnprocessableEntity.from_dict(response.json())
-
-        return response_422
-
-    if response.status_code == 429:
-        response_429 = TooManyRequests.from_dict(response.json())
-
-        return response_429
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = InternalServerError.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise ResponseValidationError(
+                f"HTTP {response.status_code} body is not the documented shape: {exc}",
+                response=response,
+            ) from None
+    raise status_error(response)
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[
-    BadRequest
-    | Forbidden
-    | InternalServerError
-    | NotFound
-    | SmsVerificationCreateResponse
-    | TooManyRequests
-    | Unauthorized
-    | UnprocessableEntity
-]:
+) -> Response[SmsVerificationCreateResponse]:
+    parsed = _parse_response(client=client, response=response)  # raises unless documented 2xx
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
@@ -134,16 +75,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SmsVerificationRetryRequest,
-) -> Response[
-    BadRequest
-    | Forbidden
-    | InternalServerError
-    | NotFound
-    | SmsVerificationCreateResponse
-    | TooManyRequests
-    | Unauthorized
-    | UnprocessableEntity
-]:
+    timeout: httpx.Timeout | float | None = None,
+) -> Response[SmsVerificationCreateResponse]:
     """Resend SMS verification code
 
      Resends the SMS verification code to the phone number on file.
@@ -153,11 +86,13 @@ def sync_detailed(
         body (SmsVerificationRetryRequest):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        exceptions.ValidationError: If a value breaks a documented rule (nothing is sent).
+        exceptions.APIStatusError: For any non-2xx status (a subclass per documented status).
+        exceptions.ResponseValidationError: If a 2xx body is not the documented shape.
+        httpx.TimeoutException: If the request takes longer than the timeout (after safe retries).
 
     Returns:
-        Response[BadRequest | Forbidden | InternalServerError | NotFound | SmsVerificationCreateResponse | TooManyRequests | Unauthorized | UnprocessableEntity]
+        Response[SmsVerificationCreateResponse]
     """
 
     kwargs = _get_kwargs(
@@ -165,6 +100,8 @@ def sync_detailed(
         body=body,
     )
 
+    if timeout is not None:  # None keeps the client's (finite) default
+        kwargs["timeout"] = timeout
     response = client.get_httpx_client().request(
         **kwargs,
     )
@@ -177,17 +114,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SmsVerificationRetryRequest,
-) -> (
-    BadRequest
-    | Forbidden
-    | InternalServerError
-    | NotFound
-    | SmsVerificationCreateResponse
-    | TooManyRequests
-    | Unauthorized
-    | UnprocessableEntity
-    | None
-):
+    timeout: httpx.Timeout | float | None = None,
+) -> SmsVerificationCreateResponse:
     """Resend SMS verification code
 
      Resends the SMS verification code to the phone number on file.
@@ -197,18 +125,22 @@ def sync(
         body (SmsVerificationRetryRequest):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        exceptions.ValidationError: If a value breaks a documented rule (nothing is sent).
+        exceptions.APIStatusError: For any non-2xx status (a subclass per documented status).
+        exceptions.ResponseValidationError: If a 2xx body is not the documented shape.
+        httpx.TimeoutException: If the request takes longer than the timeout (after safe retries).
 
     Returns:
-        BadRequest | Forbidden | InternalServerError | NotFound | SmsVerificationCreateResponse | TooManyRequests | Unauthorized | UnprocessableEntity
+        SmsVerificationCreateResponse
     """
 
-    return sync_detailed(
+    parsed = sync_detailed(
         environment_id=environment_id,
         client=client,
         body=body,
+        timeout=timeout,
     ).parsed
+    return cast(SmsVerificationCreateResponse, parsed)  # never None: every other status raises
 
 
 async def asyncio_detailed(
@@ -216,16 +148,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SmsVerificationRetryRequest,
-) -> Response[
-    BadRequest
-    | Forbidden
-    | InternalServerError
-    | NotFound
-    | SmsVerificationCreateResponse
-    | TooManyRequests
-    | Unauthorized
-    | UnprocessableEntity
-]:
+    timeout: httpx.Timeout | float | None = None,
+) -> Response[SmsVerificationCreateResponse]:
     """Resend SMS verification code
 
      Resends the SMS verification code to the phone number on file.
@@ -235,11 +159,13 @@ async def asyncio_detailed(
         body (SmsVerificationRetryRequest):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        exceptions.ValidationError: If a value breaks a documented rule (nothing is sent).
+        exceptions.APIStatusError: For any non-2xx status (a subclass per documented status).
+        exceptions.ResponseValidationError: If a 2xx body is not the documented shape.
+        httpx.TimeoutException: If the request takes longer than the timeout (after safe retries).
 
     Returns:
-        Response[BadRequest | Forbidden | InternalServerError | NotFound | SmsVerificationCreateResponse | TooManyRequests | Unauthorized | UnprocessableEntity]
+        Response[SmsVerificationCreateResponse]
     """
 
     kwargs = _get_kwargs(
@@ -247,6 +173,8 @@ async def asyncio_detailed(
         body=body,
     )
 
+    if timeout is not None:  # None keeps the client's (finite) default
+        kwargs["timeout"] = timeout
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
@@ -257,17 +185,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SmsVerificationRetryRequest,
-) -> (
-    BadRequest
-    | Forbidden
-    | InternalServerError
-    | NotFound
-    | SmsVerificationCreateResponse
-    | TooManyRequests
-    | Unauthorized
-    | UnprocessableEntity
-    | None
-):
+    timeout: httpx.Timeout | float | None = None,
+) -> SmsVerificationCreateResponse:
     """Resend SMS verification code
 
      Resends the SMS verification code to the phone number on file.
@@ -277,17 +196,21 @@ async def asyncio(
         body (SmsVerificationRetryRequest):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        exceptions.ValidationError: If a value breaks a documented rule (nothing is sent).
+        exceptions.APIStatusError: For any non-2xx status (a subclass per documented status).
+        exceptions.ResponseValidationError: If a 2xx body is not the documented shape.
+        httpx.TimeoutException: If the request takes longer than the timeout (after safe retries).
 
     Returns:
-        BadRequest | Forbidden | InternalServerError | NotFound | SmsVerificationCreateResponse | TooManyRequests | Unauthorized | UnprocessableEntity
+        SmsVerificationCreateResponse
     """
 
-    return (
+    parsed = (
         await asyncio_detailed(
             environment_id=environment_id,
             client=client,
             body=body,
+            timeout=timeout,
         )
     ).parsed
+    return cast(SmsVerificationCreateResponse, parsed)  # never None: every other status raises
