@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from dynamic_sdk_client import AuthenticatedClient
-from dynamic_sdk_client._retry import RetryPolicy
 from dynamic_sdk_client.api.sdk import retry_sms_verification
 from dynamic_sdk_client.exceptions import (
     APIStatusError,
@@ -27,6 +26,7 @@ from dynamic_sdk_client.exceptions import (
     ValidationError,
 )
 from dynamic_sdk_client.models import SmsVerificationCreateResponse, SmsVerificationRetryRequest
+from dynamic_sdk_client.retry import RetryPolicy
 
 ENV = "95b11417-f18f-457f-8804-68e361f9164f"
 TOKEN = "sk-live-very-secret-token"

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
 
 # httpx's own default is 5 s everywhere; the generated client passed None (no limit).
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)

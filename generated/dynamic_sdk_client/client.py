@@ -6,7 +6,7 @@ import httpx
 from attrs import define, evolve, field
 
 from ._client_support import async_client_args, finite_timeout, redact_headers, sync_client_args
-from ._retry import RetryPolicy
+from .retry import RetryPolicy
 
 
 @define

@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any, ClassVar
 
 import httpx
+
+from .retry import retry_after_seconds
 
 __all__ = [
     "APIStatusError",
@@ -146,11 +149,8 @@ class RateLimitError(APIStatusError):
 
     @property
     def retry_after(self) -> float | None:
-        value = self.headers.get("Retry-After", "")
-        try:
-            return max(float(value), 0.0)
-        except ValueError:
-            return None
+        """Seconds to wait, read exactly as the retry policy reads Retry-After."""
+        return retry_after_seconds(self.headers.get("Retry-After"), datetime.now(UTC))
 
 
 class ServerError(APIStatusError):
