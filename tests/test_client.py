@@ -161,11 +161,14 @@ def test_bad_environment_id_sends_nothing(environment_id: str) -> None:
     assert caught.value.field == "environmentId"
 
 
-def test_mutated_model_is_checked_again_before_sending() -> None:
+def test_assigning_a_bad_value_later_raises_at_once() -> None:
     model = request_model()
-    model.phone_number = " bad"
-    with make_client(never_called) as client, pytest.raises(ValidationError):
-        retry_sms_verification.sync(ENV, client=client, body=model)
+    with pytest.raises(ValidationError) as caught:
+        model.phone_number = " bad"
+    assert (caught.value.field, caught.value.rule) == ("phoneNumber", "pattern")
+    assert model.phone_number == PHONE  # the model keeps its valid value
+    model.phone_number = "+44 20 7946 0958"
+    assert model.to_dict()["phoneNumber"] == "+44 20 7946 0958"
 
 
 # --- status errors ------------------------------------------------------------------

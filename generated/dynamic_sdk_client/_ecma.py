@@ -395,6 +395,8 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 def code_point_length(value: str) -> int:
     """Length in Unicode code points, counting a surrogate pair left in a str as one."""
+    if value.isascii():  # the common case, and no surrogates possible
+        return len(value)
     pairs = len(_SURROGATE_PAIR.findall(value))
     return len(value) - pairs
 
@@ -406,6 +408,6 @@ def ecma_test(pattern: str, value: str) -> bool:
 
 def _join_surrogates(value: str) -> str:
     """Turn surrogate pairs left in a str into the code points an ECMA engine would see."""
-    if not _SURROGATE_PAIR.search(value):
+    if value.isascii() or not _SURROGATE_PAIR.search(value):
         return value
     return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")

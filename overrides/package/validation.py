@@ -8,8 +8,11 @@ messages: phone numbers are personal data.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
+
+import attrs
 
 from ._constraints import PATH_PARAMETERS, SCHEMAS
 from ._ecma import code_point_length, compile_pattern, ecma_test
@@ -23,6 +26,7 @@ __all__ = [
     "parameter_violations",
     "request_violations",
     "schema_violations",
+    "validate_assignment",
     "validate_model",
     "validate_parameters",
 ]
@@ -105,6 +109,29 @@ def validate_model(schema_name: str, instance: Any) -> None:
         violation = value_violation(rule, value)
         if violation is not None:
             raise violation
+
+
+@functools.cache
+def _rule_for(schema_name: str, python_name: str) -> FieldRule | None:
+    for rule in SCHEMAS.get(schema_name, ()):
+        if rule.python_name == python_name:
+            return rule
+    return None
+
+
+def validate_assignment(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
+    """attrs `on_setattr` hook: a model stays valid after construction, so no re-check at send."""
+    rule = _rule_for(type(instance).__name__, attribute.name)
+    if rule is None:
+        return value
+    if isinstance(value, Unset):
+        if rule.required:
+            raise ValidationError(rule.name, "required", "is required")
+        return value
+    violation = value_violation(rule, value)
+    if violation is not None:
+        raise violation
+    return value
 
 
 def precompile() -> None:

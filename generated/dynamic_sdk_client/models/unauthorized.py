@@ -7,12 +7,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-from ..validation import validate_model
+from ..validation import validate_assignment, validate_model
 
 T = TypeVar("T", bound="Unauthorized")
 
 
-@_attrs_define
+@_attrs_define(on_setattr=validate_assignment)  # a later assignment is checked too
 class Unauthorized:
     """Vendor shared error model (sdk-api-core Unauthorized).
 

@@ -8,7 +8,7 @@ from attrs import field as _attrs_field
 
 from ..models.unprocessable_entity_error_code import UnprocessableEntityErrorCode
 from ..types import UNSET, Unset
-from ..validation import validate_model
+from ..validation import validate_assignment, validate_model
 
 if TYPE_CHECKING:
     from ..models.unprocessable_entity_payload import UnprocessableEntityPayload
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UnprocessableEntity")
 
 
-@_attrs_define
+@_attrs_define(on_setattr=validate_assignment)  # a later assignment is checked too
 class UnprocessableEntity:
     """Vendor shared error model (sdk-api-core UnprocessableEntity).
 

@@ -6,12 +6,12 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..validation import validate_model
+from ..validation import validate_assignment, validate_model
 
 T = TypeVar("T", bound="UnprocessableEntityPayload")
 
 
-@_attrs_define
+@_attrs_define(on_setattr=validate_assignment)  # a later assignment is checked too
 class UnprocessableEntityPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -9,7 +9,7 @@ from ...exceptions import ResponseValidationError, status_error
 from ...models.sms_verification_create_response import SmsVerificationCreateResponse
 from ...models.sms_verification_retry_request import SmsVerificationRetryRequest
 from ...types import Response
-from ...validation import validate_model, validate_parameters
+from ...validation import validate_parameters
 
 
 def _get_kwargs(
@@ -23,7 +23,6 @@ def _get_kwargs(
             "environmentId": environment_id,
         },
     )
-    validate_model(type(body).__name__, body)  # attrs models are mutable: check again
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
