@@ -67,6 +67,7 @@ def typecheck(session: nox.Session) -> None:
         "mock/dynamic_sdk_mock",
         "contract_tests",
         "tests",
+        "bench",
         "noxfile.py",
         *session.posargs,
     )

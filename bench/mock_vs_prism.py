@@ -1,0 +1,144 @@
+"""Section 2: the embedded mock against Stoplight Prism, same load, same connections.
+
+Servers: the mock with `--lenient` (every valid request gets the 200 echo), the mock in its
+default stateful mode with a seeded verification and no cooldown / retry limit (so valid
+requests also take the 200 path), and `prism mock` on the same fragment. Each round runs
+one bounded load against each server in turn (A B C A B C ...); figures are medians over
+rounds and the ratios are taken within a round.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+from typing import Any
+
+import httpx
+
+from .client_overhead import ENVIRONMENT_ID, REQUEST_BODY
+from .load import LoadResult, LoadSpec, generator_name, run_load
+from .servers import (
+    Server,
+    ServerUnavailableError,
+    mock_server,
+    prism_server,
+    prism_unavailable_reason,
+)
+
+__all__ = ["run"]
+
+TOKEN = "bench-load-token"  # noqa: S105 - a fake credential for loopback servers
+GOAL_THROUGHPUT_RATIO = 3.0
+# Enough retries that a run never reaches the limit; cooldown 0 keeps every retry a 200.
+_STATEFUL_ARGS = ("--max-retries", "1000000000", "--cooldown", "0", "--log-level", "warning")
+
+
+def _seed(server: Server) -> None:
+    """Put the benchmark's verification on file through the control interface."""
+    with httpx.Client(base_url=server.url, timeout=5) as client:
+        response = client.post(
+            "/__mock/verifications",
+            json={"environmentId": ENVIRONMENT_ID, **REQUEST_BODY},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+        response.raise_for_status()
+
+
+def _probe(server: Server) -> int:
+    """The status one valid request gets before the load (what the load measures)."""
+    with httpx.Client(timeout=5) as client:
+        return client.post(
+            server.operation_url(ENVIRONMENT_ID),
+            json=REQUEST_BODY,
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        ).status_code
+
+
+def _summary(results: list[LoadResult], status: int) -> dict[str, Any]:
+    return {
+        "status": status,
+        "rps": round(statistics.median(r.rps for r in results), 1),
+        "p50_ms": round(statistics.median(r.p50_ms for r in results), 3),
+        "p99_ms": round(statistics.median(r.p99_ms for r in results), 3),
+        "requests": sum(r.requests for r in results),
+        "errors": sum(r.errors for r in results),
+        "statuses": _merge([r.statuses for r in results]),
+        "rounds": len(results),
+    }
+
+
+def _merge(counters: list[dict[str, int]]) -> dict[str, int]:
+    merged: dict[str, int] = {}
+    for counter in counters:
+        for key, value in counter.items():
+            merged[key] = merged.get(key, 0) + value
+    return merged
+
+
+def _ratios(mock: list[LoadResult], prism: list[LoadResult]) -> dict[str, float | bool | None]:
+    throughput = statistics.median(m.rps / p.rps for m, p in zip(mock, prism, strict=True))
+    p99 = statistics.median(m.p99_ms / p.p99_ms for m, p in zip(mock, prism, strict=True))
+    return {
+        "throughput_ratio": round(throughput, 3),
+        "p99_ratio": round(p99, 3),
+        "meets_goal": throughput >= GOAL_THROUGHPUT_RATIO and p99 < 1.0,
+    }
+
+
+def run(*, quick: bool, prefer_wrk: bool = True) -> dict[str, Any]:
+    generator = generator_name(prefer_wrk)
+    rounds = 1 if quick else 3
+    connections = 4 if quick else 8
+    duration = 1.0 if quick else 3.0
+    max_requests = 200 if quick else 5000  # the asyncio loop's cap; wrk is bounded by time
+    notes: list[str] = []
+    servers: dict[str, Server] = {}
+    statuses: dict[str, int] = {}
+    with contextlib.ExitStack() as stack:
+        servers["mock_lenient"] = stack.enter_context(
+            mock_server("mock-lenient", TOKEN, ("--lenient", "--log-level", "warning"))
+        )
+        servers["mock_default"] = stack.enter_context(
+            mock_server("mock-default", TOKEN, _STATEFUL_ARGS)
+        )
+        _seed(servers["mock_default"])
+        prism_reason = prism_unavailable_reason()
+        if prism_reason is None:
+            try:
+                servers["prism"] = stack.enter_context(prism_server(TOKEN))
+            except ServerUnavailableError as error:
+                prism_reason = str(error)
+        if prism_reason is not None:
+            notes.append(prism_reason)
+        for name, server in servers.items():
+            statuses[name] = _probe(server)
+        results: dict[str, list[LoadResult]] = {name: [] for name in servers}
+        for _ in range(rounds):
+            for name, server in servers.items():
+                spec = LoadSpec(
+                    url=server.operation_url(ENVIRONMENT_ID),
+                    body=REQUEST_BODY,
+                    token=TOKEN,
+                    connections=connections,
+                    duration_s=duration,
+                    max_requests=max_requests,
+                )
+                results[name].append(run_load(spec, generator))
+    rows: dict[str, Any] = {name: _summary(results[name], statuses[name]) for name in servers}
+    rows.setdefault("prism", None)
+    comparison: dict[str, Any] = {}
+    for mock_name in ("mock_lenient", "mock_default"):
+        comparison[f"{mock_name}_vs_prism"] = (
+            _ratios(results[mock_name], results["prism"]) if "prism" in results else None
+        )
+    return {
+        "generator": generator,
+        "connections": connections,
+        "duration_s_per_load": duration,
+        "rounds": rounds,
+        "goal": f"mock rps >= {GOAL_THROUGHPUT_RATIO:g}x Prism's, mock p99 < Prism's",
+        "servers": rows,
+        "comparison": comparison,
+        "prism_skipped": prism_reason,
+        "notes": notes,
+    }

@@ -1,0 +1,153 @@
+"""The printed table: the same figures as the JSON, laid out for a terminal or a doc."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["render"]
+
+
+def _num(value: object, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, int | float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    body = [
+        "| "
+        + " | ".join(
+            cell.ljust(width) if column == 0 else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        + " |"
+        for row in rows
+    ]
+    return [line, rule, *body]
+
+
+def _client(section: dict[str, Any]) -> list[str]:
+    out = [
+        f"## 1. Client overhead: generated / bare httpx ({section['transport']}; "
+        f"goal <= {section['goal_ratio_max']})",
+        "",
+    ]
+    rows = []
+    for mode in ("sync", "async"):
+        row = section[mode]
+        rows.append(
+            [
+                mode,
+                _num(row["a_us_per_call"]),
+                _num(row["b_us_per_call"]),
+                _num(row["overhead_us_per_call"]),
+                _num(row["ratio"], 3),
+                f"{_num(row['ratio_min'], 3)}-{_num(row['ratio_max'], 3)}",
+                f"{row['rounds']}x{row['calls_per_round']}",
+                _num(row["meets_goal"]),
+            ]
+        )
+    out += _table(
+        [
+            "mode",
+            "client us/req",
+            "bare us/req",
+            "extra us",
+            "ratio",
+            "ratio range",
+            "rounds",
+            "goal",
+        ],
+        rows,
+    )
+    validation = section["validation_us"]
+    out += [
+        "",
+        f"Validation alone: SmsVerificationRetryRequest.from_dict {validation['model_from_dict']}"
+        f" us, request_violations {validation['request_violations']} us per request.",
+    ]
+    return out
+
+
+def _servers(section: dict[str, Any]) -> list[str]:
+    out = [
+        f"## 2. Mock vs Prism ({section['generator']}, {section['connections']} connections, "
+        f"{section['duration_s_per_load']:g} s per load, {section['rounds']} rounds, ABC...)",
+        "",
+    ]
+    rows = []
+    for name, row in section["servers"].items():
+        if row is None:
+            rows.append([name, "skipped", "-", "-", "-", "-"])
+            continue
+        rows.append(
+            [
+                name,
+                str(row["status"]),
+                _num(row["rps"]),
+                _num(row["p50_ms"], 2),
+                _num(row["p99_ms"], 2),
+                str(row["errors"]),
+            ]
+        )
+    out += _table(["server", "status", "req/s", "p50 ms", "p99 ms", "errors"], rows)
+    out.append("")
+    for name, ratio in section["comparison"].items():
+        if ratio is None:
+            out.append(f"{name}: skipped ({section['prism_skipped']})")
+        else:
+            out.append(
+                f"{name}: throughput x{ratio['throughput_ratio']}, p99 ratio "
+                f"{ratio['p99_ratio']} (goal {section['goal']}: {_num(ratio['meets_goal'])})"
+            )
+    return out
+
+
+def _suite(section: dict[str, Any]) -> list[str]:
+    rows = []
+    for name in ("contract_in_process", "contract_over_http"):
+        row = section[name]
+        rows.append(
+            [
+                name,
+                str(row["examples"]),
+                _num(row["seconds"], 2),
+                _num(row["examples_per_s"]),
+                str(row["check_failures"]),
+            ]
+        )
+    out = ["## 3. Suite speed", ""]
+    out += _table(["run", "examples", "seconds", "examples/s", "check failures"], rows)
+    regen = section["regeneration_check"]
+    nox = section["nox_default_warm"]
+    out += [
+        "",
+        f"Regeneration check (python -m overrides.generate --check generated): "
+        f"{_num(regen['seconds'], 2)} s (median of {regen['runs']})"
+        + (f" - {regen['note']}" if regen["note"] else ""),
+        f"Warm default nox run: {_num(nox['seconds'])} s ({nox['note']})",
+    ]
+    return out
+
+
+def render(results: dict[str, Any]) -> str:
+    """The whole report as Markdown-compatible text."""
+    meta = results["meta"]
+    lines = [
+        f"# Benchmarks ({meta['command']}; Python {meta['python']}, {meta['cpus']} CPUs"
+        f"{', quick' if meta['quick'] else ''})",
+        "",
+        *_client(results["client_overhead"]),
+        "",
+        *_servers(results["mock_vs_prism"]),
+        "",
+        *_suite(results["suite_speed"]),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,189 @@
+"""Loopback servers for the benchmarks, each a subprocess that is always stopped afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+__all__ = [
+    "FRAGMENT",
+    "OPERATION_PATH",
+    "PRISM_BIN",
+    "ROOT",
+    "ServerUnavailableError",
+    "free_port",
+    "mock_server",
+    "prism_server",
+    "prism_unavailable_reason",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAGMENT = ROOT / "openapi" / "retry-sms-verification.yaml"
+PRISM_BIN = ROOT / "node_modules" / ".bin" / "prism"
+OPERATION_PATH = "/sdk/{environment_id}/smsVerifications/retry"
+_LISTENING = re.compile(r"(http://127\.0\.0\.1:\d+)")
+_START_TIMEOUT_S = 60.0
+
+
+class ServerUnavailableError(RuntimeError):
+    """A server could not be started here; the message says why."""
+
+
+@dataclass(frozen=True)
+class Server:
+    """A started server: its base URL (the operation lives at URL + prefix + path)."""
+
+    name: str
+    url: str
+    prefix: str
+
+    def operation_url(self, environment_id: str) -> str:
+        return self.url + self.prefix + OPERATION_PATH.format(environment_id=environment_id)
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def _detect_prefix(url: str, token: str) -> str:
+    """ "" or "/api/v0": where the server routes the operation (404 means no route)."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with httpx.Client(base_url=url, timeout=5) as client:
+        for prefix in ("", "/api/v0"):
+            path = prefix + OPERATION_PATH.format(environment_id="not-a-uuid")
+            if client.post(path, content=b"{}", headers=headers).status_code != 404:
+                return prefix
+    raise ServerUnavailableError(f"{url} routes the operation neither at / nor under /api/v0")
+
+
+def _read_url(stream: IO[bytes], process: subprocess.Popen[bytes]) -> str:
+    """The first http://127.0.0.1:PORT the mock prints, within the start timeout."""
+    found: list[str] = []
+
+    def reader() -> None:
+        for raw in iter(stream.readline, b""):
+            match = _LISTENING.search(raw.decode("utf-8", "replace"))
+            if match and not found:
+                found.append(match.group(1))
+        # keep draining so the child never blocks on a full pipe
+
+    thread = threading.Thread(target=reader, name="bench-mock-stdout", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + _START_TIMEOUT_S
+    while not found:
+        if process.poll() is not None:
+            raise ServerUnavailableError(f"the mock exited with {process.returncode}")
+        if time.monotonic() > deadline:
+            raise ServerUnavailableError("the mock printed no URL within 60 s")
+        time.sleep(0.02)
+    return found[0]
+
+
+@contextlib.contextmanager
+def mock_server(name: str, token: str, extra_args: Sequence[str] = ()) -> Iterator[Server]:
+    """`python -m dynamic_sdk_mock --port 0 ...` in a subprocess; yields its URL."""
+    argv = [
+        sys.executable,
+        "-m",
+        "dynamic_sdk_mock",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--token",
+        token,
+        *extra_args,
+    ]
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    try:
+        assert process.stdout is not None
+        url = _read_url(process.stdout, process)
+        yield Server(name, url, _detect_prefix(url, token))
+    finally:
+        _stop(process)
+
+
+def prism_unavailable_reason() -> str | None:
+    """Why Prism cannot run here (no Node.js, or `npm ci` not run), or None."""
+    if shutil.which("node") is None:
+        return "Node.js is not on PATH: Prism rows skipped"
+    if not PRISM_BIN.exists():
+        return "node_modules/.bin/prism is missing (run `npm ci` at the repo root): Prism skipped"
+    return None
+
+
+@contextlib.contextmanager
+def prism_server(token: str) -> Iterator[Server]:
+    """`prism mock` on the fragment on a free loopback port, once it answers."""
+    reason = prism_unavailable_reason()
+    if reason is not None:
+        raise ServerUnavailableError(reason)
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv from the repository
+            [
+                str(PRISM_BIN),
+                "mock",
+                str(FRAGMENT),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-v",
+                "warn",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + _START_TIMEOUT_S
+            with httpx.Client(base_url=url, timeout=2) as probe:
+                while True:
+                    if process.poll() is not None:
+                        log.seek(0)
+                        tail = log.read()[-500:].decode("utf-8", "replace")
+                        raise ServerUnavailableError(f"prism exited: {tail}")
+                    with contextlib.suppress(httpx.TransportError):
+                        probe.post(OPERATION_PATH.format(environment_id="x"), content=b"{}")
+                        break
+                    if time.monotonic() > deadline:
+                        raise ServerUnavailableError("prism did not answer within 60 s")
+                    time.sleep(0.2)
+            yield Server("prism", url, _detect_prefix(url, token))
+        finally:
+            _stop(process)

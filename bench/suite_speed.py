@@ -1,0 +1,168 @@
+"""Section 3: how fast the contract tooling runs, in examples per second and wall time.
+
+The example rate comes from a fixed-count Schemathesis run driven directly with
+Hypothesis (positive and negative cases of the operation, the same expected statuses as
+the contract suite, failures counted rather than raised) against the embedded mock, once
+in process through its ASGI app and once over HTTP to a mock subprocess on loopback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import Case, GenerationMode
+from schemathesis.config import SchemathesisConfig
+
+from .servers import FRAGMENT, ROOT, mock_server
+
+__all__ = ["run"]
+
+TOKEN = "bench-suite-token"  # noqa: S105 - a fake credential for a loopback mock
+_OPERATION = ("/sdk/{environmentId}/smsVerifications/retry", "POST")
+_CONFIG = {
+    "generation": {"database": "none"},
+    "checks": {
+        "enabled": True,
+        "positive_data_acceptance": {"expected-statuses": ["2xx", "404", "422", "429"]},
+        "negative_data_rejection": {"expected-statuses": ["400", "401", "413", "415"]},
+        "missing_required_header": {"expected-statuses": ["400", "401", "415", "422"]},
+    },
+}
+
+
+def _strategy() -> st.SearchStrategy[Case[Any]]:
+    schema = schemathesis.openapi.from_path(FRAGMENT, config=SchemathesisConfig.from_dict(_CONFIG))
+    operation = schema[_OPERATION[0]][_OPERATION[1]]
+    return st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+
+
+def _drive(examples: int, call: Any) -> dict[str, Any]:
+    """Run `examples` generated cases through `call(case)`; time the whole loop."""
+    counts = {"examples": 0, "check_failures": 0}
+
+    @settings(
+        max_examples=examples,
+        database=None,
+        derandomize=True,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=_strategy())
+    def one(case: Case[Any]) -> None:
+        counts["examples"] += 1
+        try:
+            call(case)
+        except AssertionError:  # schemathesis' check failures derive from it
+            counts["check_failures"] += 1
+
+    started = time.perf_counter()
+    one()
+    seconds = time.perf_counter() - started
+    return {
+        "examples": counts["examples"],
+        "seconds": round(seconds, 3),
+        "examples_per_s": round(counts["examples"] / seconds, 1) if seconds else None,
+        "check_failures": counts["check_failures"],
+    }
+
+
+def _in_process(examples: int) -> dict[str, Any]:
+    from dynamic_sdk_mock import MockConfig, create_app
+
+    # Schemathesis' ASGI calls go through Starlette's TestClient, which warns about httpx.
+    warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
+    from starlette.testclient import TestClient
+
+    from .servers import OPERATION_PATH
+
+    app = create_app(MockConfig(token=TOKEN))
+    with TestClient(app) as client:
+        probe = OPERATION_PATH.format(environment_id="not-a-uuid")
+        prefix = "" if client.post(probe, content=b"{}").status_code != 404 else "/api/v0"
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+
+    def call(case: Case[Any]) -> None:
+        case.call_and_validate(base_url="http://testserver" + prefix, app=app, headers=headers)
+
+    return _drive(examples, call)
+
+
+def _over_http(examples: int) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with mock_server("mock-default", TOKEN) as server:
+
+        def call(case: Case[Any]) -> None:
+            case.call_and_validate(base_url=server.url + server.prefix, headers=headers)
+
+        return _drive(examples, call)
+
+
+def _regeneration(runs: int) -> dict[str, Any]:
+    """Wall time of `python -m overrides.generate --check generated` (median of runs)."""
+    times: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        completed = subprocess.run(
+            [sys.executable, "-m", "overrides.generate", "--check", "generated"],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+        times.append(time.perf_counter() - started)
+        if completed.returncode != 0:
+            return {
+                "seconds": None,
+                "runs": len(times),
+                "note": f"exited {completed.returncode}: "
+                + completed.stderr.decode("utf-8", "replace")[-300:],
+            }
+    return {"seconds": round(statistics.median(times), 3), "runs": runs, "note": None}
+
+
+def _nox_wall_time() -> dict[str, Any]:
+    """Wall time of a warm default `nox` run: one run to warm the venvs, then the timed one."""
+    nox = shutil.which("nox")
+    argv = [nox] if nox else [sys.executable, "-m", "nox"]
+    timings: list[float] = []
+    for _ in range(2):
+        started = time.perf_counter()
+        completed = subprocess.run(  # noqa: S603 - nox from PATH on our own noxfile
+            argv, cwd=ROOT, capture_output=True, timeout=1800, check=False
+        )
+        timings.append(time.perf_counter() - started)
+        if completed.returncode != 0:
+            tail = completed.stdout.decode("utf-8", "replace")[-300:]
+            return {"seconds": None, "cold_seconds": None, "note": f"nox failed: {tail}"}
+    return {
+        "seconds": round(timings[1], 1),
+        "cold_seconds": round(timings[0], 1),
+        "note": "second of two back-to-back runs (venvs reused)",
+    }
+
+
+def run(*, quick: bool, with_nox: bool) -> dict[str, Any]:
+    examples = 30 if quick else 300
+    return {
+        "contract_in_process": _in_process(examples),
+        "contract_over_http": _over_http(examples),
+        "regeneration_check": _regeneration(1 if quick else 3),
+        "nox_default_warm": (
+            _nox_wall_time()
+            if with_nox
+            else {"seconds": None, "cold_seconds": None, "note": "not run (use --with-nox)"}
+        ),
+    }

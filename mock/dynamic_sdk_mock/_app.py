@@ -1,0 +1,458 @@
+"""The ASGI app: the documented operation (raw ASGI, for byte-level control) and /__mock/.
+
+The operation is routed on the raw, still percent-encoded path, so an environmentId with
+an encoded "/" or invalid UTF-8 reaches validation (400) instead of missing the route.
+It is served both at /sdk/... and under the fragment's server path (/api/v0/sdk/...).
+Checks run in this order: method (405), auth (401), declared size (413), streamed size
+(413), content type (415), UTF-8 and JSON syntax (400), documented rules (400), faults,
+then state (200/404/422/429).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Message, Receive, Scope, Send
+
+from dynamic_sdk_client.exceptions import ValidationError
+
+from ._config import MockConfig
+from ._fragment import Spec, load_spec
+from ._state import Fault, MockState, Outcome
+
+__all__ = ["ConnectionDroppedError", "MockApp", "create_app"]
+
+logger = logging.getLogger("dynamic_sdk_mock")
+access_logger = logging.getLogger("dynamic_sdk_mock.access")
+
+_INT_DIGITS_LIMIT = 4000  # below Python's int-from-string limit (4300 digits)
+_JSON_TYPE = "application/json"
+
+
+class ConnectionDroppedError(ConnectionError):
+    """Raised to an in-process caller where a real socket would be closed (drop/truncate)."""
+
+
+class RequestRejectedError(Exception):
+    """A request the mock answers with a 4xx before it reaches state."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+def describe(violations: list[ValidationError]) -> str:
+    """One message naming every broken field and rule; values arrive already masked."""
+    return "; ".join(f"{v.field}: {v.detail} [rule: {v.rule}]" for v in violations)
+
+
+def render(body: object) -> bytes:
+    """JSON bytes, ASCII-escaped so that lone surrogates echoed from a request still encode."""
+    return json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def json_response(status: int, body: object, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(render(body), status, dict(headers or {}), media_type=_JSON_TYPE)
+
+
+async def send_json(
+    send: Send, status: int, body: object, headers: Mapping[str, str] | None = None
+) -> None:
+    payload = render(body)
+    raw_headers = [
+        (b"content-type", _JSON_TYPE.encode()),
+        (b"content-length", str(len(payload)).encode()),
+        *(
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in (headers or {}).items()
+        ),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+# -- request body ------------------------------------------------------------------------
+
+
+def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> list[bytes]:
+    return [value for key, value in headers if key.lower() == name]
+
+
+async def read_body(headers: list[tuple[bytes, bytes]], receive: Receive, limit: int) -> bytes:
+    """The request body, refusing (413) by Content-Length first, then while streaming."""
+    declared = _header(headers, b"content-length")
+    if declared:
+        try:
+            length = int(declared[0])
+        except ValueError:
+            raise RequestRejectedError(400, "Content-Length is not a number") from None
+        if length > limit:
+            raise RequestRejectedError(413, f"body: larger than {limit} bytes [rule: maxBodyBytes]")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise RequestRejectedError(400, "the client disconnected before sending the body")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise RequestRejectedError(413, f"body: larger than {limit} bytes [rule: maxBodyBytes]")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def check_content_type(headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    """415 unless the body is declared application/json (UTF-8); 400 when it is missing."""
+    values = _header(headers, b"content-type")
+    if not values:
+        if body:
+            raise RequestRejectedError(415, "Content-Type must be application/json")
+        raise RequestRejectedError(400, "body: is required [rule: required]")
+    media_type, *parameters = values[0].decode("latin-1").split(";")
+    if len(values) > 1 or media_type.strip().lower() != _JSON_TYPE:
+        raise RequestRejectedError(415, "Content-Type must be application/json")
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() != "utf-8":
+            raise RequestRejectedError(415, "Content-Type charset must be utf-8")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key[:40]!r}")
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _parse_int(text: str) -> int | float:
+    # Python refuses to convert very long digit strings (ValueError); the value only needs
+    # a JSON type here (any number breaks a string rule), so a huge one becomes +-inf.
+    return int(text) if len(text) <= _INT_DIGITS_LIMIT else float(text)
+
+
+def parse_json(body: bytes) -> object:
+    """Strict JSON (RFC 8259): UTF-8, no duplicate keys, no NaN/Infinity; 400 otherwise."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RequestRejectedError(
+            400, f"body: is not valid UTF-8 (byte {error.start}) [rule: json]"
+        ) from None
+    if not text.strip():
+        raise RequestRejectedError(400, "body: is required [rule: required]")
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
+        )
+    except json.JSONDecodeError as error:
+        raise RequestRejectedError(
+            400,
+            f"body: is not valid JSON ({error.msg} at line {error.lineno} column "
+            f"{error.colno}) [rule: json]",
+        ) from None
+    except RecursionError:
+        raise RequestRejectedError(400, "body: JSON nested too deeply [rule: json]") from None
+    except ValueError as error:
+        raise RequestRejectedError(400, f"body: is not valid JSON ({error}) [rule: json]") from None
+
+
+# -- auth ----------------------------------------------------------------------------------
+
+
+def check_bearer(headers: list[tuple[bytes, bytes]], token: str) -> None:
+    """401 unless exactly one `Authorization: Bearer <token>` carries the configured token."""
+    values = _header(headers, b"authorization")
+    if not values:
+        raise _unauthorized("missing Authorization header (bearer token required)")
+    if len(values) > 1:
+        raise _unauthorized("more than one Authorization header")
+    scheme, _, credentials = values[0].partition(b" ")
+    if scheme.lower() != b"bearer" or not credentials.strip():
+        raise _unauthorized("Authorization must be 'Bearer <token>'")
+    if not hmac.compare_digest(credentials.strip(), token.encode("utf-8")):
+        raise _unauthorized("invalid bearer token")
+
+
+def _unauthorized(message: str) -> RequestRejectedError:
+    return RequestRejectedError(401, message, {"WWW-Authenticate": "Bearer"})
+
+
+# -- the app -------------------------------------------------------------------------------
+
+
+class MockApp(Starlette):
+    """Starlette app whose __call__ serves the documented operation before any middleware."""
+
+    def __init__(self, config: MockConfig, spec: Spec, state: MockState) -> None:
+        self.mock_config = config
+        self.spec = spec
+        self.mock = state
+        control = _ControlEndpoints(self)
+        super().__init__(
+            routes=[
+                Route("/__mock/verifications", control.seed, methods=["POST"]),
+                Route("/__mock/verifications", control.list_verifications, methods=["GET"]),
+                Route("/__mock/outbox", control.outbox, methods=["GET"]),
+                Route("/__mock/faults", control.add_faults, methods=["POST"]),
+                Route("/__mock/faults", control.list_faults, methods=["GET"]),
+                Route("/__mock/reset", control.reset, methods=["POST"]),
+            ],
+            exception_handlers={404: _not_found, 405: _method_not_allowed},
+        )
+        self.state.mock = state
+        self.state.config = config
+        self.state.spec = spec
+
+    def match(self, scope: Scope) -> bytes | None:
+        """The raw environmentId segment when the path is the operation's, else None."""
+        raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
+        parts = bytes(raw_path).split(b"?", 1)[0].split(b"/")[1:]
+        prefix = [segment.encode() for segment in self.spec.server_prefix]
+        if parts[: len(prefix)] == prefix and len(parts) == len(prefix) + len(
+            self.spec.path_segments
+        ):
+            parts = parts[len(prefix) :]
+        if len(parts) != len(self.spec.path_segments):
+            return None
+        found: bytes | None = None
+        for index, part in enumerate(parts):
+            if self.spec.parameter_name(index) is not None:
+                found = part
+            elif part != self.spec.path_segments[index].encode():
+                return None
+        return found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            segment = self.match(scope)
+            if segment is not None:
+                await self.operation(scope, receive, send, segment)
+                return
+        await super().__call__(scope, receive, send)
+
+    async def operation(self, scope: Scope, receive: Receive, send: Send, segment: bytes) -> None:
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            outcome = str(await self._operation(scope, receive, send, segment))
+        except ConnectionDroppedError:
+            outcome = "dropped"
+            raise
+        except Exception as error:  # never a traceback or a non-JSON 500 for the client
+            logger.error("unexpected %s while serving the operation", type(error).__name__)
+            await send_json(send, 500, {"error": "internal error in the mock"})
+            outcome = "500"
+        finally:
+            access_logger.info(
+                "%s %s -> %s (%.1f ms)",
+                scope["method"],
+                "retrySmsVerification",
+                outcome,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    async def _operation(
+        self, scope: Scope, receive: Receive, send: Send, segment: bytes
+    ) -> int | str:
+        headers: list[tuple[bytes, bytes]] = list(scope["headers"])
+        if scope["method"] != "POST":
+            await send_json(send, 405, {"error": "method not allowed"}, {"Allow": "POST"})
+            return 405
+        try:
+            if self.mock_config.require_auth:
+                check_bearer(headers, self.mock_config.token)
+            body = await read_body(headers, receive, self.mock_config.max_body_bytes)
+            check_content_type(headers, body)
+            data = parse_json(body)
+            try:
+                environment_id: object = unquote_to_bytes(segment).decode("utf-8")
+            except UnicodeDecodeError:
+                environment_id = None
+            violations = self.mock.violations(environment_id, data)
+            if violations:
+                raise RequestRejectedError(400, describe(violations))
+        except RequestRejectedError as rejection:
+            await send_json(send, rejection.status, {"error": rejection.message}, rejection.headers)
+            return rejection.status
+        assert isinstance(data, dict)
+        assert isinstance(environment_id, str)
+
+        fault = self.mock.take_fault(data.get("verificationUUID"))
+        if fault is not None and fault.kind == "latency":
+            await anyio.sleep(fault.seconds)
+            fault = None
+        if fault is not None:
+            return await self._inject(fault, scope, receive, send)
+        result: Outcome = self.mock.retry(environment_id, data)
+        await send_json(send, result.status, result.body, result.headers)
+        return result.status
+
+    async def _inject(self, fault: Fault, scope: Scope, receive: Receive, send: Send) -> int | str:
+        await anyio.sleep(fault.seconds)
+        if fault.kind == "error":
+            headers = {}
+            retry_after = fault.retry_after
+            if retry_after is None and fault.status == 503:
+                retry_after = 1
+            if retry_after is not None:
+                headers["Retry-After"] = str(retry_after)
+            await send_json(send, fault.status, {"error": "injected fault"}, headers)
+            return fault.status
+        if fault.kind == "truncate":
+            payload = render({"error": "injected fault: truncated body"})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", _JSON_TYPE.encode()),
+                        (b"content-length", str(len(payload)).encode()),
+                    ],
+                }
+            )
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": payload[: len(payload) // 2],
+                    "more_body": True,
+                }
+            )
+        await _close_connection(send, receive)
+        return "dropped" if fault.kind == "drop" else "truncated"
+
+
+async def _close_connection(send: Send, receive: Receive) -> None:
+    """Close the client's socket without (finishing) a response.
+
+    ASGI has no message for this; uvicorn's `send` is a method of its request cycle, whose
+    transport we close, then wait for uvicorn to notice, so it sends no 500 of its own.
+    Elsewhere (in-process transports) ConnectionDroppedError reaches the caller instead.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    close: Callable[[], None] | None = getattr(transport, "close", None)
+    if close is None:
+        raise ConnectionDroppedError("the mock dropped the connection (injected fault)")
+    close()
+    with anyio.move_on_after(5):
+        message: Message = {"type": ""}
+        while message["type"] != "http.disconnect":
+            message = await receive()
+
+
+class _ControlEndpoints:
+    """The /__mock/ interface: seed verifications, read the outbox, queue faults, reset."""
+
+    def __init__(self, app: MockApp) -> None:
+        self.app = app
+
+    async def _json(self, request: Request) -> object:
+        headers: list[tuple[bytes, bytes]] = list(request.scope["headers"])
+        body = await read_body(headers, request.receive, self.app.mock_config.max_body_bytes)
+        check_content_type(headers, body)
+        return parse_json(body)
+
+    async def _guarded(self, handler: Callable[[], Awaitable[Response]]) -> Response:
+        try:
+            return await handler()
+        except RequestRejectedError as rejection:
+            return json_response(rejection.status, {"error": rejection.message})
+
+    async def seed(self, request: Request) -> Response:
+        async def handler() -> Response:
+            data = await self._json(request)
+            if not isinstance(data, dict):
+                raise RequestRejectedError(400, "body: must be a JSON object [rule: object]")
+            fields = (
+                "environmentId",
+                "verificationUUID",
+                "phoneCountryCode",
+                "phoneNumber",
+                "isoCountryCode",
+            )
+            violations = self.app.mock.violations(data.get("environmentId"), data)
+            missing = [name for name in fields if not isinstance(data.get(name), str)]
+            if violations or missing:
+                if not violations:
+                    violations = [ValidationError(missing[0], "required", "is required")]
+                raise RequestRejectedError(400, describe(violations))
+            seeded = self.app.mock.seed(*(str(data[name]) for name in fields))
+            return json_response(201, {"environmentId": data["environmentId"], **seeded})
+
+        return await self._guarded(handler)
+
+    async def list_verifications(self, request: Request) -> Response:
+        return json_response(200, {"verifications": self.app.mock.verifications()})
+
+    async def outbox(self, request: Request) -> Response:
+        return json_response(200, {"messages": self.app.mock.outbox()})
+
+    async def add_faults(self, request: Request) -> Response:
+        async def handler() -> Response:
+            data = await self._json(request)
+            items = data.get("faults") if isinstance(data, dict) and "faults" in data else [data]
+            if not isinstance(items, list) or not items:
+                raise RequestRejectedError(400, "faults: must be a non-empty array")
+            try:
+                faults = [Fault.from_json(item) for item in items]
+            except ValueError as error:
+                raise RequestRejectedError(400, f"fault: {error}") from None
+            for fault in faults:
+                self.app.mock.add_fault(fault)
+            return json_response(201, {"faults": [f.to_json() for f in self.app.mock.faults()]})
+
+        return await self._guarded(handler)
+
+    async def list_faults(self, request: Request) -> Response:
+        return json_response(200, {"faults": [f.to_json() for f in self.app.mock.faults()]})
+
+    async def reset(self, request: Request) -> Response:
+        self.app.mock.reset()
+        return json_response(200, {"reset": True})
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return json_response(404, {"error": "no such path", "code": "not_found"})
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    headers = getattr(exc, "headers", None) or {}
+    return json_response(405, {"error": "method not allowed"}, headers)
+
+
+def create_app(
+    config: MockConfig | None = None,
+    *,
+    spec: Spec | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> MockApp:
+    """The mock as an ASGI app (state on `app.state.mock`), for in-process use or uvicorn.
+
+    `clock` (seconds, monotonic) drives the cooldown; tests pass a fake one instead of waiting.
+    """
+    config = config or MockConfig()
+    spec = spec or load_spec(config.fragment)
+    return MockApp(config, spec, MockState(spec, config, clock))

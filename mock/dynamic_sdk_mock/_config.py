@@ -1,0 +1,37 @@
+"""How one mock instance behaves; every default is documented in docs/mock.md."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+__all__ = ["DEFAULT_TOKEN", "MockConfig"]
+
+DEFAULT_TOKEN = "mock-token"  # noqa: S105 - a well-known test value, not a secret
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    """Settings for `create_app` and `running_mock`; the token never appears in the repr."""
+
+    token: str = field(default=DEFAULT_TOKEN, repr=False)
+    require_auth: bool = True
+    lenient: bool = False
+    """Answer every valid request with the 200 echo of its own fields, without state."""
+    max_retries: int = 3
+    """Successful retries allowed per verification; the next one gets 422."""
+    cooldown_seconds: float = 30.0
+    """Minimum time between two successful retries of one verification (else 429)."""
+    max_body_bytes: int = 65536
+    fragment: str | os.PathLike[str] | None = None
+    """The OpenAPI fragment; None finds the packaged or checked-out copy."""
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        if self.cooldown_seconds < 0:
+            raise ValueError("cooldown_seconds must be >= 0")
+        if self.max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be >= 1")
+        if self.require_auth and not self.token:
+            raise ValueError("token must not be empty when auth is required")

@@ -1,0 +1,97 @@
+"""Serving the mock over a real loopback socket: `running_mock` and the CLI's server."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import uvicorn
+
+from ._app import MockApp, create_app
+from ._config import MockConfig
+from ._state import MockState
+
+__all__ = ["RunningMock", "bind_socket", "running_mock", "uvicorn_config"]
+
+_START_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class RunningMock:
+    """A mock being served: its base URL, its state and its app."""
+
+    url: str
+    app: MockApp
+
+    @property
+    def state(self) -> MockState:
+        return self.app.mock
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening socket; port 0 lets the OS pick a free one (no race with other users).
+
+    IPPROTO_TCP is explicit: asyncio sets TCP_NODELAY only on sockets whose proto says TCP,
+    and without it Nagle plus delayed ACKs add ~40 ms to every response.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def uvicorn_config(app: MockApp, log_level: str = "warning") -> uvicorn.Config:
+    """uvicorn settings: no access log (the mock logs masked lines), no lifespan, no proxy."""
+    return uvicorn.Config(
+        app,
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=2,
+        h11_max_incomplete_event_size=16 * 1024,
+    )
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+@contextlib.contextmanager
+def running_mock(
+    config: MockConfig | None = None, *, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[RunningMock]:
+    """Serve the mock with uvicorn in a background thread until the block ends."""
+    app = create_app(config)
+    sock = bind_socket(host, port)
+    server = uvicorn.Server(uvicorn_config(app))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="dynamic-sdk-mock", daemon=True
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + _START_TIMEOUT_SECONDS
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the mock's server stopped during start-up (see its log)")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the mock's server did not start in time")
+            thread.join(0.01)
+        yield RunningMock(url_of(sock), app)
+    finally:
+        server.should_exit = True
+        thread.join(_START_TIMEOUT_SECONDS)
+        sock.close()
