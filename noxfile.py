@@ -68,6 +68,7 @@ def typecheck(session: nox.Session) -> None:
         "contract_tests",
         "tests",
         "bench",
+        "conftest.py",
         "noxfile.py",
         *session.posargs,
     )
@@ -91,7 +92,7 @@ def contract(session: nox.Session) -> None:
     """The contract suite; pass targets through: -- --base-url URL | --target prism."""
     args = session.posargs
     if "--base-url" in args and args.index("--base-url") == len(args) - 1:
-        session.error("Usage: nox -s contract -- [--target mock|prism] [--base-url URL]")
+        session.error("Usage: nox -s contract -- [--target mock|prism|sandbox] [--base-url URL]")
     _install_project(session, "test")
     REPORTS.mkdir(exist_ok=True)
     session.run(

@@ -1,0 +1,130 @@
+"""Schemathesis configuration and the extra check it runs: the client-vs-server verdict.
+
+`load_schema(kind)` loads the fragment with every applicable built-in check enabled and
+the examples, coverage and fuzzing phases on; the statuses each check expects depend on
+the kind of target (see docs/contract.md). `verdict_agrees` is an additional check: the
+server's verdict on every generated request must equal the client's.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import unquote
+
+import schemathesis
+from schemathesis import Case, CheckContext, Response
+from schemathesis.config import SchemathesisConfig
+
+from dynamic_sdk_client.validation import request_violations
+
+from .strategies import profile_max_examples
+from .targets import FRAGMENT, prism_input_violations
+
+__all__ = ["configure", "load_schema", "make_verdict_check"]
+
+# Statuses a valid request may get: state decides between 200, 404 (unknown verification),
+# 422 (phone mismatch, too many attempts) and 429.
+_POSITIVE = {
+    "mock": ["2xx", "404", "422", "429"],
+    "asgi": ["2xx", "404", "422", "429"],
+    "prism": ["2xx"],
+    "base-url": ["2xx", "403", "404", "422", "429"],
+    "sandbox": ["2xx", "403", "404", "422", "429"],
+}
+# Statuses an invalid request may get: 400 (documented), 401 when the credentials were the
+# thing broken, 413/415 for a body the server cannot read as JSON; Prism answers 422.
+_NEGATIVE = {
+    "mock": ["400", "401", "413", "415"],
+    "asgi": ["400", "401", "413", "415"],
+    "prism": ["400", "401", "415", "422"],
+    "base-url": ["400", "401", "403", "404", "413", "415", "422"],
+    "sandbox": ["400", "401", "403", "404", "413", "415", "422"],
+}
+_STATUSES_WITHOUT_VERDICT = {401, 403, 413, 415}
+
+
+def load_schema(kind: str) -> Any:
+    """The fragment as a Schemathesis schema, configured for one kind of target."""
+    config = SchemathesisConfig.from_dict(
+        {
+            "generation": {
+                "mode": "all",
+                "max-examples": max(20, profile_max_examples() * 3),
+                "database": "none",
+            },
+            "phases": {
+                "examples": {"enabled": True},
+                # Positive coverage (valid strings of exactly 255 code points under the name
+                # pattern) costs ~15 s of CPU at collection; the strategy families cover
+                # that boundary, so coverage here derives the negative boundary cases.
+                "coverage": {"enabled": True, "generation": {"mode": "negative"}},
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": False},
+            },
+            "checks": {
+                "enabled": True,
+                "positive_data_acceptance": {"expected-statuses": _POSITIVE[kind]},
+                "negative_data_rejection": {"expected-statuses": _NEGATIVE[kind]},
+                "missing_required_header": {"expected-statuses": ["400", "401", "415", "422"]},
+            },
+        }
+    )
+    return schemathesis.openapi.from_path(FRAGMENT, config=config)
+
+
+def _sent_body(case: Case[Any]) -> tuple[bool, object]:
+    """(readable, value): the JSON value the server received, when it is JSON at all."""
+    body = case.body
+    if isinstance(body, bytes | bytearray):
+        try:
+            return True, json.loads(body)
+        except ValueError:
+            return False, None
+    if type(body).__name__ == "NotSet":
+        return False, None
+    return True, body
+
+
+def body_is_json(case: Case[Any]) -> bool:
+    """Whether the case's body, as sent, parses as JSON (or there is no body)."""
+    return type(case.body).__name__ == "NotSet" or _sent_body(case)[0]
+
+
+def make_verdict_check(kind: str) -> schemathesis.CheckFunction:
+    """A check: for a readable JSON request, 400-or-not must match the client's verdict."""
+
+    def verdict_agrees(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+        if case.method.upper() != "POST" or response.status_code in _STATUSES_WITHOUT_VERDICT:
+            return None
+        if case.media_type not in (None, "application/json"):
+            return None
+        environment_id = unquote(str((case.path_parameters or {}).get("environmentId", "")))
+        if "/" in environment_id or environment_id in ("", ".", ".."):
+            return None  # no longer one path segment: the route itself cannot match
+        readable, body = _sent_body(case)
+        expected_accept = readable and not request_violations(environment_id, body)
+        if kind == "prism":
+            raw = {k.lower(): v for k, v in response.headers.items()}.get("sl-violations")
+            rejected = response.status_code in (400, 422) and bool(
+                prism_input_violations(raw[0] if raw else None)
+            )
+        else:
+            rejected = response.status_code == 400
+        if expected_accept == rejected:
+            reasons = [f"{e.field}:{e.rule}" for e in request_violations(environment_id, body)]
+            raise AssertionError(
+                f"verdict mismatch: server {'rejected' if rejected else 'accepted'} "
+                f"({response.status_code}) a request the client "
+                f"{'accepts' if expected_accept else 'rejects'} {reasons}"
+            )
+        return None
+
+    return verdict_agrees
+
+
+def configure(schema: Any, kind: str) -> None:
+    """Point the status expectations of the acceptance/rejection checks at one target kind."""
+    checks = schema.config.checks
+    checks.positive_data_acceptance.expected_statuses = _POSITIVE[kind]
+    checks.negative_data_rejection.expected_statuses = _NEGATIVE[kind]
