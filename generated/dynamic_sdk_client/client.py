@@ -37,9 +37,8 @@ class Client:
 
 
     Attributes:
-        raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
-            status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
-            argument to the constructor.
+        raise_on_unexpected_status: Kept for the generator's public shape; it changes nothing here: every
+            non-2xx status raises exceptions.APIStatusError (a subclass per documented status).
     """
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
@@ -183,9 +182,8 @@ class AuthenticatedClient:
 
 
     Attributes:
-        raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
-            status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
-            argument to the constructor.
+        raise_on_unexpected_status: Kept for the generator's public shape; it changes nothing here: every
+            non-2xx status raises exceptions.APIStatusError (a subclass per documented status).
         token: The token to use for authentication (never shown in repr)
         prefix: The prefix to use for the Authorization header
         auth_header_name: The name of the Authorization header
