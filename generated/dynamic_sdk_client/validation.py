@@ -9,7 +9,7 @@ messages: phone numbers are personal data.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -22,9 +22,11 @@ from .types import Unset
 
 __all__ = [
     "ValidationError",
+    "json_type",
     "mask",
     "parameter_violations",
     "request_violations",
+    "rules_violations",
     "schema_violations",
     "validate_assignment",
     "validate_model",
@@ -35,10 +37,25 @@ OPERATION = "retry_sms_verification"  # the endpoint module; operationId retrySm
 REQUEST_SCHEMA = "SmsVerificationRetryRequest"
 
 
+def json_type(value: object) -> str:
+    """The JSON name of a parsed value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    return "array" if isinstance(value, list) else type(value).__name__
+
+
 def _describe(value: object) -> str:
     if isinstance(value, str):
         return f"got {mask(value)!r}, {code_point_length(value)} code points"
-    return f"got {type(value).__name__ if value is not None else 'null'}"
+    return f"got {json_type(value)}"
 
 
 def value_violation(rule: FieldRule, value: object) -> ValidationError | None:
@@ -58,36 +75,44 @@ def value_violation(rule: FieldRule, value: object) -> ValidationError | None:
     return None
 
 
-def schema_violations(schema_name: str, data: object) -> list[ValidationError]:
-    """Every documented rule of `schema_name` that the raw JSON value `data` breaks."""
-    if not isinstance(data, Mapping):
-        return [ValidationError("body", "object", f"must be a JSON object ({_describe(data)})")]
-    found: list[ValidationError] = []
-    for rule in SCHEMAS.get(schema_name, ()):
-        if rule.name not in data:
+def rules_violations(
+    path_rules: Iterable[FieldRule],
+    body_rules: Iterable[FieldRule],
+    path: Mapping[str, object],
+    body: object,
+) -> list[ValidationError]:
+    """Every rule a raw request breaks: path parameters, then the JSON body's fields."""
+    found = [v for rule in path_rules if (v := value_violation(rule, path.get(rule.name)))]
+    if not isinstance(body, Mapping):
+        return [
+            *found,
+            ValidationError("body", "object", f"must be a JSON object ({_describe(body)})"),
+        ]
+    for rule in body_rules:
+        if rule.name not in body:
             if rule.required:
                 found.append(ValidationError(rule.name, "required", "is required"))
             continue
-        violation = value_violation(rule, data[rule.name])
+        violation = value_violation(rule, body[rule.name])
         if violation is not None:
             found.append(violation)
     return found
+
+
+def schema_violations(schema_name: str, data: object) -> list[ValidationError]:
+    """Every documented rule of `schema_name` that the raw JSON value `data` breaks."""
+    return rules_violations((), SCHEMAS.get(schema_name, ()), {}, data)
 
 
 def parameter_violations(operation: str, params: Mapping[str, object]) -> list[ValidationError]:
     """Every documented rule of the operation's path parameters that `params` breaks."""
-    found: list[ValidationError] = []
-    for rule in PATH_PARAMETERS.get(operation, ()):
-        violation = value_violation(rule, params.get(rule.name))
-        if violation is not None:
-            found.append(violation)
-    return found
+    return rules_violations(PATH_PARAMETERS.get(operation, ()), (), params, {})
 
 
 def request_violations(environment_id: object, body: object) -> list[ValidationError]:
     """The client's verdict on a raw retrySmsVerification request: [] means it would send it."""
-    return parameter_violations(OPERATION, {"environmentId": environment_id}) + (
-        schema_violations(REQUEST_SCHEMA, body)
+    return rules_violations(
+        PATH_PARAMETERS[OPERATION], SCHEMAS[REQUEST_SCHEMA], {"environmentId": environment_id}, body
     )
 
 

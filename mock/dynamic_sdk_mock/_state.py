@@ -15,9 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from dynamic_sdk_client._rules import FieldRule
 from dynamic_sdk_client.exceptions import ValidationError
-from dynamic_sdk_client.validation import value_violation
+from dynamic_sdk_client.validation import rules_violations
 
 from ._config import MockConfig
 from ._fragment import Spec
@@ -214,24 +213,8 @@ class MockState:
 
     def violations(self, environment_id: object, body: object) -> list[ValidationError]:
         """Every documented rule the request breaks, with the fragment's rules."""
-        found: list[ValidationError] = []
-        for rule in self._spec.path_rules:
-            violation = _violation(rule, environment_id)
-            if violation is not None:
-                found.append(violation)
-        if not isinstance(body, Mapping):
-            detail = f"must be a JSON object (got {json_type(body)})"
-            found.append(ValidationError("body", "object", detail))
-            return found
-        for rule in self._spec.body_rules:
-            if rule.name not in body:
-                if rule.required:
-                    found.append(ValidationError(rule.name, "required", "is required"))
-                continue
-            violation = _violation(rule, body[rule.name])
-            if violation is not None:
-                found.append(violation)
-        return found
+        path = {rule.name: environment_id for rule in self._spec.path_rules}
+        return rules_violations(self._spec.path_rules, self._spec.body_rules, path, body)
 
     def retry(self, environment_id: str, body: Mapping[str, Any]) -> Outcome:
         """Apply one valid retry: 404, 422, 429 or 200 with a fresh code in the outbox."""
@@ -325,28 +308,6 @@ class MockState:
             self._outbox.clear()
             self._faults.clear()
             self._sequence = 0
-
-
-def json_type(value: object) -> str:
-    """The JSON name of a parsed value's type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    return "array" if isinstance(value, list) else type(value).__name__
-
-
-def _violation(rule: FieldRule, value: object) -> ValidationError | None:
-    """The client's verdict on one field, with JSON type names in type errors."""
-    if not isinstance(value, str):
-        return ValidationError(rule.name, "type", f"must be a string (got {json_type(value)})")
-    return value_violation(rule, value)
 
 
 _RESPONSE_FIELDS = ("verificationUUID", "phoneNumber", "phoneCountryCode", "isoCountryCode")
