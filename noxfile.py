@@ -83,7 +83,7 @@ def tests(session: nox.Session) -> None:
         "pytest",
         f"--junitxml={REPORTS / 'junit-tests.xml'}",
         *session.posargs,
-        env={"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci")},
+        env={"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "dev")},
     )
 
 
