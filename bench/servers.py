@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -13,10 +11,12 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 import httpx
+
+from contract_tests.targets import FRAGMENT, PRISM_BIN, ROOT, free_port
+from contract_tests.targets import prism_unavailable_reason as _contract_prism_reason
 
 __all__ = [
     "FRAGMENT",
@@ -30,9 +30,6 @@ __all__ = [
     "prism_unavailable_reason",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
-FRAGMENT = ROOT / "openapi" / "retry-sms-verification.yaml"
-PRISM_BIN = ROOT / "node_modules" / ".bin" / "prism"
 OPERATION_PATH = "/sdk/{environment_id}/smsVerifications/retry"
 _LISTENING = re.compile(r"(http://127\.0\.0\.1:\d+)")
 _START_TIMEOUT_S = 60.0
@@ -52,14 +49,6 @@ class Server:
 
     def operation_url(self, environment_id: str) -> str:
         return self.url + self.prefix + OPERATION_PATH.format(environment_id=environment_id)
-
-
-def free_port() -> int:
-    """A loopback TCP port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -138,11 +127,8 @@ def mock_server(name: str, token: str, extra_args: Sequence[str] = ()) -> Iterat
 
 def prism_unavailable_reason() -> str | None:
     """Why Prism cannot run here (no Node.js, or `npm ci` not run), or None."""
-    if shutil.which("node") is None:
-        return "Node.js is not on PATH: Prism rows skipped"
-    if not PRISM_BIN.exists():
-        return "node_modules/.bin/prism is missing (run `npm ci` at the repo root): Prism skipped"
-    return None
+    reason = _contract_prism_reason()
+    return None if reason is None else f"{reason}: Prism rows skipped"
 
 
 @contextlib.contextmanager
