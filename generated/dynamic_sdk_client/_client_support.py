@@ -36,23 +36,26 @@ def redact_headers(headers: Mapping[str, str]) -> str:
     return repr(shown)
 
 
+def _split(httpx_args: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """(client kwargs, default-transport kwargs, the user's own transport or None)."""
+    args = dict(httpx_args)
+    transport_args = {name: args.pop(name) for name in _TRANSPORT_ARGS if name in args}
+    return args, transport_args, args.pop("transport", None)
+
+
 def sync_client_args(
     httpx_args: Mapping[str, Any], verify: Any, policy: RetryPolicy
 ) -> dict[str, Any]:
     """httpx.Client kwargs with the retrying transport around the user's or the default one."""
-    args = dict(httpx_args)
-    transport_args = {name: args.pop(name) for name in _TRANSPORT_ARGS if name in args}
-    inner = args.pop("transport", None) or httpx.HTTPTransport(verify=verify, **transport_args)
-    args["transport"] = RetryTransport(inner, policy)
-    return args
+    args, transport_args, inner = _split(httpx_args)
+    inner = inner or httpx.HTTPTransport(verify=verify, **transport_args)
+    return {**args, "transport": RetryTransport(inner, policy)}
 
 
 def async_client_args(
     httpx_args: Mapping[str, Any], verify: Any, policy: RetryPolicy
 ) -> dict[str, Any]:
     """httpx.AsyncClient kwargs with the retrying transport around the inner one."""
-    args = dict(httpx_args)
-    transport_args = {name: args.pop(name) for name in _TRANSPORT_ARGS if name in args}
-    inner = args.pop("transport", None) or httpx.AsyncHTTPTransport(verify=verify, **transport_args)
-    args["transport"] = AsyncRetryTransport(inner, policy)
-    return args
+    args, transport_args, inner = _split(httpx_args)
+    inner = inner or httpx.AsyncHTTPTransport(verify=verify, **transport_args)
+    return {**args, "transport": AsyncRetryTransport(inner, policy)}
