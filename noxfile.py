@@ -1,7 +1,8 @@
 """Pipeline for the retrySmsVerification client: regenerate, check, contract-test.
 
-`nox` runs the main job (regenerate -> check_generated -> lint -> typecheck ->
-contract against the embedded mock); `nox -s tests` runs the project's own tests.
+`nox` runs the main job (check_generated -> lint -> typecheck -> contract against the
+embedded mock); it checks generated/ and never rewrites it: `nox -s regenerate` does.
+`nox -s tests` runs the project's own tests.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["regenerate", "check_generated", "lint", "typecheck", "contract"]
+nox.options.sessions = ["check_generated", "lint", "typecheck", "contract"]
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -28,24 +29,28 @@ def _group(name: str) -> list[str]:
     return list(nox.project.dependency_groups(PYPROJECT, name))
 
 
+# The three distributions of this checkout: the runtime, the generated client, the mock.
+PROJECT = ("-e", "./runtime", "-e", ".", "-e", "./mock")
+
+
 def _install_project(session: nox.Session, *groups: str) -> None:
-    """Install the client and the mock from this checkout plus the named tool groups."""
+    """Install the runtime, the client and the mock from this checkout plus tool groups."""
     requirements = [req for group in groups for req in _group(group)]
-    session.install("-e", ".", "-e", "./mock", *requirements)
+    session.install(*PROJECT, *requirements)
 
 
 @nox.session
 def regenerate(session: nox.Session) -> None:
     """Regenerate generated/ from openapi/ with the overrides applied."""
-    session.install(*_group("generate"))
-    session.run("python", "-m", "overrides.generate", "--output", "generated", *session.posargs)
+    session.install("-e", "./runtime", *_group("generate"))
+    session.run("python", "-m", "codegen", "--output", "generated", *session.posargs)
 
 
 @nox.session
 def check_generated(session: nox.Session) -> None:
     """Fail with a diff when generated/ is not what the fragment and overrides produce."""
-    session.install(*_group("generate"))
-    session.run("python", "-m", "overrides.generate", "--check", "generated", *session.posargs)
+    session.install("-e", "./runtime", *_group("generate"))
+    session.run("python", "-m", "codegen", "--check", "generated", *session.posargs)
 
 
 @nox.session
@@ -63,7 +68,8 @@ def typecheck(session: nox.Session) -> None:
     session.run(
         "mypy",
         "generated/dynamic_sdk_client",
-        "overrides",
+        "runtime/dynamic_sdk_runtime",
+        "codegen",
         "mock/dynamic_sdk_mock",
         "contract_tests",
         "tests",
@@ -85,6 +91,23 @@ def tests(session: nox.Session) -> None:
         *session.posargs,
         env={"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "dev")},
     )
+
+
+FAST_TIER = "not node and not servers and not build"
+
+
+@nox.session
+def fast(session: nox.Session) -> None:
+    """The fast tier: no Node, no servers in subprocesses, no builds (under a minute)."""
+    _install_project(session, "test")
+    session.run("pytest", "-m", FAST_TIER, "-q", *session.posargs)
+
+
+@nox.session(python=["3.11", "3.12", "3.13"])
+def unit(session: nox.Session) -> None:
+    """The fast tier on each supported Python (nox -s unit-3.12 picks one)."""
+    _install_project(session, "test")
+    session.run("pytest", "-m", FAST_TIER, "-q", "-p", "no:cacheprovider", *session.posargs)
 
 
 @nox.session

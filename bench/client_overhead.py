@@ -1,7 +1,7 @@
 """Section 1: what the generated client costs over bare httpx on the same in-memory transport.
 
 Both sides send the same request through an `httpx.MockTransport` that answers the
-documented 200 body, so no socket or server time dilutes the difference. The client side
+documented 201 body, so no socket or server time dilutes the difference. The client side
 builds the request model (validated), validates the path parameter, sends through its
 retry transport (retries disabled) and parses the response into a model; the bare side
 posts a dict and decodes the JSON.
@@ -15,11 +15,11 @@ from typing import Any
 
 import httpx
 
-from dynamic_sdk_client import AuthenticatedClient
+from dynamic_sdk_client import AuthenticatedClient, RetryPolicy
 from dynamic_sdk_client.api.sdk import retry_sms_verification
+from dynamic_sdk_client.constraints import PATH_PARAMETERS, SCHEMAS
 from dynamic_sdk_client.models.sms_verification_retry_request import SmsVerificationRetryRequest
-from dynamic_sdk_client.retry import RetryPolicy
-from dynamic_sdk_client.validation import request_violations
+from dynamic_sdk_runtime.rules import rules_violations
 
 from ._stats import Comparison, compare, compare_async, per_call_microseconds
 
@@ -46,9 +46,9 @@ _PATH = f"/sdk/{ENVIRONMENT_ID}/smsVerifications/retry"
 
 
 def _answer(request: httpx.Request) -> httpx.Response:
-    """The documented 200, without per-call JSON encoding so only the clients are measured."""
+    """The documented 201, without per-call JSON encoding so only the clients are measured."""
     return httpx.Response(
-        200, content=_RESPONSE_BYTES, headers={"Content-Type": "application/json"}
+        201, content=_RESPONSE_BYTES, headers={"Content-Type": "application/json"}
     )
 
 
@@ -142,11 +142,18 @@ def run(*, quick: bool) -> dict[str, Any]:
         lambda: SmsVerificationRetryRequest.from_dict(REQUEST_BODY), rounds=rounds, calls=calls
     )
     violations_us = per_call_microseconds(
-        lambda: request_violations(ENVIRONMENT_ID, REQUEST_BODY), rounds=rounds, calls=calls
+        lambda: rules_violations(
+            PATH_PARAMETERS["retry_sms_verification"],
+            SCHEMAS["SmsVerificationRetryRequest"],
+            {"environmentId": ENVIRONMENT_ID},
+            REQUEST_BODY,
+        ),
+        rounds=rounds,
+        calls=calls,
     )
     return {
         "goal_ratio_max": GOAL_RATIO,
-        "transport": "httpx.MockTransport (in memory, 200 body)",
+        "transport": "httpx.MockTransport (in memory, 201 body)",
         "sync": _row(sync),
         "async": _row(async_),
         "validation_us": {

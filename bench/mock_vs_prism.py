@@ -1,8 +1,8 @@
 """Section 2: the embedded mock against Stoplight Prism, same load, same connections.
 
-Servers: the mock with `--lenient` (every valid request gets the 200 echo), the mock in its
+Servers: the mock with `--lenient` (every valid request gets the success echo), the mock in its
 default stateful mode with a seeded verification and no cooldown / retry limit (so valid
-requests also take the 200 path), and `prism mock` on the same fragment. Each round runs
+requests also take the success path), and `prism mock` on the same fragment. Each round runs
 one bounded load against each server in turn (A B C A B C ...); figures are medians over
 rounds and the ratios are taken within a round.
 """

@@ -129,7 +129,7 @@ def _suite(section: dict[str, Any]) -> list[str]:
     nox = section["nox_default_warm"]
     out += [
         "",
-        f"Regeneration check (python -m overrides.generate --check generated): "
+        f"Regeneration check (python -m codegen --check generated): "
         f"{_num(regen['seconds'], 2)} s (median of {regen['runs']})"
         + (f" - {regen['note']}" if regen["note"] else ""),
         f"Warm default nox run: {_num(nox['seconds'])} s ({nox['note']})",

@@ -111,12 +111,12 @@ def _over_http(examples: int) -> dict[str, Any]:
 
 
 def _regeneration(runs: int) -> dict[str, Any]:
-    """Wall time of `python -m overrides.generate --check generated` (median of runs)."""
+    """Wall time of `python -m codegen --check generated` (median of runs)."""
     times: list[float] = []
     for _ in range(runs):
         started = time.perf_counter()
         completed = subprocess.run(
-            [sys.executable, "-m", "overrides.generate", "--check", "generated"],
+            [sys.executable, "-m", "codegen", "--check", "generated"],
             cwd=ROOT,
             capture_output=True,
             timeout=300,

@@ -2,7 +2,7 @@
 
 Each takes a `Target` and a raw request and raises `ContractViolation` (with a curl line)
 when the server disagrees with the documented rules. The client's validator
-(`dynamic_sdk_client.validation.request_violations`) is the executable form of those rules;
+(`_engine.request_violations`, the runtime's checker) is the executable form of those rules;
 `check_family_probe` additionally asserts the strategy family's claimed verdict, so a bug
 shared by client and server cannot hide.
 """
@@ -13,8 +13,7 @@ import json
 
 import httpx
 
-from dynamic_sdk_client.validation import request_violations, schema_violations
-
+from ._engine import request_violations, schema_violations
 from .report import RECORDER
 from .strategies import Family
 from .targets import Target

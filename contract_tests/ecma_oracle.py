@@ -1,4 +1,4 @@
-"""Real ECMA-262 engines as oracles for `dynamic_sdk_client._ecma`.
+"""Real ECMA-262 engines as oracles for `dynamic_sdk_runtime.ecma`.
 
 JSON Schema patterns are ECMA-262 regexes, so the only honest check of the Python
 translator is a real engine: Node.js (V8, the engine most JSON Schema users run) in

@@ -1,8 +1,8 @@
 """Hypothesis strategies for the fragment's constrained fields, with ECMA-262 semantics.
 
 Every strategy isolates ONE rule: a value that is valid except for exactly one reason, or
-valid and on a boundary. Character sets come from the pinned Unicode tables the client
-uses (`dynamic_sdk_client._unicode_tables`), never from Python's `re`, whose `\\d`, `\\s`,
+valid and on a boundary. Character sets come from unicodedata2 (the Unicode version of
+regress and V8), never from Python's `re`, whose `\\d`, `\\s`,
 `$` and missing `\\p{..}` disagree with JSON Schema. `contract_tests/test_strategies.py`
 checks each family against real ECMA engines (regress, and V8 when Node is present).
 
@@ -21,10 +21,7 @@ import unicodedata2
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from dynamic_sdk_client._constraints import PATH_PARAMETERS, SCHEMAS
-from dynamic_sdk_client._ecma import code_point_length, ecma_test
-from dynamic_sdk_client._rules import FieldRule
-from dynamic_sdk_client._unicode_tables import CATEGORY_RANGES
+from ._engine import PATH_PARAMETERS, SCHEMAS, FieldRule, code_point_length, ecma_test
 
 __all__ = [
     "ALLOWED_PUNCTUATION",
@@ -95,13 +92,18 @@ def _all_category_ranges() -> dict[str, Ranges]:
                 found.setdefault(current, []).append((start, code_point - 1))
             current, start = category, code_point
     found.setdefault(current, []).append((start, 0x10FFFF))
+    for group in ("L", "N"):  # \p{L} and \p{N}: the union of their subcategories
+        found[group] = sorted(
+            r
+            for name, ranges in found.items()
+            if name[0] == group and len(name) == 2
+            for r in ranges
+        )
     return {category: tuple(ranges) for category, ranges in found.items()}
 
 
 def category_chars(category: str) -> st.SearchStrategy[str]:
-    """A character of one General_Category: L*/N* from the client's tables, others unicodedata2."""
-    if category in CATEGORY_RANGES:
-        return _code_points(CATEGORY_RANGES[category])
+    """A character of one General_Category, from unicodedata2 (Unicode 17, as regress and V8)."""
     return _code_points(_all_category_ranges()[category])
 
 

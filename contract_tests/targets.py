@@ -32,6 +32,8 @@ from urllib.parse import quote
 
 import httpx
 
+from ._engine import fragment_path
+
 __all__ = [
     "ROOT",
     "Target",
@@ -42,7 +44,7 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
-FRAGMENT = ROOT / "openapi" / "retry-sms-verification.yaml"
+FRAGMENT = fragment_path()
 OPERATION_PATH = "/sdk/{environmentId}/smsVerifications/retry"
 PRISM_BIN = ROOT / "node_modules" / ".bin" / "prism"
 

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dynamic_sdk_client._ecma import code_point_length, ecma_test
-
+from ._engine import code_point_length, ecma_test
 from .ecma_oracle import code_point_lengths, ecma_verdicts, node_available, regress_verdict
 from .strategies import FAMILIES, FIELD_RULES, Family, expected_by_rules
 

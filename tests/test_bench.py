@@ -61,7 +61,7 @@ def test_quick_run_reports_mock_and_prism(quick_report: dict[str, Any]) -> None:
     assert section["generator"] in ("wrk", "httpx-asyncio")
     for name in ("mock_lenient", "mock_default"):
         row = section["servers"][name]
-        assert row["status"] == 200, f"{name} did not take the 200 path"
+        assert row["status"] == 201, f"{name} did not take the 201 path"
         _assert_numbers(row, ["rps", "p50_ms", "p99_ms", "requests", "errors"])
         assert row["requests"] > 0
     prism = section["servers"]["prism"]
@@ -69,7 +69,7 @@ def test_quick_run_reports_mock_and_prism(quick_report: dict[str, Any]) -> None:
         assert isinstance(section["prism_skipped"], str)
         assert section["comparison"]["mock_lenient_vs_prism"] is None
     else:
-        assert prism["status"] == 200
+        assert prism["status"] == 201
         _assert_numbers(prism, ["rps", "p50_ms", "p99_ms", "requests", "errors"])
         for ratio in section["comparison"].values():
             _assert_numbers(ratio, ["throughput_ratio", "p99_ratio"])
@@ -105,7 +105,7 @@ def test_asyncio_load_loop_counts_every_answer() -> None:
             ),
             "httpx-asyncio",
         )
-    assert result.statuses == {"200": 20}
+    assert result.statuses == {"201": 20}
     assert result.requests == 20
     assert result.errors == 0
     assert 0 < result.p50_ms <= result.p99_ms

@@ -1,4 +1,4 @@
-"""The ECMA-262 translator gives V8's (and regress's) verdict, right at every dialect difference.
+"""The runtime's ECMA-262 checks (regress) give V8's verdict, right at every dialect difference.
 
 Each difference between Python's `re` and ECMA-262 (docs/ecma-dialect.md) gets a value
 ECMA accepts and one it rejects, chosen at the difference; the test also shows which
@@ -25,19 +25,19 @@ from contract_tests.ecma_oracle import (
     node_syntax_error,
     regress_verdict,
 )
-from dynamic_sdk_client import _constraints
-from dynamic_sdk_client._ecma import (
+from dynamic_sdk_client import constraints
+from dynamic_sdk_runtime.ecma import (
     UNICODE_VERSION,
     UnsupportedPatternError,
     code_point_length,
+    compile_pattern,
     ecma_test,
-    to_python,
 )
 
 FRAGMENT_PATTERNS = sorted(
     {
         rule.pattern
-        for rules in (*_constraints.PATH_PARAMETERS.values(), *_constraints.SCHEMAS.values())
+        for rules in (*constraints.PATH_PARAMETERS.values(), *constraints.SCHEMAS.values())
         for rule in rules
         if rule.pattern is not None
     }
@@ -64,13 +64,22 @@ V8_MID_PAIR_DEVIATIONS = {
 
 
 def assert_agrees_with_engines(pattern: str, values: Sequence[str]) -> None:
-    """The translator's verdict equals V8's on every value, and regress's where it can read it."""
+    """Our verdict equals V8's on every value, and bare regress's where it can read it."""
     node = ecma_verdicts(pattern, values)
     node = [
         not verdict if (pattern, value) in V8_MID_PAIR_DEVIATIONS else verdict
         for value, verdict in zip(values, node, strict=True)
     ]
-    ours = [ecma_test(pattern, value) for value in values]
+    judged = compile_pattern(pattern).surrogate_safe
+    ours = []
+    for value, verdict in zip(values, node, strict=True):
+        if not judged and has_lone_surrogate(value):
+            # The runtime refuses what it cannot judge rather than guess (ecma.py).
+            with pytest.raises(UnsupportedPatternError, match="lone surrogate"):
+                ecma_test(pattern, value)
+            ours.append(verdict)
+        else:
+            ours.append(ecma_test(pattern, value))
     assert ours == node, [
         (value, "node", n) for value, n, o in zip(values, node, ours, strict=True) if n != o
     ]
@@ -120,7 +129,7 @@ def test_json_round_trip_keeps_exact_utf16_code_units() -> None:
 
 
 def test_node_uses_the_unicode_version_of_our_tables() -> None:
-    assert UNICODE_VERSION.startswith(node_info()["unicode"] + ".")
+    assert node_info()["unicode"].startswith(UNICODE_VERSION)
 
 
 def test_code_point_length_matches_node() -> None:
@@ -474,8 +483,8 @@ INVALID = [
     r"\k<n>",
 ]
 
-# Valid ECMA-262 the translator deliberately does not support: it refuses, never guesses.
-UNSUPPORTED = [
+# Valid ECMA-262 that the old hand-written translator refused; regress runs all of it.
+BEYOND_THE_OLD_TRANSLATOR = [
     r"(a)\1",
     r"\1(a)",
     r"(?<n>a)\k<n>",
@@ -484,22 +493,32 @@ UNSUPPORTED = [
     r"\p{Mn}",
     r"(?<=a+)b",
     r"(?<=a|bc)d",
-    "a{99999999999}",
 ]
+NO_LONE_SURROGATES = ["", "a", "aa", "ab", "bcd", "ad", "\u0301", "\u00e9", "\U0001f600", "a\u0301"]
+
+# Patterns that tell a lone surrogate from U+FFFF (our stand-in for it): they refuse such a
+# value instead of guessing; every other pattern judges it (see dynamic_sdk_runtime.ecma).
+TELLS_SURROGATES_APART = [r"\p{Cs}", r"^\p{Cn}$", r"\p{Mn}", r"[\uD800-\uDFFF]", r"\uFFFF"]
 
 
 @pytest.mark.parametrize("pattern", INVALID)
 def test_invalid_pattern_is_refused_like_node(pattern: str) -> None:
     assert node_syntax_error(pattern) is not None
     with pytest.raises(UnsupportedPatternError):
-        to_python(pattern)
+        compile_pattern(pattern)
 
 
-@pytest.mark.parametrize("pattern", UNSUPPORTED)
-def test_unsupported_valid_pattern_is_refused(pattern: str) -> None:
+@pytest.mark.parametrize("pattern", BEYOND_THE_OLD_TRANSLATOR)
+def test_valid_pattern_agrees_with_engines(pattern: str) -> None:
     assert node_syntax_error(pattern) is None
-    with pytest.raises(UnsupportedPatternError):
-        to_python(pattern)
+    assert_agrees_with_engines(pattern, NO_LONE_SURROGATES)
+
+
+@pytest.mark.parametrize("pattern", TELLS_SURROGATES_APART)
+def test_a_lone_surrogate_is_refused_where_it_cannot_be_judged(pattern: str) -> None:
+    assert_agrees_with_engines(pattern, NO_LONE_SURROGATES)
+    with pytest.raises(UnsupportedPatternError, match="lone surrogate"):
+        ecma_test(pattern, "a\udc00")
 
 
 # ---------------------------------------------------------------- random strings

@@ -20,9 +20,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dynamic_sdk_client._constraints import PATH_PARAMETERS, SCHEMAS
-from dynamic_sdk_client._rules import FieldRule
-from dynamic_sdk_client.validation import request_violations
+from contract_tests._engine import request_violations
+from dynamic_sdk_client.constraints import PATH_PARAMETERS, SCHEMAS
 from dynamic_sdk_mock import (
     ConnectionDroppedError,
     Fault,
@@ -33,6 +32,7 @@ from dynamic_sdk_mock import (
     load_spec,
     locate_fragment,
 )
+from dynamic_sdk_runtime.rules import FieldRule
 
 pytest_plugins = ["dynamic_sdk_mock.pytest_plugin"]
 
@@ -169,14 +169,14 @@ async def test_two_authorization_headers_are_refused(client: httpx.AsyncClient) 
 async def test_bearer_scheme_is_case_insensitive(client: httpx.AsyncClient, app: MockApp) -> None:
     seed_default(app)
     response = await client.post(path(), json=body(), headers={"Authorization": f"bearer {TOKEN}"})
-    assert response.status_code == 200
+    assert response.status_code == 201
 
 
 async def test_no_auth_mode_needs_no_header() -> None:
     app = create_app(MockConfig(require_auth=False, lenient=True))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as c:
         response = await c.post(path(), json=body())
-    assert response.status_code == 200
+    assert response.status_code == 201
 
 
 def test_config_repr_hides_the_token() -> None:
@@ -225,7 +225,7 @@ async def test_a_broken_body_rule_is_400_naming_field_and_rule(
     [
         (ENV.upper(), "pattern"),
         (ENV + "0", "maxLength"),
-        ("not-a-uuid", "pattern"),
+        ("not-a-uuid", "minLength"),
         (ENV[:-1] + "%0A", "pattern"),  # ECMA $: no newline before
         ("95b11417%2Ff18f-457f-8804-68e361f9164f", "pattern"),  # encoded "/" is no new segment
         ("%FF", "type"),  # not UTF-8: no string at all
@@ -299,8 +299,8 @@ async def test_huge_numbers_are_a_type_error(client: httpx.AsyncClient, raw: byt
         ("text/plain", 415),
         ("application/x-www-form-urlencoded", 415),
         ("application/json; charset=latin-1", 415),
-        ("application/json; charset=utf-8", 200),
-        ("Application/JSON", 200),
+        ("application/json; charset=utf-8", 201),
+        ("Application/JSON", 201),
         (None, 415),
     ],
 )
@@ -345,7 +345,7 @@ async def test_extra_fields_and_captcha_token_are_allowed(
 ) -> None:
     seed_default(app)
     response = await retry(client, body(captchaToken="<string>", extra={"nested": [1]}))
-    assert response.status_code == 200
+    assert response.status_code == 201
 
 
 # -- state --------------------------------------------------------------------------------
@@ -367,7 +367,7 @@ async def test_retry_answers_the_verification_on_file(
 ) -> None:
     seed_default(app)
     response = await retry(client, url=path(prefix="/api/v0"))
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert conforms(response) == {
         "verificationUUID": UUID,
         "phoneNumber": PHONE,
@@ -398,7 +398,7 @@ async def test_phone_fields_must_match_the_file(
 async def test_retries_beyond_the_maximum_are_422(client: httpx.AsyncClient, app: MockApp) -> None:
     seed_default(app)
     statuses = [(await retry(client)).status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 422]
+    assert statuses == [201, 201, 201, 422]
     response = await retry(client)
     assert conforms(response)["code"] == "too_many_sms_verification_attempts"
     codes = [message["code"] for message in app.mock.outbox()]
@@ -410,14 +410,14 @@ async def test_retries_inside_the_cooldown_are_429(
     client: httpx.AsyncClient, app: MockApp, clock: FakeClock
 ) -> None:
     seed_default(app)
-    assert (await retry(client)).status_code == 200
+    assert (await retry(client)).status_code == 201
     clock.now += 10.5
     response = await retry(client)
     assert response.status_code == 429
     assert response.headers["retry-after"] == str(math.ceil(30 - 10.5))
     conforms(response)
     clock.now += 19.5
-    assert (await retry(client)).status_code == 200
+    assert (await retry(client)).status_code == 201
     assert len(app.mock.outbox()) == 2
 
 
@@ -425,7 +425,7 @@ async def test_control_endpoints_seed_read_and_reset(client: httpx.AsyncClient) 
     seed = {"environmentId": ENV, **body()}
     created = await client.post("/__mock/verifications", json=seed)
     assert created.status_code == 201
-    assert (await retry(client)).status_code == 200
+    assert (await retry(client)).status_code == 201
     outbox = (await client.get("/__mock/outbox")).json()["messages"]
     assert [m["verificationUUID"] for m in outbox] == [UUID]
     listed = (await client.get("/__mock/verifications")).json()["verifications"]
@@ -463,7 +463,7 @@ async def test_lenient_mode_echoes_every_valid_request(
 ) -> None:
     data = body(phoneNumber="+1 917 111-3333", phoneCountryCode="\u0661", isoCountryCode="ab1")
     response = await retry(client, data)
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert conforms(response) == {k: data[k] for k in conforms(response)}
     assert app.mock.outbox() == []
     assert (await retry(client, body(isoCountryCode="ABCD1"))).status_code == 400
@@ -488,7 +488,7 @@ async def test_error_faults_answer_the_given_5xx(client: httpx.AsyncClient, app:
         assert response.status_code == 500
         assert "retry-after" not in response.headers
         conforms(response)
-    assert (await retry(client)).status_code == 200
+    assert (await retry(client)).status_code == 201
     assert app.mock.faults() == []
 
 
@@ -496,7 +496,7 @@ async def test_faults_can_target_one_verification(client: httpx.AsyncClient, app
     seed_default(app)
     other = "11111111-1111-4111-8111-111111111111"
     app.mock.add_fault(Fault("error", status=502, verification_uuid=other))
-    assert (await retry(client)).status_code == 200
+    assert (await retry(client)).status_code == 201
     assert len(app.mock.faults()) == 1
     response = await retry(client, body(verificationUUID=other))
     assert response.status_code == 502
@@ -505,7 +505,7 @@ async def test_faults_can_target_one_verification(client: httpx.AsyncClient, app
 async def test_latency_faults_delay_then_answer(client: httpx.AsyncClient, app: MockApp) -> None:
     seed_default(app)
     app.mock.add_fault(Fault("latency", seconds=0.01))
-    assert (await retry(client)).status_code == 200
+    assert (await retry(client)).status_code == 201
     assert app.mock.faults() == []
 
 
@@ -517,7 +517,7 @@ async def test_connection_faults_raise_in_process(
     app.mock.add_fault(Fault.from_json({"kind": kind}))
     with pytest.raises(ConnectionDroppedError):
         await retry(client)
-    assert (await retry(client)).status_code == 200
+    assert (await retry(client)).status_code == 201
 
 
 @pytest.mark.parametrize(
@@ -612,9 +612,12 @@ async def test_the_mock_rejects_exactly_what_the_client_rejects(
     transport = httpx.ASGITransport(app=LENIENT_APP)
     async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
         response = await client.post(path(environment_id), json=data, headers=AUTH)
-    expected = 400 if request_violations(environment_id, data) else 200
+    expected = 400 if request_violations(environment_id, data) else 201
     assert response.status_code == expected, response.text
     conforms(response)
+
+
+PHONE_KEYS = ("phoneCountryCode", "phoneNumber", "isoCountryCode")
 
 
 # -- the fragment --------------------------------------------------------------------------
@@ -632,8 +635,11 @@ def test_rules_read_from_the_fragment_equal_the_generated_client_tables() -> Non
     assert spec.server_prefix == ("api", "v0")
 
 
-def test_the_fragment_is_found_explicitly_or_from_the_checkout(tmp_path: Path) -> None:
-    assert locate_fragment() == FRAGMENT
+def test_the_fragment_is_found_explicitly_or_from_the_installed_client(tmp_path: Path) -> None:
+    assert locate_fragment().name == "openapi.json"
+    assert yaml.safe_load(locate_fragment().read_text(encoding="utf-8")) == yaml.safe_load(
+        FRAGMENT.read_text(encoding="utf-8")
+    )
     assert locate_fragment(FRAGMENT) == FRAGMENT
     with pytest.raises(FragmentError, match="not found"):
         locate_fragment(tmp_path / "missing.yaml")
@@ -658,13 +664,18 @@ async def test_a_fragment_edit_changes_the_mock(tmp_path: Path) -> None:
     app = create_app(MockConfig(token=TOKEN, lenient=True, fragment=variant))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as c:
         response = await c.post(path(), json=body(isoCountryCode="ABCD1"), headers=AUTH)
-    assert response.status_code == 200
+    assert response.status_code == 201
 
 
 async def test_the_fragment_example_can_be_seeded(client: httpx.AsyncClient, app: MockApp) -> None:
     request_example = OPERATION["requestBody"]["content"]["application/json"]["example"]
     environment_example = OPERATION["parameters"][0]["example"]
+    success_example = OPERATION["responses"]["201"]["content"]["application/json"]["example"]
     app.mock.seed_example()
-    response = await retry(client, request_example, url=path(environment_example))
-    assert response.status_code == 200
-    assert conforms(response)["phoneNumber"] == request_example["phoneNumber"]
+    # The request example holds the page's placeholders; the verification on file holds
+    # the success example's phone values, which the README's examples use.
+    on_file = {**request_example, **{k: success_example[k] for k in PHONE_KEYS}}
+    response = await retry(client, on_file, url=path(environment_example))
+    assert response.status_code == 201
+    assert conforms(response)["phoneNumber"] == success_example["phoneNumber"]
+    assert (await retry(client, request_example, url=path(environment_example))).status_code == 422

@@ -51,7 +51,7 @@ def post(client: httpx.Client, **kwargs: Any) -> httpx.Response:
 def test_a_seeded_retry_over_http(seeded: RunningMock, http: httpx.Client) -> None:
     assert seeded.url.startswith("http://127.0.0.1:")
     response = post(http, url=path(prefix="/api/v0"))
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert conforms(response)["phoneNumber"] == PHONE
     assert [m["verificationUUID"] for m in seeded.state.outbox()] == [UUID]
 
@@ -59,7 +59,7 @@ def test_a_seeded_retry_over_http(seeded: RunningMock, http: httpx.Client) -> No
 def test_control_endpoints_over_http(mock_server: RunningMock, http: httpx.Client) -> None:
     seed = http.post("/__mock/verifications", json={"environmentId": ENV, **body()})
     assert seed.status_code == 201
-    assert post(http).status_code == 200
+    assert post(http).status_code == 201
     assert len(http.get("/__mock/outbox").json()["messages"]) == 1
     assert http.post("/__mock/reset").status_code == 200
     assert mock_server.state.outbox() == []
@@ -69,14 +69,14 @@ def test_a_dropped_connection_has_no_response(seeded: RunningMock, http: httpx.C
     http.post("/__mock/faults", json={"kind": "drop"})
     with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
         post(http)
-    assert post(http).status_code == 200
+    assert post(http).status_code == 201
 
 
 def test_a_truncated_body_is_cut_short(seeded: RunningMock, http: httpx.Client) -> None:
     seeded.state.add_fault(Fault("truncate"))
     with pytest.raises(httpx.RemoteProtocolError, match="complete message body"):
         post(http)
-    assert post(http).status_code == 200
+    assert post(http).status_code == 201
 
 
 def test_a_503_fault_carries_retry_after(seeded: RunningMock, http: httpx.Client) -> None:
@@ -143,7 +143,7 @@ async def test_a_burst_never_grants_more_than_max_retries(seeded: RunningMock) -
             *(client.post(path(), json=body(), headers=AUTH) for _ in range(50))
         )
     statuses = sorted(response.status_code for response in responses)
-    assert statuses == [200] * 3 + [422] * 47
+    assert statuses == [201] * 3 + [422] * 47
     outbox = seeded.state.outbox()
     assert [message["sequence"] for message in outbox] == [1, 2, 3]
     assert all(len(m["code"]) == 6 and m["code"].isdigit() for m in outbox)
@@ -153,7 +153,7 @@ async def test_a_burst_never_grants_more_than_max_retries(seeded: RunningMock) -
 def test_running_mock_stops_and_frees_its_port() -> None:
     with running_mock(MockConfig(token=TOKEN, lenient=True)) as mock:
         url = mock.url
-        assert httpx.post(url + path(), json=body(), headers=AUTH).status_code == 200
+        assert httpx.post(url + path(), json=body(), headers=AUTH).status_code == 201
     with pytest.raises(httpx.ConnectError):
         httpx.post(url + path(), json=body(), headers=AUTH, timeout=2)
 
@@ -175,14 +175,14 @@ def test_the_cli_serves_and_logs_nothing_personal() -> None:
         url = line.removeprefix("Mock listening on ")
         with httpx.Client(base_url=url, timeout=10) as client:
             assert client.post("/__mock/verifications", json={"environmentId": ENV, **body()})
-            assert post(client).status_code == 200
+            assert post(client).status_code == 201
             assert post(client).status_code == 422  # --max-retries 1
             assert post(client, data=body(phoneNumber=PHONE + "#")).status_code == 400
             assert post(client, headers={"Authorization": "Bearer nope"}).status_code == 401
     finally:
         process.terminate()
         _, errors = process.communicate(timeout=10)
-    assert "retrySmsVerification -> 200" in errors
+    assert "retrySmsVerification -> 201" in errors
     assert PHONE not in errors
     assert TOKEN not in errors
 

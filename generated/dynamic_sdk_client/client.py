@@ -5,8 +5,17 @@ from typing import Any, Self
 import httpx
 from attrs import define, evolve, field
 
-from ._client_support import async_client_args, finite_timeout, redact_headers, sync_client_args
-from .retry import RetryPolicy
+from dynamic_sdk_runtime.retry import RetryPolicy
+from dynamic_sdk_runtime.transport import (
+    DEFAULT_DEADLINE,
+    async_client,
+    finite_timeout,
+    redact_headers,
+    sync_client,
+    user_agent,
+)
+
+USER_AGENT = user_agent("dynamic-sdk-client", "0.2.0")
 
 
 @define
@@ -26,7 +35,10 @@ class Client:
         httpx.TimeoutException if this is exceeded. A call's ``timeout=`` argument overrides it.
 
         ``retry_policy``: Which failures are retried (see README, "Retries"); the default
-        retries only what surely never reached the server, and 429/503 with Retry-After.
+        retries only what surely never reached the server, and 429/503 with a short Retry-After.
+
+        ``deadline``: Seconds one call may take, retries and waits included (default 30;
+        None: no bound beyond the timeouts). A call's ``deadline=`` argument overrides it.
 
         ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
         but can be set to False for testing purposes.
@@ -35,13 +47,8 @@ class Client:
 
         ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
 
-
-    Attributes:
-        raise_on_unexpected_status: Kept for the generator's public shape; it changes nothing here: every
-            non-2xx status raises exceptions.APIStatusError (a subclass per documented status).
     """
 
-    raise_on_unexpected_status: bool = field(default=False, kw_only=True)
     _base_url: str = field(alias="base_url")
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
     _headers: dict[str, str] = field(
@@ -51,6 +58,7 @@ class Client:
         default=None, converter=finite_timeout, kw_only=True, alias="timeout"
     )
     retry_policy: RetryPolicy = field(factory=RetryPolicy, kw_only=True)
+    deadline: float | None = field(default=DEFAULT_DEADLINE, kw_only=True)
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
@@ -58,27 +66,15 @@ class Client:
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
     def with_headers(self, headers: dict[str, str]) -> "Client":
-        """Get a new client matching this one with additional headers"""
-        if self._client is not None:
-            self._client.headers.update(headers)
-        if self._async_client is not None:
-            self._async_client.headers.update(headers)
+        """A new client matching this one with additional headers (this one is unchanged)"""
         return evolve(self, headers={**self._headers, **headers})
 
     def with_cookies(self, cookies: dict[str, str]) -> "Client":
-        """Get a new client matching this one with additional cookies"""
-        if self._client is not None:
-            self._client.cookies.update(cookies)
-        if self._async_client is not None:
-            self._async_client.cookies.update(cookies)
+        """A new client matching this one with additional cookies (this one is unchanged)"""
         return evolve(self, cookies={**self._cookies, **cookies})
 
-    def with_timeout(self, timeout: httpx.Timeout) -> "Client":
-        """Get a new client matching this one with a new timeout configuration"""
-        if self._client is not None:
-            self._client.timeout = timeout
-        if self._async_client is not None:
-            self._async_client.timeout = timeout
+    def with_timeout(self, timeout: httpx.Timeout | float | None) -> "Client":
+        """A new client with another timeout (None: the finite default; this one is unchanged)"""
         return evolve(self, timeout=timeout)
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
@@ -92,14 +88,15 @@ class Client:
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
-            self._client = httpx.Client(
+            self._client = sync_client(
+                retry_policy=self.retry_policy,
                 base_url=self._base_url,
                 cookies=self._cookies,
-                headers=self._headers,
+                headers={"User-Agent": USER_AGENT, **self._headers},
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
-                **sync_client_args(self._httpx_args, self._verify_ssl, self.retry_policy),
+                **self._httpx_args,
             )
         return self._client
 
@@ -128,14 +125,15 @@ class Client:
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
-            self._async_client = httpx.AsyncClient(
+            self._async_client = async_client(
+                retry_policy=self.retry_policy,
                 base_url=self._base_url,
                 cookies=self._cookies,
-                headers=self._headers,
+                headers={"User-Agent": USER_AGENT, **self._headers},
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
-                **async_client_args(self._httpx_args, self._verify_ssl, self.retry_policy),
+                **self._httpx_args,
             )
         return self._async_client
 
@@ -171,7 +169,10 @@ class AuthenticatedClient:
         httpx.TimeoutException if this is exceeded. A call's ``timeout=`` argument overrides it.
 
         ``retry_policy``: Which failures are retried (see README, "Retries"); the default
-        retries only what surely never reached the server, and 429/503 with Retry-After.
+        retries only what surely never reached the server, and 429/503 with a short Retry-After.
+
+        ``deadline``: Seconds one call may take, retries and waits included (default 30;
+        None: no bound beyond the timeouts). A call's ``deadline=`` argument overrides it.
 
         ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
         but can be set to False for testing purposes.
@@ -182,14 +183,11 @@ class AuthenticatedClient:
 
 
     Attributes:
-        raise_on_unexpected_status: Kept for the generator's public shape; it changes nothing here: every
-            non-2xx status raises exceptions.APIStatusError (a subclass per documented status).
         token: The token to use for authentication (never shown in repr)
         prefix: The prefix to use for the Authorization header
         auth_header_name: The name of the Authorization header
     """
 
-    raise_on_unexpected_status: bool = field(default=False, kw_only=True)
     _base_url: str = field(alias="base_url")
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
     _headers: dict[str, str] = field(
@@ -199,6 +197,7 @@ class AuthenticatedClient:
         default=None, converter=finite_timeout, kw_only=True, alias="timeout"
     )
     retry_policy: RetryPolicy = field(factory=RetryPolicy, kw_only=True)
+    deadline: float | None = field(default=DEFAULT_DEADLINE, kw_only=True)
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
@@ -210,27 +209,15 @@ class AuthenticatedClient:
     auth_header_name: str = "Authorization"
 
     def with_headers(self, headers: dict[str, str]) -> "AuthenticatedClient":
-        """Get a new client matching this one with additional headers"""
-        if self._client is not None:
-            self._client.headers.update(headers)
-        if self._async_client is not None:
-            self._async_client.headers.update(headers)
+        """A new client matching this one with additional headers (this one is unchanged)"""
         return evolve(self, headers={**self._headers, **headers})
 
     def with_cookies(self, cookies: dict[str, str]) -> "AuthenticatedClient":
-        """Get a new client matching this one with additional cookies"""
-        if self._client is not None:
-            self._client.cookies.update(cookies)
-        if self._async_client is not None:
-            self._async_client.cookies.update(cookies)
+        """A new client matching this one with additional cookies (this one is unchanged)"""
         return evolve(self, cookies={**self._cookies, **cookies})
 
-    def with_timeout(self, timeout: httpx.Timeout) -> "AuthenticatedClient":
-        """Get a new client matching this one with a new timeout configuration"""
-        if self._client is not None:
-            self._client.timeout = timeout
-        if self._async_client is not None:
-            self._async_client.timeout = timeout
+    def with_timeout(self, timeout: httpx.Timeout | float | None) -> "AuthenticatedClient":
+        """A new client with another timeout (None: the finite default; this one is unchanged)"""
         return evolve(self, timeout=timeout)
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
@@ -247,14 +234,15 @@ class AuthenticatedClient:
             self._headers[self.auth_header_name] = (
                 f"{self.prefix} {self.token}" if self.prefix else self.token
             )
-            self._client = httpx.Client(
+            self._client = sync_client(
+                retry_policy=self.retry_policy,
                 base_url=self._base_url,
                 cookies=self._cookies,
-                headers=self._headers,
+                headers={"User-Agent": USER_AGENT, **self._headers},
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
-                **sync_client_args(self._httpx_args, self._verify_ssl, self.retry_policy),
+                **self._httpx_args,
             )
         return self._client
 
@@ -286,14 +274,15 @@ class AuthenticatedClient:
             self._headers[self.auth_header_name] = (
                 f"{self.prefix} {self.token}" if self.prefix else self.token
             )
-            self._async_client = httpx.AsyncClient(
+            self._async_client = async_client(
+                retry_policy=self.retry_policy,
                 base_url=self._base_url,
                 cookies=self._cookies,
-                headers=self._headers,
+                headers={"User-Agent": USER_AGENT, **self._headers},
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
-                **async_client_args(self._httpx_args, self._verify_ssl, self.retry_policy),
+                **self._httpx_args,
             )
         return self._async_client
 

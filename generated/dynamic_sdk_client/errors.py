@@ -1,16 +1,40 @@
-"""Contains shared errors types that can be raised from API functions"""
+"""Every exception the client raises, one tree under DynamicSdkError.
 
+Defined in `dynamic_sdk_runtime.exceptions` (its docstring draws the tree); this is their
+public home in the client package. The generator's `UnexpectedStatus` is gone: every
+non-2xx status raises an `APIStatusError`.
+"""
 
-class UnexpectedStatus(Exception):
-    """Raised by api functions when the response status an undocumented status and Client.raise_on_unexpected_status is True"""
+from dynamic_sdk_runtime.exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    DynamicSdkError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+    UnexpectedSuccessError,
+    UnprocessableEntityError,
+    ValidationError,
+)
 
-    def __init__(self, status_code: int, content: bytes):
-        self.status_code = status_code
-        self.content = content
-
-        super().__init__(
-            f"Unexpected status code: {status_code}\n\nResponse content:\n{content.decode(errors='ignore')}"
-        )
-
-
-__all__ = ["UnexpectedStatus"]
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "DynamicSdkError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "ServerError",
+    "UnexpectedSuccessError",
+    "UnprocessableEntityError",
+    "ValidationError",
+]

@@ -35,7 +35,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-auth", action="store_true", help="accept requests without a token")
     parser.add_argument(
-        "--lenient", action="store_true", help="answer every valid request with its 200 echo"
+        "--lenient", action="store_true", help="answer every valid request with its echo"
+    )
+    parser.add_argument(
+        "--success-status",
+        type=int,
+        choices=(201, 200),
+        default=201,
+        help="status of a successful retry: 201 (vendor's OpenAPI document, default) or 200",
     )
     parser.add_argument("--max-retries", type=int, default=3, help="retries per verification")
     parser.add_argument("--cooldown", type=float, default=30.0, help="seconds between retries")
@@ -67,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             token=token,
             require_auth=not args.no_auth,
             lenient=args.lenient,
+            success_status=args.success_status,
             max_retries=args.max_retries,
             cooldown_seconds=args.cooldown,
             max_body_bytes=args.max_body_bytes,

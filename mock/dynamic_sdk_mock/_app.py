@@ -5,7 +5,7 @@ an encoded "/" or invalid UTF-8 reaches validation (400) instead of missing the 
 It is served both at /sdk/... and under the fragment's server path (/api/v0/sdk/...).
 Checks run in this order: method (405), auth (401), declared size (413), streamed size
 (413), content type (415), UTF-8 and JSON syntax (400), documented rules (400), faults,
-then state (200/404/422/429).
+then state (201 or 200/404/422/429).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from dynamic_sdk_client.exceptions import ValidationError
+from dynamic_sdk_runtime.exceptions import ValidationError
 
 from ._config import MockConfig
 from ._fragment import Spec, load_spec

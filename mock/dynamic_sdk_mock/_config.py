@@ -17,7 +17,9 @@ class MockConfig:
     token: str = field(default=DEFAULT_TOKEN, repr=False)
     require_auth: bool = True
     lenient: bool = False
-    """Answer every valid request with the 200 echo of its own fields, without state."""
+    """Answer every valid request with the success echo of its own fields, without state."""
+    success_status: int = 201
+    """201 as in the vendor's OpenAPI document; 200 as the reference page's example suggests."""
     max_retries: int = 3
     """Successful retries allowed per verification; the next one gets 422."""
     cooldown_seconds: float = 30.0
@@ -27,6 +29,8 @@ class MockConfig:
     """The OpenAPI fragment; None finds the packaged or checked-out copy."""
 
     def __post_init__(self) -> None:
+        if self.success_status not in (200, 201):
+            raise ValueError("success_status must be 200 or 201 (the documented successes)")
         if self.max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         if self.cooldown_seconds < 0:

@@ -1,8 +1,10 @@
 """The OpenAPI fragment, read once at start-up: routes, field rules, documented responses.
 
-The mock takes every constraint from the fragment it loads (not from a copy), so a fragment
-edit changes the mock without a code change. Start-up fails loudly when the fragment no
-longer documents something the mock needs (an operation, a status, an error code).
+The mock takes every constraint from the fragment it loads, through the runtime's one
+fragment reader (`dynamic_sdk_runtime.fragment`), so a fragment edit changes the mock
+without a code change. By default it loads the fragment the installed client was
+generated from (`dynamic_sdk_client/openapi.json`). Start-up fails loudly when the
+fragment no longer documents something the mock needs (an operation, a status, a code).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from dynamic_sdk_client._rules import FieldRule
+from dynamic_sdk_runtime.fragment import FragmentError as ReaderError
+from dynamic_sdk_runtime.fragment import get, operation_rules, resolve
+from dynamic_sdk_runtime.rules import FieldRule
 
 __all__ = ["FragmentError", "Spec", "load_spec", "locate_fragment"]
 
@@ -28,6 +32,7 @@ ENV_VARIABLE = "DYNAMIC_MOCK_FRAGMENT"
 # Every status the mock can send for the operation, and the fragment key documenting it.
 _STATUS_KEYS = {
     200: "200",
+    201: "201",
     400: "400",
     401: "401",
     404: "404",
@@ -62,7 +67,9 @@ class Spec:
     """Documented status key ("200", "5XX", ...) -> component schema name."""
     documented_statuses: frozenset[str]
     example: tuple[str, Mapping[str, Any]] | None = None
-    """(environmentId example, request body example) when the fragment gives both."""
+    """(environmentId example, a verification on file) when the fragment gives both: the
+    phone fields come from the success response's example, which holds real-looking values
+    (the request example holds the page's placeholders)."""
 
     def parameter_name(self, index: int) -> str | None:
         """The path parameter at segment `index`, or None for a literal segment."""
@@ -73,25 +80,18 @@ class Spec:
 
 
 def locate_fragment(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """Explicit path > $DYNAMIC_MOCK_FRAGMENT > packaged openapi.yaml > the checkout's openapi/.
-
-    Wheels carry the fragment as dynamic_sdk_mock/openapi.yaml; editable installs do not,
-    so the repository's own file is the last resort.
-    """
+    """Explicit path > $DYNAMIC_MOCK_FRAGMENT > the installed client's openapi.json."""
     if explicit is not None:
         return _existing(Path(explicit))
     from_env = os.environ.get(ENV_VARIABLE)
     if from_env:
         return _existing(Path(from_env))
-    packaged = resources.files("dynamic_sdk_mock").joinpath("openapi.yaml")
+    packaged = resources.files("dynamic_sdk_client").joinpath("openapi.json")
     if packaged.is_file():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[2] / "openapi" / FRAGMENT_NAME
-    if checkout.is_file():
-        return checkout
     raise FragmentError(
         "OpenAPI fragment not found: pass --fragment PATH or set "
-        f"{ENV_VARIABLE} (looked for the packaged openapi.yaml and {checkout})"
+        f"{ENV_VARIABLE} (the installed dynamic_sdk_client has no openapi.json)"
     )
 
 
@@ -102,28 +102,11 @@ def _existing(path: Path) -> Path:
 
 
 def load_spec(path: str | os.PathLike[str] | None = None) -> Spec:
-    """Load and check the fragment; raise FragmentError naming what is missing."""
+    """Load and check the fragment (YAML or JSON); raise FragmentError naming what is missing."""
     location = locate_fragment(path)
     with location.open(encoding="utf-8") as handle:
         document = yaml.safe_load(handle)
     return spec_from_document(document, str(location))
-
-
-def _get(node: object, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(node, Mapping) or key not in node:
-            raise FragmentError(f"the fragment has no {'.'.join(keys)}")
-        node = node[key]
-    return node
-
-
-def _resolve(document: object, node: object) -> Any:
-    while isinstance(node, Mapping) and "$ref" in node:
-        reference = str(node["$ref"])
-        if not reference.startswith("#/"):
-            raise FragmentError(f"only local $ref is supported, got {reference}")
-        node = _get(document, *reference[2:].split("/"))
-    return node
 
 
 def _schema_name(schema: object) -> str:
@@ -132,84 +115,62 @@ def _schema_name(schema: object) -> str:
     return str(schema["$ref"]).rsplit("/", 1)[-1]
 
 
-def _rule(owner: str, name: str, required: bool, schema: Mapping[str, Any]) -> FieldRule:
-    if schema.get("type") != "string":
-        raise FragmentError(f"{owner}.{name}: the mock validates string fields only")
-    return FieldRule(
-        schema=owner,
-        name=name,
-        python_name=name,
-        required=required,
-        max_length=schema.get("maxLength"),
-        min_length=schema.get("minLength"),
-        pattern=schema.get("pattern"),
-    )
-
-
 def spec_from_document(document: object, source: str) -> Spec:
     """Build the Spec from a parsed fragment (split out so tests can feed variants)."""
-    operation: Mapping[str, Any] | None = None
-    operation_path = ""
-    for path, item in _get(document, "paths").items():
-        for method, candidate in item.items():
-            if (
-                method == "post"
-                and isinstance(candidate, Mapping)
-                and candidate.get("operationId") == OPERATION_ID
-            ):
-                operation, operation_path = candidate, path
-    if operation is None:
+    try:
+        return _spec(document, source)
+    except ReaderError as error:
+        raise FragmentError(str(error)) from None
+
+
+def _spec(document: object, source: str) -> Spec:
+    rules = operation_rules(document, OPERATION_ID)
+    if rules.method != "POST":
         raise FragmentError(f"the fragment documents no POST operation {OPERATION_ID}")
+    operation = get(document, "paths", rules.path, "post")
+    fields = resolve(document, get(document, "components", "schemas", rules.request_schema))
+    for name, field in get(fields, "properties").items():
+        if resolve(document, field).get("type") != "string":
+            raise FragmentError(f"{rules.request_schema}.{name}: the mock validates strings only")
 
-    path_rules = tuple(
-        _rule(OPERATION_ID, str(parameter["name"]), True, _resolve(document, parameter["schema"]))
-        for parameter in (_resolve(document, p) for p in operation.get("parameters", ()))
-        if parameter.get("in") == "path"
-    )
-    body_schema_ref = _get(operation, "requestBody", "content", "application/json", "schema")
-    request_schema = _schema_name(body_schema_ref)
-    body = _resolve(document, body_schema_ref)
-    required = set(body.get("required", ()))
-    body_rules = tuple(
-        _rule(request_schema, str(name), name in required, _resolve(document, field))
-        for name, field in _get(body, "properties").items()
-    )
-
-    responses = _get(operation, "responses")
+    responses = get(operation, "responses")
     response_schemas: dict[str, str] = {}
     for status, response in responses.items():
-        schema = _get(_resolve(document, response), "content", "application/json", "schema")
+        schema = get(resolve(document, response), "content", "application/json", "schema")
         response_schemas[str(status)] = _schema_name(schema)
     missing = sorted({key for key in _STATUS_KEYS.values() if key not in response_schemas})
     if missing:
         raise FragmentError(f"the fragment does not document responses {missing}")
-    codes = _get(document, "components", "schemas", "UnprocessableEntityErrorCode", "enum")
+    codes = get(document, "components", "schemas", "UnprocessableEntityErrorCode", "enum")
     absent = [code for code in UNPROCESSABLE_CODES if code not in codes]
     if absent:
         raise FragmentError(f"UnprocessableEntityErrorCode lacks {absent}")
 
+    parameters = [resolve(document, p) for p in operation.get("parameters", ())]
     environment_example = next(
-        (
-            _resolve(document, p).get("example")
-            for p in operation.get("parameters", ())
-            if _resolve(document, p).get("in") == "path"
-        ),
-        None,
+        (p.get("example") for p in parameters if p.get("in") == "path"), None
     )
     body_example = operation["requestBody"]["content"]["application/json"].get("example")
+    success: object = next((responses[key] for key in ("201", "200") if key in responses), {})
+    response_example = (
+        resolve(document, success).get("content", {}).get("application/json", {}).get("example")
+    )
     example = None
     if isinstance(environment_example, str) and isinstance(body_example, Mapping):
-        example = (environment_example, dict(body_example))
+        on_file = dict(body_example)
+        if isinstance(response_example, Mapping):
+            on_file.update({k: v for k, v in response_example.items() if k in on_file})
+        example = (environment_example, on_file)
 
     servers = document.get("servers", ()) if isinstance(document, Mapping) else ()
     server_path = urlsplit(str(servers[0]["url"])).path if servers else ""
     return Spec(
         source=source,
-        path_segments=tuple(operation_path.strip("/").split("/")),
+        path_segments=tuple(rules.path.strip("/").split("/")),
         server_prefix=tuple(part for part in server_path.split("/") if part),
-        path_rules=path_rules,
-        body_rules=body_rules,
-        request_schema=request_schema,
+        path_rules=rules.path_rules,
+        body_rules=rules.body_rules,
+        request_schema=rules.request_schema,
         response_schemas=response_schemas,
         documented_statuses=frozenset(response_schemas),
         example=example,

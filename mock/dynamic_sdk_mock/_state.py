@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from dynamic_sdk_client.exceptions import ValidationError
-from dynamic_sdk_client.validation import rules_violations
+from dynamic_sdk_runtime.exceptions import ValidationError
+from dynamic_sdk_runtime.rules import rules_violations
 
 from ._config import MockConfig
 from ._fragment import Spec
@@ -217,9 +217,11 @@ class MockState:
         return rules_violations(self._spec.path_rules, self._spec.body_rules, path, body)
 
     def retry(self, environment_id: str, body: Mapping[str, Any]) -> Outcome:
-        """Apply one valid retry: 404, 422, 429 or 200 with a fresh code in the outbox."""
+        """Apply one valid retry: 404, 422, 429 or success with a fresh code in the outbox."""
         if self._config.lenient:
-            return Outcome(200, {name: body[name] for name in _RESPONSE_FIELDS})
+            return Outcome(
+                self._config.success_status, {name: body[name] for name in _RESPONSE_FIELDS}
+            )
         with self._lock:
             record = self._verifications.get((environment_id, body["verificationUUID"]))
             if record is None:
@@ -263,7 +265,7 @@ class MockState:
                     "code": f"{secrets.randbelow(1_000_000):06d}",
                 }
             )
-            return Outcome(200, record.response())
+            return Outcome(self._config.success_status, record.response())
 
     def outbox(self) -> list[dict[str, Any]]:
         """Every code sent so far, oldest first (copies)."""

@@ -1,18 +1,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from dynamic_sdk_runtime.rules import ModelRules
+
+from ..constraints import SCHEMAS
 from ..types import UNSET, Unset
-from ..validation import validate_assignment, validate_model
 
 T = TypeVar("T", bound="Forbidden")
 
 
-@_attrs_define(on_setattr=validate_assignment)  # a later assignment is checked too
+# The documented pattern/maxLength rules the generator ignores; checked on every assignment.
+_RULES = ModelRules(SCHEMAS.get("Forbidden", ()), unset=UNSET)
+
+
+@_attrs_define(on_setattr=_RULES.on_setattr, repr=False)
 class Forbidden:
     """Vendor shared error model (sdk-api-core Forbidden).
 
@@ -25,7 +31,11 @@ class Forbidden:
 
     def __attrs_post_init__(self) -> None:
         """Enforce the documented pattern/maxLength rules, which the generator ignores."""
-        validate_model("Forbidden", self)
+        _RULES.check(self)
+
+    def __repr__(self) -> str:
+        """Phone numbers are personal data: reprs end up in logs, so digit runs are masked."""
+        return _RULES.repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error
@@ -39,7 +49,7 @@ class Forbidden:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         error = d.pop("error", UNSET)
 

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from dynamic_sdk_runtime.rules import ModelRules
+
+from ..constraints import SCHEMAS
 from ..models.unprocessable_entity_error_code import UnprocessableEntityErrorCode
 from ..types import UNSET, Unset
-from ..validation import validate_assignment, validate_model
 
 if TYPE_CHECKING:
     from ..models.unprocessable_entity_payload import UnprocessableEntityPayload
@@ -17,7 +19,11 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UnprocessableEntity")
 
 
-@_attrs_define(on_setattr=validate_assignment)  # a later assignment is checked too
+# The documented pattern/maxLength rules the generator ignores; checked on every assignment.
+_RULES = ModelRules(SCHEMAS.get("UnprocessableEntity", ()), unset=UNSET)
+
+
+@_attrs_define(on_setattr=_RULES.on_setattr, repr=False)
 class UnprocessableEntity:
     """Vendor shared error model (sdk-api-core UnprocessableEntity).
 
@@ -35,7 +41,11 @@ class UnprocessableEntity:
 
     def __attrs_post_init__(self) -> None:
         """Enforce the documented pattern/maxLength rules, which the generator ignores."""
-        validate_model("UnprocessableEntity", self)
+        _RULES.check(self)
+
+    def __repr__(self) -> str:
+        """Phone numbers are personal data: reprs end up in logs, so digit runs are masked."""
+        return _RULES.repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error
@@ -63,8 +73,8 @@ class UnprocessableEntity:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.unprocessable_entity_payload import UnprocessableEntityPayload
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.unprocessable_entity_payload import UnprocessableEntityPayload  # noqa: PLC0415
 
         d = dict(src_dict)
         error = d.pop("error", UNSET)

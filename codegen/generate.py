@@ -1,16 +1,16 @@
-"""Regenerate the client: openapi-python-client, then the overrides, then ruff.
+"""Regenerate the client: openapi-python-client, then the fragment renderer, then ruff.
 
-    python -m overrides.generate --output generated   # rewrite generated/
-    python -m overrides.generate --check generated    # fail with a diff on drift
+    python -m codegen --output generated   # rewrite generated/
+    python -m codegen --check generated    # fail with a diff on drift
 
 Steps, all deterministic so that two runs give the same bytes:
-1. openapi-python-client (pinned) with overrides/config.yaml and the copied
-   templates in overrides/templates;
-2. the hand-written modules in overrides/package/ copied beside the generated ones;
-3. `_constraints.py` rendered from the fragment (every `pattern`, `maxLength`,
-   `minLength` and `required` of the operation's path parameters and schemas) and
-   `_unicode_tables.py` from the pinned Unicode data;
-4. ruff fix and format with fixed settings.
+1. openapi-python-client (pinned) with overrides/config.yaml and the copied templates in
+   overrides/templates (the generated code imports the hand-written `dynamic_sdk_runtime`;
+   nothing hand-written is copied in);
+2. `constraints.py` rendered from the fragment by `dynamic_sdk_runtime.fragment` (every
+   `pattern`, `maxLength`, `minLength` and `required` of the operation's path parameters
+   and schemas), and `openapi.json`, the fragment itself, shipped for the mock and suite;
+3. ruff fix and format with the project's one configuration (pyproject.toml).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import json
 import shutil
 import subprocess
 import sys
@@ -28,63 +29,67 @@ from typing import Any
 import yaml
 from openapi_python_client.strings import snake_case
 
-from overrides.unicode_tables import render as render_unicode_tables
+from dynamic_sdk_runtime.fragment import operation_rules, schema_rules
+from dynamic_sdk_runtime.rules import FieldRule
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAGMENT = ROOT / "openapi" / "retry-sms-verification.yaml"
 OVERRIDES = ROOT / "overrides"
 PACKAGE = "dynamic_sdk_client"
-RUFF_SETTINGS = ["--isolated", "--no-cache", "--line-length", "100", "--target-version", "py311"]
+RUFF_CONFIG = ["--config", str(ROOT / "pyproject.toml"), "--no-cache"]
 
 
-def _rule(schema: str, name: str, prop: dict[str, Any], required: bool) -> str:
+def _rule_line(rule: FieldRule) -> str:
     fields = {
-        "schema": schema,
-        "name": name,
-        "python_name": snake_case(name),
-        "required": required,
-        "max_length": prop.get("maxLength"),
-        "min_length": prop.get("minLength"),
-        "pattern": prop.get("pattern"),
+        "schema": rule.schema,
+        "name": rule.name,
+        "python_name": rule.python_name,
+        "required": rule.required,
+        "max_length": rule.max_length,
+        "min_length": rule.min_length,
+        "pattern": rule.pattern,
     }
     args = ", ".join(f"{key}={value!r}" for key, value in fields.items() if value is not None)
-    return f"    FieldRule({args}),"
+    return f"        FieldRule({args}),"
 
 
 def render_constraints(spec: dict[str, Any]) -> str:
-    """`_constraints.py`: the fragment's string constraints, read at generation time."""
+    """`constraints.py`: the fragment's string rules, read by the runtime's fragment reader."""
     lines = [
-        '"""Constraints read from openapi/ at generation time; do not edit."""',
+        '"""The fragment\'s documented string rules, rendered by codegen; do not edit."""',
         "",
         "from typing import Final",
         "",
-        "from ._rules import FieldRule",
+        "from dynamic_sdk_runtime.rules import FieldRule",
         "",
         "PATH_PARAMETERS: Final[dict[str, tuple[FieldRule, ...]]] = {",
     ]
-    for operations in spec["paths"].values():
-        for operation in operations.values():
-            # Keyed like the endpoint module (snake_case operationId), as templates see it.
-            lines.append(f'    "{snake_case(operation["operationId"])}": (')
-            for param in operation.get("parameters", []):
-                if param["in"] == "path":
-                    rule = _rule(operation["operationId"], param["name"], param["schema"], True)
-                    lines.append("    " + rule)
-            lines.append("    ),")
+    operation_ids = sorted(
+        operation["operationId"]
+        for item in spec["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    )
+    for operation_id in operation_ids:
+        rules = operation_rules(spec, operation_id, snake_case)
+        # Keyed like the endpoint module (snake_case operationId), as templates see it.
+        lines.append(f'    "{snake_case(operation_id)}": (')
+        lines += [_rule_line(rule) for rule in rules.path_rules]
+        lines.append("    ),")
     lines += ["}", "", "SCHEMAS: Final[dict[str, tuple[FieldRule, ...]]] = {"]
-    for schema_name, schema in sorted(spec["components"]["schemas"].items()):
-        props = schema.get("properties", {})
-        rules = [
-            _rule(schema_name, name, prop, name in schema.get("required", []))
-            for name, prop in props.items()
-            if prop.get("type") == "string"
-        ]
-        if rules:
+    for schema_name in sorted(spec["components"]["schemas"]):
+        rules_of_schema = schema_rules(spec, schema_name, snake_case)
+        if rules_of_schema:
             lines.append(f'    "{schema_name}": (')
-            lines += ["    " + rule for rule in rules]
+            lines += [_rule_line(rule) for rule in rules_of_schema]
             lines.append("    ),")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def render_document(spec: dict[str, Any]) -> str:
+    """`openapi.json`: the fragment the package was generated from, for the mock and suite."""
+    return json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
 
 
 def _run(*args: str | Path, cwd: Path | None = None) -> None:
@@ -111,16 +116,14 @@ def build(destination: Path) -> Path:
         "--output-path",
         package_dir,
     )
-    for module in sorted((OVERRIDES / "package").iterdir()):
-        if module.is_file():
-            shutil.copyfile(module, package_dir / module.name)
     spec = yaml.safe_load(FRAGMENT.read_text(encoding="utf-8"))
-    (package_dir / "_constraints.py").write_text(render_constraints(spec), encoding="utf-8")
-    (package_dir / "_unicode_tables.py").write_text(render_unicode_tables(), encoding="utf-8")
+    (package_dir / "constraints.py").write_text(render_constraints(spec), encoding="utf-8")
+    (package_dir / "openapi.json").write_text(render_document(spec), encoding="utf-8")
+    (package_dir / "py.typed").write_text("", encoding="utf-8")  # PEP 561: typed package
     ruff = bin_dir / "ruff"
-    fix = ["--fix-only", "--extend-select", "I,UP"]
-    _run(ruff, "check", *RUFF_SETTINGS, *fix, ".", cwd=package_dir)
-    _run(ruff, "format", *RUFF_SETTINGS, ".", cwd=package_dir)
+    fix = ["--fix-only", "--select", "I,UP,F401"]
+    _run(ruff, "check", *RUFF_CONFIG, *fix, package_dir, cwd=ROOT)
+    _run(ruff, "format", *RUFF_CONFIG, package_dir, cwd=ROOT)
     return package_dir
 
 

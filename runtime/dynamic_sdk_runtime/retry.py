@@ -1,10 +1,16 @@
 """Safe retries for an operation that texts a person: a blind retry can send two SMS.
 
 By default only failures where the request surely never reached the server are retried
-(refused connection / DNS failure, connect timeout, pool timeout), plus 429 and 503
-responses that say when to come back (`Retry-After`). Everything else is retried only on
-explicit opt-in, see `RetryPolicy`. The loop itself is tenacity's; this module supplies the
-rule (`retry`), the waits (`wait`), the limit (`stop`) and the clean-up (`before_sleep`).
+(refused connection / DNS failure, connect timeout, pool timeout, a refused proxy tunnel),
+plus 429 and 503 responses that say when to come back (`Retry-After`) within
+`retry_after_max`; a longer Retry-After is handed to the caller at once (RateLimitError
+with `.retry_after`), since a retry before the server's time is bound to fail. Everything
+else is retried only on explicit opt-in, see `RetryPolicy`.
+
+A call's deadline (request extension `DEADLINE`) bounds the whole call: every attempt's
+timeouts are cut to the time left, and no wait runs past it. A call may carry its own
+policy (extension `POLICY`). The loop itself is tenacity's; this module supplies the rule
+(`retry`), the waits (`wait`), the limit (`stop`) and the clean-up (`before_sleep`).
 """
 
 from __future__ import annotations
@@ -17,23 +23,23 @@ import random as _random
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, cast
 
 import attrs
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, Retrying, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState, Retrying
 
-__all__ = ["AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
+from .outcomes import retry_after_seconds, transient_and_never_sent
+
+__all__ = ["DEADLINE", "POLICY", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
+
+DEADLINE = "dynamic_sdk.deadline"
+"""Request extension: the `time.monotonic()` value by which the whole call must end."""
+POLICY = "dynamic_sdk.retry_policy"
+"""Request extension: a `RetryPolicy` for this call only."""
 
 logger = logging.getLogger("dynamic_sdk_client.retry")
 
-# The request never left the client: retrying cannot send a second SMS.
-_NEVER_SENT: tuple[type[Exception], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-)
 # The request may have reached the server (and the SMS may have gone out): opt-in only.
 _MAYBE_SENT: tuple[type[Exception], ...] = (
     httpx.ReadTimeout,
@@ -77,7 +83,9 @@ class RetryPolicy:
 
     ``max_retries`` counts retries, so the default 2 means at most 3 attempts. Connection
     failures wait a random time in ``[0, min(backoff_max, backoff_initial * 2**n))`` (full
-    jitter); 429/503 wait their Retry-After, capped at ``retry_after_max``.
+    jitter); 429/503 wait their Retry-After when it is at most ``retry_after_max`` and are
+    not retried when it is longer (or missing). ``retry_rate_limited=False`` hands every 429
+    to the caller at once while keeping the safe connection retries.
     ``retry_unsafe_errors`` also retries read/write timeouts and errors and remote protocol
     errors, and ``retry_statuses`` adds statuses (e.g. ``{500, 502, 504}``) retried with
     backoff, or with their Retry-After when they carry a valid one. Both may send the SMS
@@ -85,9 +93,12 @@ class RetryPolicy:
     """
 
     max_retries: int = attrs.field(default=2, validator=[_whole, _non_negative])
+    retry_rate_limited: bool = attrs.field(
+        default=True, validator=attrs.validators.instance_of(bool)
+    )
     backoff_initial: float = attrs.field(default=0.5, validator=_non_negative)
     backoff_max: float = attrs.field(default=8.0, validator=_non_negative)
-    retry_after_max: float = attrs.field(default=30.0, validator=_non_negative)
+    retry_after_max: float = attrs.field(default=10.0, validator=_non_negative)
     retry_unsafe_errors: bool = attrs.field(
         default=False, validator=attrs.validators.instance_of(bool)
     )
@@ -103,28 +114,6 @@ class RetryPolicy:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def retry_after_seconds(value: str | None, now: datetime) -> float | None:
-    """Seconds a Retry-After header asks for; None when it is missing or unusable.
-
-    Delta-seconds must be a non-negative integer (RFC 9110); anything else is tried as an
-    HTTP-date. A date already past means "now" (0). Naive dates and clocks count as UTC.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if text.isascii() and text.isdigit():
-        return float(text)  # float, not int: no digit limit; an absurd value becomes inf
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 def _is_replayable(request: httpx.Request) -> bool:
@@ -148,9 +137,13 @@ class _Attempts:
         policy: RetryPolicy,
         random: Callable[[], float],
         now: Callable[[], datetime],
+        clock: Callable[[], float],
     ) -> None:
         self.request = request
         self.policy = policy
+        self.clock = clock
+        deadline = request.extensions.get(DEADLINE)
+        self.deadline: float | None = float(deadline) if deadline is not None else None
         self.random = random
         self.now = now
         # Set by `should_retry`: the Retry-After to honour, or None for backoff.
@@ -165,21 +158,32 @@ class _Attempts:
         if outcome.failed:
             error = outcome.exception()
             self.reason = type(error).__name__
-            if isinstance(error, _NEVER_SENT):
+            if error is not None and transient_and_never_sent(error):
                 return True
             return self.policy.retry_unsafe_errors and isinstance(error, _MAYBE_SENT)
         response = cast(httpx.Response, outcome.result())
         status = response.status_code
         opted_in = status in self.policy.retry_statuses
-        if not opted_in and status not in _RETRY_AFTER_STATUSES:
+        honours_retry_after = status in _RETRY_AFTER_STATUSES and (
+            status != 429 or self.policy.retry_rate_limited
+        )
+        if not opted_in and not honours_retry_after:
             return False
         self.reason = f"HTTP {status}"
         delay = retry_after_seconds(response.headers.get("Retry-After"), self.now())
         if delay is not None:
-            self.retry_after = min(delay, self.policy.retry_after_max)
+            if delay > self.policy.retry_after_max:
+                return False  # retrying before the server's time is bound to fail
+            self.retry_after = delay
             self.reason += " with Retry-After"
             return True
         return opted_in
+
+    def should_stop(self, state: RetryCallState) -> bool:
+        """Out of attempts, or the next wait would end past the call's deadline."""
+        if state.attempt_number > self.policy.max_retries:
+            return True
+        return self.deadline is not None and self.clock() + state.upcoming_sleep >= self.deadline
 
     def wait(self, state: RetryCallState) -> float:
         if self.retry_after is not None:
@@ -235,10 +239,28 @@ def _last_outcome(state: RetryCallState) -> httpx.Response:
     return cast(httpx.Response, state.outcome.result())
 
 
+def _within_deadline(request: httpx.Request, clock: Callable[[], float]) -> httpx.Request:
+    """Cut this attempt's timeouts to the time left before the call's deadline."""
+    deadline = request.extensions.get(DEADLINE)
+    if deadline is None:
+        return request
+    left = float(deadline) - clock()
+    if left <= 0:
+        # Nothing is sent: a timeout that says so (APITimeoutError, never reached).
+        raise httpx.PoolTimeout("the call's deadline passed before this attempt", request=request)
+    timeouts = dict(request.extensions.get("timeout") or {})
+    for kind in ("connect", "read", "write", "pool"):
+        current = timeouts.get(kind)
+        timeouts[kind] = left if current is None else min(float(current), left)
+    request.extensions = {**request.extensions, "timeout": timeouts}
+    return request
+
+
 class RetryTransport(httpx.BaseTransport):
     """Wraps a transport and retries what `RetryPolicy` allows; everything else passes through.
 
-    ``sleep``, ``random`` and ``now`` are injectable so tests assert the waits exactly.
+    ``sleep``, ``random``, ``now`` and ``clock`` are injectable so tests assert the waits
+    exactly.
     """
 
     def __init__(
@@ -249,26 +271,32 @@ class RetryTransport(httpx.BaseTransport):
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
         now: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.wrapped = wrapped if wrapped is not None else httpx.HTTPTransport()
         self.policy = policy if policy is not None else RetryPolicy()
         self._sleep = sleep
         self._random = random
         self._now = now
+        self._clock = clock
+
+    def _attempt(self, request: httpx.Request) -> httpx.Response:
+        return self.wrapped.handle_request(_within_deadline(request, self._clock))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self.policy.max_retries == 0 or not _is_replayable(request):
-            return self.wrapped.handle_request(request)
-        attempts = _Attempts(request, self.policy, self._random, self._now)
+        policy = request.extensions.get(POLICY) or self.policy
+        if policy.max_retries == 0 or not _is_replayable(request):
+            return self._attempt(request)
+        attempts = _Attempts(request, policy, self._random, self._now, self._clock)
         retrying = Retrying(
             sleep=self._sleep,
-            stop=stop_after_attempt(self.policy.max_retries + 1),
+            stop=attempts.should_stop,
             wait=attempts.wait,
             retry=attempts.should_retry,
             before_sleep=attempts.close_and_log,
             retry_error_callback=_last_outcome,
         )
-        return retrying(self.wrapped.handle_request, request)
+        return retrying(self._attempt, request)
 
     def close(self) -> None:
         self.wrapped.close()
@@ -285,26 +313,32 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         random: Callable[[], float] = _random.random,
         now: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.wrapped = wrapped if wrapped is not None else httpx.AsyncHTTPTransport()
         self.policy = policy if policy is not None else RetryPolicy()
         self._sleep = sleep
         self._random = random
         self._now = now
+        self._clock = clock
+
+    async def _attempt(self, request: httpx.Request) -> httpx.Response:
+        return await self.wrapped.handle_async_request(_within_deadline(request, self._clock))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.policy.max_retries == 0 or not _is_replayable(request):
-            return await self.wrapped.handle_async_request(request)
-        attempts = _Attempts(request, self.policy, self._random, self._now)
+        policy = request.extensions.get(POLICY) or self.policy
+        if policy.max_retries == 0 or not _is_replayable(request):
+            return await self._attempt(request)
+        attempts = _Attempts(request, policy, self._random, self._now, self._clock)
         retrying = AsyncRetrying(
             sleep=self._sleep,
-            stop=stop_after_attempt(self.policy.max_retries + 1),
+            stop=attempts.should_stop,
             wait=attempts.wait,
             retry=attempts.should_retry,
             before_sleep=attempts.aclose_and_log,
             retry_error_callback=_last_outcome,
         )
-        response: httpx.Response = await retrying(self.wrapped.handle_async_request, request)
+        response: httpx.Response = await retrying(self._attempt, request)
         return response
 
     async def aclose(self) -> None:

@@ -1,8 +1,8 @@
-"""Constraints read from openapi/ at generation time; do not edit."""
+"""The fragment's documented string rules, rendered by codegen; do not edit."""
 
 from typing import Final
 
-from ._rules import FieldRule
+from dynamic_sdk_runtime.rules import FieldRule
 
 PATH_PARAMETERS: Final[dict[str, tuple[FieldRule, ...]]] = {
     "retry_sms_verification": (
@@ -12,6 +12,7 @@ PATH_PARAMETERS: Final[dict[str, tuple[FieldRule, ...]]] = {
             python_name="environment_id",
             required=True,
             max_length=36,
+            min_length=36,
             pattern="^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
         ),
     ),
@@ -38,6 +39,7 @@ SCHEMAS: Final[dict[str, tuple[FieldRule, ...]]] = {
             python_name="verification_uuid",
             required=True,
             max_length=36,
+            min_length=36,
             pattern="^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
         ),
         FieldRule(
@@ -66,6 +68,7 @@ SCHEMAS: Final[dict[str, tuple[FieldRule, ...]]] = {
             python_name="verification_uuid",
             required=True,
             max_length=36,
+            min_length=36,
             pattern="^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
         ),
         FieldRule(
@@ -107,5 +110,6 @@ SCHEMAS: Final[dict[str, tuple[FieldRule, ...]]] = {
     ),
     "UnprocessableEntity": (
         FieldRule(schema="UnprocessableEntity", name="error", python_name="error", required=True),
+        FieldRule(schema="UnprocessableEntity", name="code", python_name="code", required=False),
     ),
 }

@@ -1,0 +1,9 @@
+"""Hand-written runtime of the generated `dynamic_sdk_client` package.
+
+The generated code imports it: ECMA-262 patterns (`ecma`), the documented field rules and
+their checker (`rules`, `fragment`), the exception tree (`exceptions`), safe retries
+(`retry`) and the httpx wiring (`transport`). Users import the client; the mock and the
+contract suite import the public modules here.
+"""
+
+__version__ = "0.2.0"
