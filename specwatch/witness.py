@@ -35,7 +35,8 @@ _UNICODE = (
     "٣۴५๓０"  # non-ASCII decimal digits (Nd)
     "Ⅻⅷ²½"  # Nl, No
     "\u0301\u0903"  # combining marks (Mn, Mc)
-    "\u00b7\u2010\u2013\u2014\u2019\u201c\u20ac\u00a3\u00a5\u00a9\u00b0\u00d7\u00f7"  # punctuation and symbols
+    # punctuation and symbols: middle dot, hyphen, dashes, quotes, currency, signs
+    "\u00b7\u2010\u2013\u2014\u2019\u201c\u20ac\u00a3\u00a5\u00a9\u00b0\u00d7\u00f7"
     "\U00010400\U0001d7d8\U00020000\U0001f600"  # astral: Deseret letter, math digit, Han, emoji
 )
 BASE_ALPHABET = _ASCII + _WHITESPACE + _UNICODE
