@@ -177,7 +177,11 @@ def _ts_type(raw: str, models: Path | None) -> str:
             model = models / f"{text}{suffix}"
             if model.is_file():
                 body = model.read_text(encoding="utf-8")
-                return "string" if re.search(rf"\benum\s+{text}\b|const\s+{text}\s*=", body) else "object"
+                return (
+                    "string"
+                    if re.search(rf"\benum\s+{text}\b|const\s+{text}\s*=", body)
+                    else "object"
+                )
     return text
 
 
@@ -298,7 +302,9 @@ def openapi_facts(document: dict[str, Any], tracked: Sequence[str]) -> dict[str,
             str(p.get("name")) for p in operation.get("parameters") or [] if p.get("in") == "path"
         ),
         "sends_authorization": bool(security),
-        "success_status": int(success[0]) if len(success) == 1 and success[0].isdigit() else success,
+        "success_status": int(success[0])
+        if len(success) == 1 and success[0].isdigit()
+        else success,
         "responses": sorted(responses),
     }
     request_raw = _body_schema(raw_operation.get("requestBody"))
@@ -339,7 +345,10 @@ def compare(expected: Any, observed: Any, where: str = "") -> Iterator[tuple[str
         gone = [item for item in expected if item not in observed]
         new = [item for item in observed if item not in expected]
         if gone or new:
-            parts = [f"removed {json.dumps(gone)}" if gone else "", f"added {json.dumps(new)}" if new else ""]
+            parts = [
+                f"removed {json.dumps(gone)}" if gone else "",
+                f"added {json.dumps(new)}" if new else "",
+            ]
             yield where, "; ".join(part for part in parts if part)
     elif expected != observed:
         yield where, f"{json.dumps(expected)} -> {json.dumps(observed)}"
@@ -391,7 +400,9 @@ def _load_fingerprint(path: Path) -> dict[str, Any]:
 
 def _tracked(fingerprint: dict[str, Any], fragment: Path) -> list[str]:
     """Codes to follow: those the fingerprint holds and those the fragment documents for 422."""
-    codes = [str(c) for c in (fingerprint.get("npm") or {}).get("facts", {}).get("sms_error_codes") or []]
+    codes = [
+        str(c) for c in (fingerprint.get("npm") or {}).get("facts", {}).get("sms_error_codes") or []
+    ]
     try:
         schemas = (load_file(fragment).get("components") or {}).get("schemas") or {}
     except (OSError, SpecError):
@@ -405,12 +416,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m specwatch.vendor_watch", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--package-dir", type=Path, metavar="DIR", help="an unpacked sdk-api-core package (no npm)")
-    parser.add_argument("--version", metavar="V", help="npm version to fetch (default: the latest tag)")
-    parser.add_argument("--openapi", type=Path, metavar="FILE", help="also check a full vendor OpenAPI document")
+    parser.add_argument(
+        "--package-dir", type=Path, metavar="DIR", help="an unpacked sdk-api-core package (no npm)"
+    )
+    parser.add_argument(
+        "--version", metavar="V", help="npm version to fetch (default: the latest tag)"
+    )
+    parser.add_argument(
+        "--openapi", type=Path, metavar="FILE", help="also check a full vendor OpenAPI document"
+    )
     parser.add_argument("--fingerprint", type=Path, default=DEFAULT_FINGERPRINT, metavar="PATH")
-    parser.add_argument("--fragment", type=Path, default=DEFAULT_FRAGMENT, metavar="PATH", help="where to point reviewers")
-    parser.add_argument("--update", action="store_true", help="rewrite the fingerprint from what was read")
+    parser.add_argument(
+        "--fragment",
+        type=Path,
+        default=DEFAULT_FRAGMENT,
+        metavar="PATH",
+        help="where to point reviewers",
+    )
+    parser.add_argument(
+        "--update", action="store_true", help="rewrite the fingerprint from what was read"
+    )
     args = parser.parse_args(argv)
     if args.package_dir is not None and args.version is not None:
         parser.error("--version selects what npm fetches; it cannot be used with --package-dir")
@@ -428,11 +453,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 root, info = args.package_dir, _local_info(args.package_dir)
             else:
                 root, info = fetch_package(args.version, Path(scratch))
-            observed["npm"] = {"package": PACKAGE, "checked_version": info.get("version"), "facts": package_facts(root, tracked)}
-            print(f"npm: {PACKAGE} {info.get('version')} (latest {info.get('latest')}, {info.get('versions')} versions)")
+            observed["npm"] = {
+                "package": PACKAGE,
+                "checked_version": info.get("version"),
+                "facts": package_facts(root, tracked),
+            }
+            latest, count = info.get("latest"), info.get("versions")
+            print(f"npm: {PACKAGE} {info.get('version')} (latest {latest}, {count} versions)")
         if args.openapi is not None:
             document = load_file(args.openapi)
-            title = f"{(document.get('info') or {}).get('title')} {(document.get('info') or {}).get('version')}"
+            about = document.get("info") or {}
+            title = f"{about.get('title')} {about.get('version')}"
             observed["openapi"] = {"document": title, "facts": openapi_facts(document, tracked)}
             print(f"openapi: {args.openapi} ({title})")
     except Unreachable as error:
@@ -440,7 +471,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNREACHABLE
     except Gone as error:
         print(f"VENDOR CHANGE: the registry no longer has what we read: {error}")
-        print("\n".join(["", "Fragment lines to review:", *review_lines(args.fragment, [("operation", "")])][:3]))
+        print(
+            "\n".join(
+                [
+                    "",
+                    "Fragment lines to review:",
+                    *review_lines(args.fragment, [("operation", "")]),
+                ][:3]
+            )
+        )
         return EXIT_CHANGED
     except (BadInput, SpecError, OSError, tarfile.TarError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -448,7 +487,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.update:
         merged = {**fingerprint, **observed}
-        args.fingerprint.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        args.fingerprint.write_text(
+            json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         print(f"fingerprint written: {args.fingerprint} ({', '.join(observed)})")
         return EXIT_SAME
 
@@ -456,12 +497,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for source, section in observed.items():
         expected = (fingerprint.get(source) or {}).get("facts")
         if expected is None:
-            differences.append((source, "no fingerprint section for this source (run with --update)"))
+            differences.append(
+                (source, "no fingerprint section for this source (run with --update)")
+            )
             continue
-        differences += [(f"{source}.{loc}", text) for loc, text in compare(expected, section["facts"])]
+        differences += [
+            (f"{source}.{loc}", text) for loc, text in compare(expected, section["facts"])
+        ]
         was = (fingerprint.get(source) or {}).get("checked_version")
-        if source == "npm" and was and was != section.get("checked_version"):
-            print(f"npm: the fingerprint was taken from {was}; compared with {section.get('checked_version')}")
+        now = section.get("checked_version")
+        if source == "npm" and was and now and was != now:
+            print(f"npm: the fingerprint was taken from {was}; compared with {now}")
     if not differences:
         print(f"unchanged: the vendor's {', '.join(observed)} facts match {args.fingerprint.name}")
         return EXIT_SAME
@@ -471,7 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\nFragment lines to review:")
     for line in review_lines(args.fragment, differences):
         print(f"  {line}")
-    print("\nWhen the fragment is updated (or the change is accepted), refresh the fingerprint with --update.")
+    print("\nOnce the fragment is updated (or the change accepted), refresh with --update.")
     return EXIT_CHANGED
 
 
