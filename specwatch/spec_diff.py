@@ -796,9 +796,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as error:
         parser.error(str(error))
     changes = diff(old, new)
-    sys.stdout.write(
-        report(changes, base_label, str(head_path), args.format, _version(root / "pyproject.toml"))
-    )
+    try:
+        head_label = f"working tree:{head_path.resolve().relative_to(root.resolve())}"
+    except ValueError:
+        head_label = str(head_path)
+    version = _version(root / "pyproject.toml")
+    sys.stdout.write(report(changes, base_label, head_label, args.format, version))
     if args.fail_on_breaking and any(change.klass == BREAKING for change in changes):
         return 1
     return 0

@@ -99,12 +99,13 @@ def _npm(*args: str, cwd: Path) -> Any:
         payload = None
     if result.returncode == 0 and payload is not None:
         return payload
-    error = payload.get("error", {}) if isinstance(payload, dict) else {}
-    code = str(error.get("code") or "")
+    failure: dict[str, Any] = payload.get("error", {}) if isinstance(payload, dict) else {}
+    code = str(failure.get("code") or "")
     if not code:
         found = re.search(r"npm (?:ERR!|error) code (\S+)", result.stderr)
         code = found.group(1) if found else ""
-    summary = str(error.get("summary") or result.stderr.strip().splitlines()[-1:] or "")
+    last_line = (result.stderr.strip().splitlines() or [""])[-1]
+    summary = str(failure.get("summary") or last_line)
     if code in ("E404", "ETARGET"):
         raise Gone(f"npm {args[0]}: {code} {summary}")
     if code in NETWORK_CODES or "network" in result.stderr.lower():
@@ -279,8 +280,8 @@ def _json_schema_fields(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _body_schema(node: Any) -> Any:
-    content = (node or {}).get("content") or {}
-    media = content.get("application/json") or next(iter(content.values()), {})
+    content: dict[str, Any] = (node or {}).get("content") or {}
+    media: Any = content.get("application/json") or next(iter(content.values()), {})
     return (media or {}).get("schema")
 
 

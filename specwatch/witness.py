@@ -13,6 +13,7 @@ import random
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from specwatch._engine import code_point_length, ecma_test
 
@@ -199,10 +200,15 @@ def _simpler(value: str, than: str) -> bool:
     return len(value) < len(than)
 
 
-def with_keyword(rule: StringRule, keyword: str, value: object) -> StringRule:
+def with_keyword(rule: StringRule, keyword: str, value: Any) -> StringRule:
     """`rule` with one keyword (pattern, minLength, maxLength) replaced."""
-    field = {"pattern": "pattern", "minLength": "min_length", "maxLength": "max_length"}[keyword]
-    return replace(rule, **{field: value})
+    if keyword == "pattern":
+        return replace(rule, pattern=value)
+    if keyword == "minLength":
+        return replace(rule, min_length=value)
+    if keyword == "maxLength":
+        return replace(rule, max_length=value)
+    raise ValueError(f"not a string keyword: {keyword}")
 
 
 def show(value: str) -> str:

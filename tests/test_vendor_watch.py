@@ -291,7 +291,7 @@ def test_a_new_sms_code_and_a_dropped_one_are_reported(
 
 
 def _fake_npm(tmp_path: Path, behaviour: str, package: Path | None = None) -> Path:
-    """An npm stand-in: `fail:<CODE>` answers like npm does on that error; `serve` packs `package`."""
+    """An npm stand-in: `fail:<CODE>` fails as npm does on that error; `serve` packs `package`."""
     script = tmp_path / "fake-npm"
     script.write_text(
         f"#!{sys.executable}\n"
