@@ -48,6 +48,9 @@ HANDLED = frozenset(
 )
 
 
+OPERATION_KEYS = frozenset({"operationId", "security", "parameters", "requestBody", "responses"})
+
+
 @dataclass(frozen=True)
 class Change:
     """One classified change: `level` is the semver part it forces, `section` its heading."""
@@ -139,11 +142,35 @@ class Differ:
         self._responses(
             f"{loc} #/responses", old.get("responses") or {}, new.get("responses") or {}
         )
+        self._leftovers(loc, old, new, OPERATION_KEYS)
+
+    def _leftovers(
+        self, loc: str, old: dict[str, Any], new: dict[str, Any], handled: frozenset[str]
+    ) -> None:
+        """Keys no rule above looked at: tags move the generated module, the rest is reviewed."""
+        for key in sorted((set(old) | set(new)) - handled - WORDING):
+            before, after = old.get(key), new.get(key)
+            if before == after:
+                continue
+            if key.startswith("x-") or key == "servers":
+                what = "vendor extension" if key.startswith("x-") else "servers"
+                self.add(NON_BREAKING, "patch", "Changed", f"{loc}/{key}", what, before, after)
+            elif key == "deprecated":
+                klass, level = (NON_BREAKING, "minor") if after else (NON_BREAKING, "patch")
+                self.add(klass, level, "Deprecated", f"{loc}/{key}", "deprecation", before, after)
+            elif key == "tags":
+                self.add(
+                    BREAKING, "major", "Changed", f"{loc}/{key}",
+                    "tags changed (the generated client's api/<tag>/ module moves)", before, after,
+                )  # fmt: skip
+            else:
+                self.add(
+                    BREAKING, "major", "Changed", f"{loc}/{key}",
+                    "keyword changed (unclassified: review by hand)", before, after,
+                )  # fmt: skip
 
     def _wording(self, loc: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         for key in sorted(WORDING | {"version"}):
-            if key in ("example", "examples"):
-                continue
             if isinstance(old, dict) and isinstance(new, dict) and old.get(key) != new.get(key):
                 self.add(
                     NON_BREAKING,
@@ -252,6 +279,7 @@ class Differ:
             elif media not in old:
                 self.add(NON_BREAKING, "minor", "Added", where, "new media type", None, media)
             else:
+                self._wording(where, old[media], new[media])
                 seeds = _seeds(old[media], new[media], old_parent, new_parent)
                 self.schema(
                     f"{where}/schema",
@@ -416,27 +444,7 @@ class Differ:
                 f"{loc}/items", old.get("items") or {}, new.get("items") or {}, direction, []
             )
         self._additional(loc, old.get("additionalProperties"), new.get("additionalProperties"))
-        for key in sorted((set(old) | set(new)) - HANDLED - WORDING):
-            if key.startswith("x-") and old.get(key) != new.get(key):
-                self.add(
-                    NON_BREAKING,
-                    "patch",
-                    "Changed",
-                    f"{loc}/{key}",
-                    "vendor extension",
-                    old.get(key),
-                    new.get(key),
-                )
-            elif old.get(key) != new.get(key):
-                self.add(
-                    BREAKING,
-                    "major",
-                    "Changed",
-                    f"{loc}/{key}",
-                    "keyword changed (unclassified: review by hand)",
-                    old.get(key),
-                    new.get(key),
-                )
+        self._leftovers(loc, old, new, HANDLED)
 
     def _string_rule(
         self, loc: str, old: dict[str, Any], new: dict[str, Any], seeds: list[str]

@@ -195,9 +195,13 @@ def compare(old: StringRule, new: StringRule, seeds: Iterable[str] = ()) -> Comp
     return Comparison(tightened, loosened, tried)
 
 
+def _rank(value: str) -> tuple[int, int]:
+    return len(value), 0 if value.isascii() and value.isalnum() else 1
+
+
 def _simpler(value: str, than: str) -> bool:
-    """Prefer short witnesses; among equal lengths, the one found first."""
-    return len(value) < len(than)
+    """Prefer short witnesses, then ASCII letters and digits (easy to read and retype)."""
+    return _rank(value) < _rank(than)
 
 
 def with_keyword(rule: StringRule, keyword: str, value: Any) -> StringRule:

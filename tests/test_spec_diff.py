@@ -167,6 +167,14 @@ CASES: dict[str, tuple[Edit, str, str, str, str]] = {
         _response_field_optional, BREAKING, "major", "no longer guaranteed",
         "#/responses/200/schema/phoneNumber",
     ),
+    "tags moved": (_set(_op, "tags", ["verification"]), BREAKING, "major", "tags", "retry/tags"),
+    "operation deprecated": (
+        _set(_op, "deprecated", True), NON_BREAKING, "minor", "deprecation", "retry/deprecated",
+    ),
+    "body example": (
+        _set(lambda s: _field(s, "isoCountryCode"), "example", "GB"),
+        NON_BREAKING, "patch", "wording", "isoCountryCode/example",
+    ),
 }  # fmt: skip
 
 
