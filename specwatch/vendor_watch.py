@@ -152,7 +152,7 @@ def _find(root: Path, folder: str, name: str, suffixes: Sequence[str]) -> Path |
 
 def _method_body(source: str, name: str) -> str | None:
     """The text of `async <name>(...) { ... }` up to the next method or doc comment."""
-    start = re.search(rf"\basync\s+{name}\s*\(", source)
+    start = re.search(rf"^[ \t]*(?:async\s+)?{name}\s*\(", source, re.M)
     if start is None:
         return None
     rest = source[start.end() :]
@@ -220,9 +220,12 @@ def package_facts(root: Path, tracked: Sequence[str]) -> dict[str, Any]:
     api = None if api is not None and api.name.endswith(".d.ts") else api
     if api is None:
         raise BadInput(f"{root}: no apis/SDKApi.ts or .js (is this the sdk-api-core package?)")
-    body = _method_body(api.read_text(encoding="utf-8"), f"{OPERATION_ID}Raw")
+    source = api.read_text(encoding="utf-8")
+    body = _method_body(source, f"{OPERATION_ID}Raw")
     if body is None:
         return {"operation": "absent"}
+    # Newer typescript-fetch builds the request in a separate `...RequestOpts` method.
+    body += _method_body(source, f"{OPERATION_ID}RequestOpts") or ""
     method = re.search(r"\bmethod:\s*['\"](\w+)['\"]", body)
     path = re.search(r"\bpath:\s*[`'\"]([^`'\"]+)[`'\"]", body)
     request = re.search(r"\b(\w+)ToJSON\s*\(", body)
@@ -368,7 +371,7 @@ def _terms(location: str, detail: str) -> list[str]:
         field = parts[parts.index("fields") + 1] if parts.index("fields") + 1 < len(parts) else ""
         model = REQUEST_MODEL if "request" in parts else RESPONSE_MODEL
         return [f"{model}:", f"{field}:"] if field else [f"{model}:"]
-    if "path" in parts or "method" in parts or "path_params" in parts:
+    if {"path", "method", "path_params", "operation"} & set(parts):
         return ["/smsVerifications/retry", "post:", "in: path"]
     return [parts[-1]]
 
@@ -472,15 +475,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNREACHABLE
     except Gone as error:
         print(f"VENDOR CHANGE: the registry no longer has what we read: {error}")
-        print(
-            "\n".join(
-                [
-                    "",
-                    "Fragment lines to review:",
-                    *review_lines(args.fragment, [("operation", "")]),
-                ][:3]
-            )
-        )
+        print("\nFragment lines to review:")
+        for line in review_lines(args.fragment, [("operation", "")]):
+            print(f"  {line}")
         return EXIT_CHANGED
     except (BadInput, SpecError, OSError, tarfile.TarError) as error:
         print(f"error: {error}", file=sys.stderr)

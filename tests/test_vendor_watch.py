@@ -362,6 +362,7 @@ def test_an_unpublished_version_is_a_change(
     code, out, _ = run(capsys, "--version", "0.40.0")
     assert code == EXIT_CHANGED
     assert "VENDOR CHANGE" in out
+    assert any("/smsVerifications/retry" in text for _, text in _review(out))
 
 
 def test_openapi_document_matches_and_changes(
@@ -444,3 +445,49 @@ def test_fingerprint_agrees_with_the_fragment() -> None:
     assert FINGERPRINT["openapi"]["facts"]["success_status"] == 201
     uuid = FINGERPRINT["openapi"]["facts"]["request"]["fields"]["verificationUUID"]
     assert (uuid["minLength"], uuid["maxLength"]) == (36, 36)
+
+
+def test_typescript_source_with_request_opts_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Newer generators build the request in `...RequestOpts`; the facts are read from both."""
+    package = make_package(tmp_path / "pkg")
+    (package / "src" / "apis" / "SDKApi.js").unlink()
+    (package / "src" / "apis" / "SDKApi.ts").write_text(
+        "export class SDKApi {\n"
+        "    /**\n     * synthetic\n     */\n"
+        "    async retrySmsVerificationRequestOpts(p: R): Promise<runtime.RequestOpts> {\n"
+        "        const headerParameters: runtime.HTTPHeaders = {};\n"
+        "        return {\n"
+        "            path: `/sdk/{environmentId}/smsVerifications/retry`,\n"
+        "            method: 'POST',\n"
+        "            headers: headerParameters,\n"
+        "            body: SmsVerificationRetryRequestToJSON(p.body),\n"
+        "        };\n"
+        "    }\n"
+        "    /**\n     * synthetic\n     */\n"
+        "    async retrySmsVerificationRaw(p: R): Promise<runtime.ApiResponse<X>> {\n"
+        "        const opts = await this.retrySmsVerificationRequestOpts(p);\n"
+        "        const response = await this.request(opts);\n"
+        "        return new runtime.JSONApiResponse(response,\n"
+        "            (v) => SmsVerificationCreateResponseFromJSON(v));\n"
+        "    }\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--package-dir", str(package))
+    assert code == EXIT_SAME, out
+
+
+def test_a_package_without_the_operation_is_a_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = make_package(tmp_path / "pkg")
+    api = package / "src" / "apis" / "SDKApi.js"
+    api.write_text(
+        api.read_text(encoding="utf-8").replace("retrySms", "resendSms"), encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "--package-dir", str(package))
+    assert code == EXIT_CHANGED
+    assert 'npm.operation: new: "absent"' in out
+    assert any("/smsVerifications/retry" in text for _, text in _review(out))
