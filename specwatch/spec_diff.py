@@ -111,6 +111,15 @@ class Differ:
     def documents(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         """Compare info wording and every operation, keyed by method and path."""
         self._wording("info", old.get("info") or {}, new.get("info") or {})
+        # The generator writes one model class per component schema, used or not.
+        old_models = set((old.get("components") or {}).get("schemas") or {})
+        new_models = set((new.get("components") or {}).get("schemas") or {})
+        for name in sorted(old_models - new_models):
+            where = f"#/components/schemas/{name}"
+            self.add(BREAKING, "major", "Removed", where, "model removed", "present", None)
+        for name in sorted(new_models - old_models):
+            where = f"#/components/schemas/{name}"
+            self.add(NON_BREAKING, "minor", "Added", where, "new model", None, "present")
         old_paths, new_paths = old.get("paths") or {}, new.get("paths") or {}
         for path in sorted(set(old_paths) | set(new_paths)):
             old_item, new_item = old_paths.get(path) or {}, new_paths.get(path) or {}

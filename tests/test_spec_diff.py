@@ -175,6 +175,10 @@ CASES: dict[str, tuple[Edit, str, str, str, str]] = {
         _set(lambda s: _field(s, "isoCountryCode"), "example", "GB"),
         NON_BREAKING, "patch", "wording", "isoCountryCode/example",
     ),
+    "new model": (
+        lambda s: s["components"]["schemas"].update(Locale={"type": "string"}),
+        NON_BREAKING, "minor", "new model", "schemas/Locale",
+    ),
 }  # fmt: skip
 
 
@@ -236,6 +240,13 @@ def test_enum_and_equivalent_rewrites() -> None:
     same = _only(_edited(CASES["equivalent pattern rewrite"][0]))
     assert same.witness_value is None
     assert "no value among" in same.witness
+
+
+def test_a_removed_model_class_is_breaking() -> None:
+    old = copy.deepcopy(FRAGMENT)
+    old["components"]["schemas"]["Locale"] = {"type": "string"}
+    change = _only(diff(old, FRAGMENT))
+    assert (change.klass, change.section, change.what) == (BREAKING, "Removed", "model removed")
 
 
 def test_unchanged_fragment_reports_nothing() -> None:
