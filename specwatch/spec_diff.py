@@ -87,6 +87,33 @@ class Differ:
     def __init__(self) -> None:
         self.changes: list[Change] = []
 
+    def breaking(
+        self,
+        section: str,
+        location: str,
+        what: str,
+        old: Any,
+        new: Any,
+        witness: str = "",
+        witness_value: str | None = None,
+    ) -> None:
+        """Record a change that can break code written against the old client."""
+        self.add(BREAKING, "major", section, location, what, old, new, witness, witness_value)
+
+    def safe(
+        self,
+        level: str,
+        section: str,
+        location: str,
+        what: str,
+        old: Any,
+        new: Any,
+        witness: str = "",
+        witness_value: str | None = None,
+    ) -> None:
+        """Record a non-breaking change (`level`: minor or patch)."""
+        self.add(NON_BREAKING, level, section, location, what, old, new, witness, witness_value)
+
     def add(
         self,
         klass: str,
@@ -116,23 +143,19 @@ class Differ:
         new_models = set((new.get("components") or {}).get("schemas") or {})
         for name in sorted(old_models - new_models):
             where = f"#/components/schemas/{name}"
-            self.add(BREAKING, "major", "Removed", where, "model removed", "present", None)
+            self.breaking("Removed", where, "model removed", "present", None)
         for name in sorted(new_models - old_models):
             where = f"#/components/schemas/{name}"
-            self.add(NON_BREAKING, "minor", "Added", where, "new model", None, "present")
+            self.safe("minor", "Added", where, "new model", None, "present")
         old_paths, new_paths = old.get("paths") or {}, new.get("paths") or {}
         for path in sorted(set(old_paths) | set(new_paths)):
             old_item, new_item = old_paths.get(path) or {}, new_paths.get(path) or {}
             for method in HTTP_METHODS:
                 location = f"{method.upper()} {path}"
                 if method in old_item and method not in new_item:
-                    self.add(
-                        BREAKING, "major", "Removed", location, "operation removed", "present", None
-                    )
+                    self.breaking("Removed", location, "operation removed", "present", None)
                 elif method in new_item and method not in old_item:
-                    self.add(
-                        NON_BREAKING, "minor", "Added", location, "new operation", None, "present"
-                    )
+                    self.safe("minor", "Added", location, "new operation", None, "present")
                 elif method in old_item:
                     self.operation(location, old_item[method], new_item[method])
 
@@ -140,11 +163,13 @@ class Differ:
         """operationId, security, parameters, request body, responses."""
         self._wording(loc, old, new)
         if old.get("operationId") != new.get("operationId"):
-            self.add(
-                BREAKING, "major", "Changed", loc,
+            self.breaking(
+                "Changed",
+                loc,
                 "operationId renamed (the generated module and function names change)",
-                old.get("operationId"), new.get("operationId"),
-            )  # fmt: skip
+                old.get("operationId"),
+                new.get("operationId"),
+            )
         self._security(loc, old.get("security"), new.get("security"))
         self._parameters(loc, old.get("parameters") or [], new.get("parameters") or [])
         self._request_body(f"{loc} #/requestBody", old.get("requestBody"), new.get("requestBody"))
@@ -163,33 +188,31 @@ class Differ:
                 continue
             if key.startswith("x-") or key == "servers":
                 what = "vendor extension" if key.startswith("x-") else "servers"
-                self.add(NON_BREAKING, "patch", "Changed", f"{loc}/{key}", what, before, after)
+                self.safe("patch", "Changed", f"{loc}/{key}", what, before, after)
             elif key == "deprecated":
-                klass, level = (NON_BREAKING, "minor") if after else (NON_BREAKING, "patch")
-                self.add(klass, level, "Deprecated", f"{loc}/{key}", "deprecation", before, after)
+                level = "minor" if after else "patch"
+                self.safe(level, "Deprecated", f"{loc}/{key}", "deprecation", before, after)
             elif key == "tags":
-                self.add(
-                    BREAKING, "major", "Changed", f"{loc}/{key}",
-                    "tags changed (the generated client's api/<tag>/ module moves)", before, after,
-                )  # fmt: skip
+                self.breaking(
+                    "Changed",
+                    f"{loc}/{key}",
+                    "tags changed (the generated client's api/<tag>/ module moves)",
+                    before,
+                    after,
+                )
             else:
-                self.add(
-                    BREAKING, "major", "Changed", f"{loc}/{key}",
-                    "keyword changed (unclassified: review by hand)", before, after,
-                )  # fmt: skip
+                self.breaking(
+                    "Changed",
+                    f"{loc}/{key}",
+                    "keyword changed (unclassified: review by hand)",
+                    before,
+                    after,
+                )
 
     def _wording(self, loc: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         for key in sorted(WORDING | {"version"}):
             if isinstance(old, dict) and isinstance(new, dict) and old.get(key) != new.get(key):
-                self.add(
-                    NON_BREAKING,
-                    "patch",
-                    "Changed",
-                    f"{loc}/{key}",
-                    "wording",
-                    old.get(key),
-                    new.get(key),
-                )
+                self.safe("patch", "Changed", f"{loc}/{key}", "wording", old.get(key), new.get(key))
 
     def _security(self, loc: str, old: Any, new: Any) -> None:
         if old == new:
@@ -197,9 +220,7 @@ class Differ:
         old_schemes = {name for req in old or [] for name in req}
         new_schemes = {name for req in new or [] for name in req}
         if new_schemes - old_schemes or (old is not None and not old_schemes and new_schemes):
-            self.add(
-                BREAKING,
-                "major",
+            self.breaking(
                 "Changed",
                 f"{loc} #/security",
                 "new authentication requirement",
@@ -207,8 +228,7 @@ class Differ:
                 sorted(new_schemes),
             )
         else:
-            self.add(
-                NON_BREAKING,
+            self.safe(
                 "minor",
                 "Changed",
                 f"{loc} #/security",
@@ -228,21 +248,14 @@ class Differ:
             where = f"{loc} #/parameters/{key[0]}/{key[1]}"
             before, after = old_by.get(key), new_by.get(key)
             if after is None:
-                self.add(BREAKING, "major", "Removed", where, "parameter removed", "present", None)
+                self.breaking("Removed", where, "parameter removed", "present", None)
             elif before is None:
                 if after.get("required") or key[0] == "path":
-                    self.add(
-                        BREAKING,
-                        "major",
-                        "Added",
-                        where,
-                        f"new required {key[0]} parameter",
-                        None,
-                        "required",
+                    self.breaking(
+                        "Added", where, f"new required {key[0]} parameter", None, "required"
                     )
                 else:
-                    self.add(
-                        NON_BREAKING,
+                    self.safe(
                         "minor",
                         "Added",
                         where,
@@ -267,7 +280,7 @@ class Differ:
         if old is None and new is None:
             return
         if new is None:
-            self.add(BREAKING, "major", "Removed", loc, "request body removed", "present", None)
+            self.breaking("Removed", loc, "request body removed", "present", None)
             return
         if old is None:
             klass, level = (BREAKING, "major") if new.get("required") else (NON_BREAKING, "minor")
@@ -278,15 +291,20 @@ class Differ:
         self._content(loc, old.get("content") or {}, new.get("content") or {}, "request", old, new)
 
     def _content(
-        self, loc: str, old: dict[str, Any], new: dict[str, Any], direction: str,
-        old_parent: dict[str, Any], new_parent: dict[str, Any],
-    ) -> None:  # fmt: skip
+        self,
+        loc: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        direction: str,
+        old_parent: dict[str, Any],
+        new_parent: dict[str, Any],
+    ) -> None:
         for media in sorted(set(old) | set(new)):
             where = loc if media == "application/json" else f"{loc}/{media}"
             if media not in new:
-                self.add(BREAKING, "major", "Removed", where, "media type removed", media, None)
+                self.breaking("Removed", where, "media type removed", media, None)
             elif media not in old:
-                self.add(NON_BREAKING, "minor", "Added", where, "new media type", None, media)
+                self.safe("minor", "Added", where, "new media type", None, media)
             else:
                 self._wording(where, old[media], new[media])
                 seeds = _seeds(old[media], new[media], old_parent, new_parent)
@@ -302,34 +320,26 @@ class Differ:
         old_ok = sorted(str(s) for s in old if str(s).startswith("2"))
         new_ok = sorted(str(s) for s in new if str(s).startswith("2"))
         if set(old_ok) - set(new_ok):
-            self.add(
-                BREAKING, "major", "Changed", loc,
+            self.breaking(
+                "Changed",
+                loc,
                 "success status changed (a status the client returned before is gone)",
-                old_ok, new_ok,
-            )  # fmt: skip
-        elif set(new_ok) - set(old_ok):
-            self.add(
-                NON_BREAKING, "minor", "Added", loc, "new success status alongside", old_ok, new_ok
+                old_ok,
+                new_ok,
             )
+        elif set(new_ok) - set(old_ok):
+            self.safe("minor", "Added", loc, "new success status alongside", old_ok, new_ok)
         for status in sorted({str(s) for s in old} | {str(s) for s in new}):
             before, after = _get(old, status), _get(new, status)
             where = f"{loc}/{status}"
             if after is None:
                 if not status.startswith("2"):
-                    self.add(
-                        BREAKING, "major", "Removed", where, "response removed", "documented", None
-                    )
+                    self.breaking("Removed", where, "response removed", "documented", None)
                 continue
             if before is None:
                 if not status.startswith("2"):
-                    self.add(
-                        NON_BREAKING,
-                        "minor",
-                        "Added",
-                        where,
-                        "new documented error response",
-                        None,
-                        "documented",
+                    self.safe(
+                        "minor", "Added", where, "new documented error response", None, "documented"
                     )
                 continue
             self._wording(where, before, after)
@@ -346,9 +356,7 @@ class Differ:
     def _headers(self, loc: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         for name in sorted(set(old) | set(new)):
             if name not in new:
-                self.add(
-                    BREAKING,
-                    "major",
+                self.breaking(
                     "Removed",
                     f"{loc}/headers/{name}",
                     "response header removed",
@@ -356,8 +364,7 @@ class Differ:
                     None,
                 )
             elif name not in old:
-                self.add(
-                    NON_BREAKING,
+                self.safe(
                     "minor",
                     "Added",
                     f"{loc}/headers/{name}",
@@ -374,19 +381,9 @@ class Differ:
         if was == now:
             return
         if now:
-            self.add(
-                BREAKING,
-                "major",
-                "Changed",
-                loc,
-                "now required (tightened)",
-                "optional",
-                "required",
-            )
+            self.breaking("Changed", loc, "now required (tightened)", "optional", "required")
         elif direction == "response":
-            self.add(
-                BREAKING,
-                "major",
+            self.breaking(
                 "Changed",
                 loc,
                 "no longer guaranteed in responses (callers must handle its absence)",
@@ -394,15 +391,7 @@ class Differ:
                 "optional",
             )
         else:
-            self.add(
-                NON_BREAKING,
-                "minor",
-                "Changed",
-                loc,
-                "now optional (loosened)",
-                "required",
-                "optional",
-            )
+            self.safe("minor", "Changed", loc, "now optional (loosened)", "required", "optional")
 
     def schema(
         self, loc: str, old: dict[str, Any], new: dict[str, Any], direction: str, seeds: list[str]
@@ -410,27 +399,15 @@ class Differ:
         """Compare two resolved schemas at one place; `direction` is request or response."""
         if not isinstance(old, dict) or not isinstance(new, dict):
             if old != new:
-                self.add(
-                    BREAKING,
-                    "major",
-                    "Changed",
-                    loc,
-                    "schema changed (unclassified: review by hand)",
-                    old,
-                    new,
+                self.breaking(
+                    "Changed", loc, "schema changed (unclassified: review by hand)", old, new
                 )
             return
         self._wording(loc, old, new)
         seeds = [*seeds, *_schema_seeds(old), *_schema_seeds(new)]
         if old.get("type") != new.get("type"):
-            self.add(
-                BREAKING,
-                "major",
-                "Changed",
-                f"{loc}/type",
-                "type changed",
-                old.get("type"),
-                new.get("type"),
+            self.breaking(
+                "Changed", f"{loc}/type", "type changed", old.get("type"), new.get("type")
             )
         if old.get("format") != new.get("format"):
             klass, level = (
@@ -475,47 +452,26 @@ class Differ:
             )
             what = "tightened" if result.loosened is None else "changed (narrower and wider)"
             witness = f"witness {show(result.tightened)}: accepted before, rejected now{extra}"
-            self.add(
-                BREAKING, "major", "Changed", loc, f"{keyword} {what}", old, new, witness,
-                result.tightened,
-            )  # fmt: skip
+            self.breaking("Changed", loc, f"{keyword} {what}", old, new, witness, result.tightened)
         elif result.loosened is not None:
             witness = f"witness {show(result.loosened)}: rejected before, accepted now"
-            self.add(
-                NON_BREAKING, "minor", "Changed", loc, f"{keyword} loosened", old, new, witness,
-                result.loosened,
-            )  # fmt: skip
+            self.safe(
+                "minor", "Changed", loc, f"{keyword} loosened", old, new, witness, result.loosened
+            )
         else:
             witness = f"no value among {result.tried} tried is judged differently"
-            self.add(
-                NON_BREAKING,
-                "patch",
-                "Changed",
-                loc,
-                f"{keyword} rewritten, same verdicts",
-                old,
-                new,
-                witness,
+            self.safe(
+                "patch", "Changed", loc, f"{keyword} rewritten, same verdicts", old, new, witness
             )
 
     def _enum(self, loc: str, old: Any, new: Any) -> None:
         if old == new:
             return
         if new is None:
-            self.add(
-                NON_BREAKING,
-                "minor",
-                "Changed",
-                f"{loc}/enum",
-                "enum removed (loosened)",
-                old,
-                None,
-            )
+            self.safe("minor", "Changed", f"{loc}/enum", "enum removed (loosened)", old, None)
             return
         if old is None:
-            self.add(
-                BREAKING,
-                "major",
+            self.breaking(
                 "Changed",
                 f"{loc}/enum",
                 "enum added (tightened)",
@@ -527,9 +483,7 @@ class Differ:
         gone = [value for value in old if value not in new]
         added = [value for value in new if value not in old]
         if gone:
-            self.add(
-                BREAKING,
-                "major",
+            self.breaking(
                 "Removed",
                 f"{loc}/enum",
                 "enum values removed",
@@ -539,8 +493,7 @@ class Differ:
                 str(gone[0]),
             )
         if added:
-            self.add(
-                NON_BREAKING,
+            self.safe(
                 "minor",
                 "Added",
                 f"{loc}/enum",
@@ -559,22 +512,12 @@ class Differ:
         for name in sorted(set(old_props) | set(new_props) | old_req | new_req):
             where = f"{loc}/{name}"
             if name in old_props and name not in new_props:
-                self.add(BREAKING, "major", "Removed", where, "field removed", "present", None)
+                self.breaking("Removed", where, "field removed", "present", None)
             elif name in new_props and name not in old_props:
                 if name in new_req:
-                    self.add(
-                        BREAKING, "major", "Added", where, "new required field", None, "required"
-                    )
+                    self.breaking("Added", where, "new required field", None, "required")
                 else:
-                    self.add(
-                        NON_BREAKING,
-                        "minor",
-                        "Added",
-                        where,
-                        "new optional field",
-                        None,
-                        "optional",
-                    )
+                    self.safe("minor", "Added", where, "new optional field", None, "optional")
             else:
                 self._required_flag(where, name in old_req, name in new_req, direction)
                 if name in old_props:
@@ -584,18 +527,11 @@ class Differ:
         if old == new or isinstance(old, dict) or isinstance(new, dict):
             return
         if new is False:
-            self.add(
-                BREAKING,
-                "major",
-                "Changed",
-                f"{loc}/additionalProperties",
-                "unknown fields now rejected",
-                old,
-                new,
+            self.breaking(
+                "Changed", f"{loc}/additionalProperties", "unknown fields now rejected", old, new
             )
         else:
-            self.add(
-                NON_BREAKING,
+            self.safe(
                 "minor",
                 "Changed",
                 f"{loc}/additionalProperties",
