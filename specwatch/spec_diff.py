@@ -72,10 +72,13 @@ class Change:
 
 
 def _fmt(value: Any) -> str:
+    """Old and new values as a reader compares them: patterns verbatim, no escaping."""
     if value is None:
         return "(none)"
     if isinstance(value, str):
-        return repr(value) if len(value) <= 80 else repr(value[:77] + "...")
+        if not value.isprintable():
+            return show(value)
+        return f"'{value}'" if len(value) <= 80 else f"'{value[:77]}...'"
     if isinstance(value, list | tuple | set | frozenset):
         return "[" + ", ".join(map(str, value)) + "]"
     return str(value)
@@ -460,9 +463,9 @@ class Differ:
             )
         else:
             witness = f"no value among {result.tried} tried is judged differently"
-            self.safe(
-                "patch", "Changed", loc, f"{keyword} rewritten, same verdicts", old, new, witness
-            )
+            verb = "added" if old is None else "removed" if new is None else "changed"
+            what = f"{keyword} {verb}, same verdicts"
+            self.safe("patch", "Changed", loc, what, old, new, witness)
 
     def _enum(self, loc: str, old: Any, new: Any) -> None:
         if old == new:
