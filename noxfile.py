@@ -22,6 +22,18 @@ nox.options.sessions = ["check_generated", "lint", "typecheck", "contract"]
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 REPORTS = ROOT / "reports"
+# specwatch options that take a value: given last, they are a usage error.
+VALUE_FLAGS = (
+    "--base",
+    "--base-file",
+    "--head",
+    "--format",
+    "--package-dir",
+    "--version",
+    "--openapi",
+    "--fingerprint",
+    "--fragment",
+)
 
 
 def _group(name: str) -> list[str]:
@@ -74,6 +86,7 @@ def typecheck(session: nox.Session) -> None:
         "contract_tests",
         "tests",
         "bench",
+        "specwatch",
         "conftest.py",
         "noxfile.py",
         *session.posargs,
@@ -124,6 +137,26 @@ def contract(session: nox.Session) -> None:
         f"--junitxml={REPORTS / 'junit-contract.xml'}",
         *args,
     )
+
+
+@nox.session
+def spec_diff(session: nox.Session) -> None:
+    """Classify fragment changes for importers: -- [--base REF] [--format md|text]."""
+    args = session.posargs
+    if any(flag in args and args.index(flag) == len(args) - 1 for flag in VALUE_FLAGS):
+        session.error("Usage: nox -s spec_diff -- [--base REF] [--head PATH] [--format md|text]")
+    session.install("-e", "./runtime", *_group("specwatch"))
+    session.run("python", "-m", "specwatch.spec_diff", *args)
+
+
+@nox.session
+def vendor_watch(session: nox.Session) -> None:
+    """Compare the vendor's npm SDK (and -- --openapi FILE) with specwatch/fingerprint.json."""
+    args = session.posargs
+    if any(flag in args and args.index(flag) == len(args) - 1 for flag in VALUE_FLAGS):
+        session.error("Usage: nox -s vendor_watch -- [--version V] [--openapi FILE] [--update]")
+    session.install("-e", "./runtime", *_group("specwatch"))
+    session.run("python", "-m", "specwatch.vendor_watch", *args)
 
 
 @nox.session

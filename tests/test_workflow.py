@@ -1,22 +1,27 @@
-"""The public-forge CI workflow is valid (it cannot run here, so it is linted here)."""
+"""The public-forge workflows are valid (they cannot run here, so they are linted here)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
-WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "ci.yml"
+WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+WORKFLOW = WORKFLOWS / "ci.yml"
+VENDOR_WATCH = WORKFLOWS / "vendor-watch.yml"
 
 
-def test_workflow_matches_the_github_workflow_schema() -> None:
+@pytest.mark.parametrize("workflow", [WORKFLOW, VENDOR_WATCH], ids=lambda path: path.name)
+def test_workflow_matches_the_github_workflow_schema(workflow: Path) -> None:
     binary = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
     assert binary is not None, "check-jsonschema (test group) is not installed"
     result = subprocess.run(  # noqa: S603 - fixed argv
-        [binary, "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+        [binary, "--builtin-schema", "vendor.github-workflows", str(workflow)],
         capture_output=True,
         text=True,
         check=False,
@@ -24,12 +29,68 @@ def test_workflow_matches_the_github_workflow_schema() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_workflow_regenerates_on_spec_changes_and_runs_ci() -> None:
+def test_workflow_runs_ci_checks_once_and_every_python() -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
-    drift_steps = " ".join(str(step.get("run", "")) for step in workflow["jobs"]["drift"]["steps"])
-    assert "openapi/ overrides/" in drift_steps
-    assert "nox -s regenerate" in drift_steps
-    assert "git diff --exit-code -- generated/" in drift_steps
     test_steps = workflow["jobs"]["tests"]["steps"]
-    assert any(step.get("run") == "bash .ci/run" for step in test_steps)
+    runs = [str(step.get("run", "")) for step in test_steps]
+    assert "bash .ci/run" in runs
+    assert sum("check_generated" in run for run in runs) == 1
+    assert not any(run.strip().endswith("/nox") for run in runs)  # no second contract run
     assert any("upload-artifact" in str(step.get("uses", "")) for step in test_steps)
+    matrix = workflow["jobs"]["unit"]["strategy"]["matrix"]["python"]
+    assert matrix == ["3.11", "3.12", "3.13"]
+
+
+def _steps(path: Path, job: str) -> list[dict[str, object]]:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    steps: list[dict[str, object]] = workflow["jobs"][job]["steps"]
+    return steps
+
+
+def test_spec_change_job_reports_and_checks_generated() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    job = workflow["jobs"]["spec-change"]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    checkout = job["steps"][0]
+    assert str(checkout["uses"]).startswith("actions/checkout@")
+    assert checkout["with"]["fetch-depth"] == 0
+    runs = " ".join(str(step.get("run", "")) for step in job["steps"])
+    assert "openapi/ overrides/ codegen/" in runs
+    assert "nox -s spec_diff" in runs
+    assert '--format md >> "$GITHUB_STEP_SUMMARY"' in runs
+    assert "nox -s regenerate" in runs
+    assert "git diff --exit-code -- generated/" in runs
+    assert "git status --porcelain -- generated/" in runs
+
+
+def test_vendor_watch_is_weekly_and_tells_no_network_from_change() -> None:
+    # PyYAML reads the `on:` key as True (YAML 1.1).
+    triggers = yaml.safe_load(VENDOR_WATCH.read_text(encoding="utf-8"))[True]
+    assert "workflow_dispatch" in triggers
+    (schedule,) = triggers["schedule"]
+    _minute, _hour, day, month, weekday = schedule["cron"].split()
+    assert (day, month) == ("*", "*")
+    assert weekday.isdigit()
+    run = " ".join(str(step.get("run", "")) for step in _steps(VENDOR_WATCH, "vendor-watch"))
+    assert "nox -s vendor_watch" in run
+    assert "NO NETWORK / REGISTRY UNREACHABLE" in run  # the marker vendor_watch prints
+    assert "exit 3" in run
+    assert "VENDOR CHANGE" in run
+    assert "exit 1" in run
+
+
+def test_markers_match_what_vendor_watch_prints() -> None:
+    source = (WORKFLOWS.parent.parent / "specwatch" / "vendor_watch.py").read_text(encoding="utf-8")
+    assert "NO NETWORK / REGISTRY UNREACHABLE" in source
+    assert "VENDOR CHANGE" in source
+
+
+@pytest.mark.parametrize("workflow", [WORKFLOW, VENDOR_WATCH], ids=lambda path: path.name)
+def test_actions_are_pinned_by_commit_sha(workflow: Path) -> None:
+    uses = re.findall(
+        r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", workflow.read_text(encoding="utf-8"), re.M
+    )
+    assert uses
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
+        assert re.search(r"# v\d", comment), f"{action}: name the release in a comment"
