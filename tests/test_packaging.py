@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ROOTS = {"dynamic_sdk_runtime": ROOT / "runtime", "dynamic_sdk_client": ROOT, "dynamic_sdk_mock": ROOT / "mock"}
+ROOTS = {
+    "dynamic_sdk_runtime": ROOT / "runtime",
+    "dynamic_sdk_client": ROOT,
+    "dynamic_sdk_mock": ROOT / "mock",
+}
 
 SMOKE = """
 import os, re, subprocess, sys
@@ -74,7 +78,9 @@ def test_metadata_names_versions_not_file_urls(wheels: list[Path]) -> None:
 
 
 def test_the_client_wheel_ships_the_fragment(wheels: list[Path]) -> None:
-    wheel = next(p for p in wheels if p.name.startswith("dynamic_sdk_client") and p.suffix == ".whl")
+    wheel = next(
+        p for p in wheels if p.name.startswith("dynamic_sdk_client") and p.suffix == ".whl"
+    )
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     assert "dynamic_sdk_client/openapi.json" in names
