@@ -128,8 +128,8 @@ CASES: dict[str, tuple[Edit, str, str, str, str]] = {
         _add_field(required=False), NON_BREAKING, "minor", "new optional field", "schema/locale",
     ),
     "removed field": (_drop_captcha, BREAKING, "major", "field removed", "schema/captchaToken"),
-    "200 dropped, 201 kept": (_drop_200, BREAKING, "major", "success status changed", "#/responses"),
-    "202 alongside 201 and 200": (_add_202, NON_BREAKING, "minor", "new success status", "#/responses"),
+    "200 dropped": (_drop_200, BREAKING, "major", "success status changed", "#/responses"),
+    "202 added": (_add_202, NON_BREAKING, "minor", "new success status", "#/responses"),
     "new error response": (
         _add_409, NON_BREAKING, "minor", "new documented error response", "#/responses/409",
     ),
