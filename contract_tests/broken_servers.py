@@ -19,9 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from dynamic_sdk_client._ecma import code_point_length, ecma_test
-from dynamic_sdk_client.validation import request_violations
-
+from ._engine import code_point_length, ecma_test, request_violations
 from .strategies import FIELD_RULES
 
 __all__ = ["BROKEN", "TOKEN", "Breakage", "reference_app"]

@@ -13,8 +13,7 @@ import json
 
 import httpx
 
-from dynamic_sdk_client.validation import request_violations, schema_violations
-
+from ._engine import request_violations, schema_violations
 from .report import RECORDER
 from .strategies import Family
 from .targets import Target

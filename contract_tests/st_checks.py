@@ -16,8 +16,7 @@ import schemathesis
 from schemathesis import Case, CheckContext, Response
 from schemathesis.config import SchemathesisConfig
 
-from dynamic_sdk_client.validation import request_violations
-
+from ._engine import request_violations
 from .strategies import profile_max_examples
 from .targets import FRAGMENT, prism_input_violations
 

@@ -23,7 +23,8 @@ from contract_tests.checks import (
     check_family_probe,
     check_verdict,
 )
-from contract_tests.strategies import FAMILIES, Family, raw_requests
+from contract_tests.strategies import BASELINE_FAMILIES as FAMILIES
+from contract_tests.strategies import Family, raw_requests
 from contract_tests.targets import Target, serve_asgi
 
 # No shrinking and a fixed derandomized search: each run asks the same questions.
