@@ -20,9 +20,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ._engine import code_point_length, ecma_test, request_violations
-from .strategies import FIELD_RULES
+from .strategies import FIELD_RULES, NAME_FIELDS, unicode_since
+from .unicode_ages import VERSIONS
 
-__all__ = ["BROKEN", "TOKEN", "Breakage", "reference_app"]
+__all__ = ["BROKEN", "TOKEN", "Breakage", "reference_app", "unicode_server"]
 
 TOKEN = "broken-server-token"
 PATH = "/sdk/{environmentId}/smsVerifications/retry"
@@ -46,24 +47,38 @@ def _rules_verdict(
     pattern_ok: PatternTest = _ecma_pattern,
     length: Callable[[str], int] = code_point_length,
     skip_max_length: frozenset[str] = frozenset(),
+    required: tuple[str, ...] = (
+        "verificationUUID",
+        "phoneCountryCode",
+        "phoneNumber",
+        "isoCountryCode",
+    ),
+    check_captcha_type: bool = True,
+    prepare: Callable[[str, str], str] = lambda _field, value: value,
+    skip_fields: frozenset[str] = frozenset(),
 ) -> Verdict:
     """A hand-written validator of the documented rules with pluggable pieces."""
-    required = ("verificationUUID", "phoneCountryCode", "phoneNumber", "isoCountryCode")
+    fields = ("verificationUUID", "phoneCountryCode", "phoneNumber", "isoCountryCode")
 
     def verdict(environment_id: str, body: object) -> list[str]:
         if not isinstance(body, dict):
             return ["body:object"]
         broken = [f"{name}:required" for name in required if name not in body]
-        values = {"environmentId": environment_id, **{k: body[k] for k in required if k in body}}
-        if "captchaToken" in body and not isinstance(body["captchaToken"], str):
+        values = {"environmentId": environment_id, **{k: body[k] for k in fields if k in body}}
+        captcha = body.get("captchaToken", "")
+        if check_captcha_type and not isinstance(captcha, str):
             broken.append("captchaToken:type")
         for name, value in values.items():
+            if name in skip_fields:
+                continue
             rule = FIELD_RULES[name]
             assert rule.pattern is not None
             assert rule.max_length is not None
             if not isinstance(value, str):
                 broken.append(f"{name}:type")
-            elif name not in skip_max_length and length(value) > rule.max_length:
+                continue
+            value = prepare(name, value)
+            if name not in skip_max_length and length(value) > rule.max_length:
                 broken.append(f"{name}:maxLength")
             elif not pattern_ok(name, rule.pattern, value):
                 broken.append(f"{name}:pattern")
@@ -96,6 +111,40 @@ def _no_leading_lookahead(field: str, pattern: str, value: str) -> bool:
     return ecma_test(pattern.replace("(?=\\S)", ""), value)
 
 
+def _older_unicode(version: str) -> PatternTest:
+    """ECMA semantics with the letter/number tables of an older Unicode `version`: letters
+    and numbers assigned later are no letters or numbers (as in jsonschema-rs' Rust tables)."""
+    newer = set(VERSIONS[VERSIONS.index(version) + 1 :])
+
+    def pattern_ok(field: str, pattern: str, value: str) -> bool:
+        if field in NAME_FIELDS and any(unicode_since(char) in newer for char in value):
+            return False
+        return ecma_test(pattern, value)
+
+    return pattern_ok
+
+
+def _latin_letters(field: str, pattern: str, value: str) -> bool:
+    """`\\p{L}` read as ASCII letters only (a regex engine without Unicode properties)."""
+    return ecma_test(pattern.replace("\\p{L}", "a-zA-Z"), value)
+
+
+def _utf8_length(value: str) -> int:
+    return len(value.encode("utf-8", "surrogatepass"))
+
+
+def _strip(_field: str, value: str) -> str:
+    """Trims whitespace before validating (and would store the trimmed value)."""
+    return value.strip()
+
+
+def _case_insensitive_uuid(field: str, pattern: str, value: str) -> bool:
+    """verificationUUID compared case-insensitively: uppercase hex slips through."""
+    if field == "verificationUUID":
+        value = value.lower()
+    return ecma_test(pattern, value)
+
+
 @dataclass(frozen=True)
 class Breakage:
     """One deliberate defect: its name, the rule it breaks, and the app's knobs for it."""
@@ -105,6 +154,8 @@ class Breakage:
     verdict: Verdict = correct_verdict
     check_auth: bool = True
     crash_on_null: bool = False
+    crash_on: tuple[str, type] | None = None
+    """(field, Python type): answer 500 when that field carries a value of that type."""
     echo_transform: Callable[[dict[str, object]], object] = field(default=lambda body: body)
     content_type: str = "application/json"
 
@@ -151,8 +202,60 @@ BROKEN: tuple[Breakage, ...] = (
         "responses are application/json",
         content_type="text/plain",
     ),
+    # -- single-rule defects added for issue 10 --
+    Breakage(
+        "latin-only-letters",
+        "\\p{L} is every Unicode letter, not ASCII a-z/A-Z",
+        verdict=_rules_verdict(pattern_ok=_latin_letters),
+    ),
+    Breakage(
+        "500-on-array-iso",
+        "a wrongly typed isoCountryCode (an array) is a 400, never a 5xx",
+        crash_on=("isoCountryCode", list),
+    ),
+    Breakage(
+        "missing-iso-defaulted",
+        "isoCountryCode is required (no server-side default)",
+        verdict=_rules_verdict(
+            required=("verificationUUID", "phoneCountryCode", "phoneNumber"),
+        ),
+    ),
+    Breakage(
+        "trims-whitespace",
+        "surrounding whitespace is refused, not trimmed away before validation",
+        verdict=_rules_verdict(prepare=_strip),
+    ),
+    Breakage(
+        "uuid-case-insensitive",
+        "verificationUUID is lowercase hex only",
+        verdict=_rules_verdict(pattern_ok=_case_insensitive_uuid),
+    ),
+    Breakage(
+        "environment-id-unchecked",
+        "the environmentId path parameter follows the UUID pattern",
+        verdict=_rules_verdict(skip_fields=frozenset({"environmentId"})),
+    ),
+    Breakage(
+        "utf8-byte-length",
+        "maxLength counts code points, not UTF-8 bytes",
+        verdict=_rules_verdict(length=_utf8_length),
+    ),
+    Breakage(
+        "captcha-type-unchecked",
+        "the optional captchaToken, when present, is a string",
+        verdict=_rules_verdict(check_captcha_type=False),
+    ),
 )
 """The defects the suite must catch (see docs/contract.md for what it cannot catch)."""
+
+
+def unicode_server(version: str) -> Breakage:
+    """A CORRECT server whose regex engine has the letter tables of Unicode `version`."""
+    return Breakage(
+        f"unicode-{version}",
+        "none: older Unicode tables are not a defect",
+        verdict=_rules_verdict(pattern_ok=_older_unicode(version)),
+    )
 
 
 def reference_app(breakage: Breakage | None = None) -> Starlette:
@@ -175,6 +278,10 @@ def reference_app(breakage: Breakage | None = None) -> Starlette:
             return reply({"error": "body: must be a JSON object"}, 400)
         if defect.crash_on_null and isinstance(body, dict) and None in body.values():
             raise TypeError("NoneType has no len()")
+        if defect.crash_on is not None and isinstance(body, dict):
+            name, kind = defect.crash_on
+            if isinstance(body.get(name), kind):
+                raise TypeError(f"{kind.__name__} has no upper()")
         broken = defect.verdict(request.path_params["environmentId"], body)
         if broken:
             return reply({"error": "; ".join(broken)}, 400)

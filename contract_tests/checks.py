@@ -30,6 +30,7 @@ __all__ = [
 # The fragment's response models by status (5XX -> InternalServerError).
 RESPONSE_SCHEMAS = {
     200: "SmsVerificationCreateResponse",
+    201: "SmsVerificationCreateResponse",
     400: "BadRequest",
     401: "Unauthorized",
     403: "Forbidden",

@@ -6,12 +6,16 @@ pytest contract_tests --target prism       # Stoplight Prism on the fragment
 pytest contract_tests --base-url URL       # any server (DYNAMIC_API_TOKEN, DYNAMIC_ENVIRONMENT_ID)
 pytest contract_tests --target sandbox     # vendor sandbox: DYNAMIC_SANDBOX_BASE_URL etc.;
                                            # only requests the server must reject
+
+Budget and reproduction: --max-requests N, --rate N/min, --sms-budget N,
+--unicode-version V, --replay FILE (see docs/contract.md).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +23,20 @@ import httpx
 import pytest
 from hypothesis import settings
 
+from .plan import (
+    CHECKS,
+    Budget,
+    Probe,
+    RunReport,
+    build_plan,
+    failure_line,
+    load_replay,
+    normalize_version,
+    run_plan,
+    write_replay,
+)
 from .report import RECORDER
-from .strategies import FAMILIES, Family
+from .strategies import BASELINE_FAMILIES, Family, profile_max_examples
 from .targets import (
     ROOT,
     Target,
@@ -34,6 +50,11 @@ from .targets import (
 
 MOCK_TOKEN = "contract-suite-token"
 PRISM_TOKEN = "prism-accepts-any-bearer"
+REMOTE_MAX_REQUESTS = 40
+REMOTE_RATE = 5.0
+"""The vendor limits OTP endpoints to a few requests per minute per IP: 40 probes at 5/min
+take 8 minutes and leave room for the team's own traffic (docs/contract.md)."""
+REPLAY_FILE = "contract-replay.json"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -50,6 +71,43 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="test any server at this URL (the operation lives at URL/sdk/...); "
         "token from DYNAMIC_API_TOKEN, environment id from DYNAMIC_ENVIRONMENT_ID",
     )
+    group.addoption(
+        "--max-requests",
+        type=int,
+        default=None,
+        help="at most N requests per target (default: unlimited for mock/prism, "
+        f"{REMOTE_MAX_REQUESTS} for --base-url/sandbox); boundaries first, then more examples",
+    )
+    group.addoption(
+        "--rate",
+        default=None,
+        help="at most N requests per minute, e.g. 5/min (default: unlimited for mock/prism, "
+        f"{REMOTE_RATE}/min for --base-url/sandbox)",
+    )
+    group.addoption(
+        "--sms-budget",
+        type=int,
+        default=None,
+        help="requests a correct server must ACCEPT (may send an SMS) allowed against "
+        "--base-url/sandbox (default DYNAMIC_SANDBOX_SMS_BUDGET, else 0: reject-only)",
+    )
+    group.addoption(
+        "--unicode-version",
+        default=None,
+        help="judge version-dependent letters/numbers against this Unicode version "
+        "(default: report them as version-dependent, never failing)",
+    )
+    group.addoption(
+        "--replay",
+        default=None,
+        help="re-send exactly the requests of a replay file (reports/contract-replay.json)",
+    )
+    group.addoption(
+        "--max-wait",
+        type=float,
+        default=65.0,
+        help="longest Retry-After honoured for one 429, in seconds (default 65)",
+    )
 
 
 def _selected(config: pytest.Config) -> str:
@@ -59,11 +117,13 @@ def _selected(config: pytest.Config) -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize `probe` (a strategy family) over the probes this target may receive."""
+    """Parametrize `probe` (a strategy family) and `check` (every planned check)."""
+    if "check" in metafunc.fixturenames:
+        metafunc.parametrize("check", CHECKS, ids=[check.key for check in CHECKS])
     if "probe" not in metafunc.fixturenames:
         return
     kind = _selected(metafunc.config)
-    families: list[Family] = list(FAMILIES)
+    families: list[Family] = list(BASELINE_FAMILIES)
     if kind == "sandbox":  # never send the vendor anything it might act on
         families = [family for family in families if not family.accept]
     metafunc.parametrize("probe", families, ids=[family.key for family in families])
@@ -74,12 +134,38 @@ def sms_budget() -> int:
     return int(os.environ.get("DYNAMIC_SANDBOX_SMS_BUDGET", "0") or 0)
 
 
+def _sms_budget(config: pytest.Config) -> int:
+    option = config.getoption("--sms-budget")
+    return sms_budget() if option is None else int(option)
+
+
+def budgeted(config: pytest.Config) -> bool:
+    """A run whose requests are all planned: a remote target, a budget, or a replay."""
+    return (
+        _selected(config) in ("base-url", "sandbox")
+        or config.getoption("--max-requests") is not None
+        or config.getoption("--rate") is not None
+        or config.getoption("--replay") is not None
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Requests that may send a real SMS run only against the sandbox, within the budget."""
-    if _selected(config) == "sandbox" and sms_budget() > 0:
-        return
-    keep = [item for item in items if item.get_closest_marker("sends_sms") is None]
-    dropped = [item for item in items if item.get_closest_marker("sends_sms") is not None]
+    """Only planned (budgeted, safe) requests in budgeted runs; real SMS only within budget.
+
+    Schemathesis and the random differential test send unbudgeted and valid requests, so a
+    budgeted run leaves them out (the summary says so).
+    """
+    sms_allowed = _selected(config) == "sandbox" and _sms_budget(config) > 0
+
+    def unplanned(item: pytest.Item) -> bool:
+        if item.get_closest_marker("sends_sms") is not None:
+            return not sms_allowed
+        return budgeted(config) and item.get_closest_marker("unbudgeted") is not None
+
+    keep = [item for item in items if not unplanned(item)]
+    dropped = [item for item in items if unplanned(item)]
+    if budgeted(config):
+        RECORDER.meta["not_run"] = "schemathesis and random differential tests (budgeted run)"
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
@@ -88,6 +174,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sends_sms: may send a real SMS; runs only with --target sandbox and a budget"
+    )
+    config.addinivalue_line(
+        "markers", "unbudgeted: sends requests outside the plan; left out of budgeted runs"
     )
     RECORDER.meta.update(
         hypothesis_seed=getattr(config.option, "hypothesis_seed", None),
@@ -118,7 +207,9 @@ def _embedded_mock() -> Iterator[Target]:
         raise TargetUnavailableError(
             f"the embedded mock is not importable ({error}); install it: pip install -e ./mock"
         ) from error
-    with running_mock(MockConfig(token=MOCK_TOKEN)) as mock:
+    # lenient: every valid request gets the 200 echo, so acceptance is a verdict (a 404 for
+    # an unknown verification would not be one; docs/contract.md, "Statuses and verdicts")
+    with running_mock(MockConfig(token=MOCK_TOKEN, lenient=True)) as mock:
         url = str(mock.url).rstrip("/")
         with httpx.Client(base_url=url, timeout=10) as client:
             prefix = detect_prefix(client, MOCK_TOKEN)
@@ -195,3 +286,131 @@ def targets(target: Target, comparison_target: Target | None) -> list[Target]:
 @pytest.fixture(scope="session")
 def reports_dir() -> Path:
     return ROOT / "reports"
+
+
+def _seed(config: pytest.Config) -> int:
+    raw = str(getattr(config.option, "hypothesis_seed", None) or "0")
+    return int(raw) if raw.isdigit() else zlib.crc32(raw.encode())
+
+
+def _rate(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    number = raw.strip().lower().removesuffix("/min").removesuffix("/m")
+    try:
+        return float(number)
+    except ValueError:
+        raise pytest.UsageError(f"--rate expects N/min, got {raw!r}") from None
+
+
+def _budget(config: pytest.Config, target: Target) -> Budget:
+    """The request budget for one target: explicit options, else the target kind's default."""
+    remote = target.kind in ("base-url", "sandbox")
+    max_requests = config.getoption("--max-requests")
+    rate = _rate(config.getoption("--rate"))
+    return Budget(
+        max_requests=max_requests
+        if max_requests is not None
+        else (REMOTE_MAX_REQUESTS if remote else None),
+        rate_per_minute=rate if rate is not None else (REMOTE_RATE if remote else None),
+        max_wait_seconds=float(config.getoption("--max-wait")),
+        valid_requests=_sms_budget(config) if remote else None,
+    )
+
+
+@pytest.fixture(scope="session")
+def pinned_unicode(request: pytest.FixtureRequest) -> str | None:
+    raw = request.config.getoption("--unicode-version")
+    try:
+        return None if raw is None else normalize_version(str(raw))
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+@pytest.fixture(scope="session")
+def plan(request: pytest.FixtureRequest) -> list[Probe]:
+    """The run's probes: a replay file's, or the seeded, prioritised plan."""
+    replay = request.config.getoption("--replay")
+    if replay is not None:
+        return load_replay(Path(replay))
+    allow_auth = True
+    if _selected(request.config) == "sandbox" or (
+        _selected(request.config) == "base-url" and not os.environ.get("DYNAMIC_API_TOKEN")
+    ):
+        allow_auth = False  # x-auth-discrepancy: which rule the vendor enforces is open
+    return build_plan(_seed(request.config), profile_max_examples(), allow_auth=allow_auth)
+
+
+@pytest.fixture(scope="session")
+def plan_report(
+    request: pytest.FixtureRequest,
+    targets: list[Target],
+    plan: list[Probe],
+    pinned_unicode: str | None,
+) -> RunReport:
+    """Every target's answers to the plan, sent in priority order within its budget."""
+    report = RunReport(pinned_version=pinned_unicode)
+    budgets = {}
+    for target in targets:
+        budgets[target.name] = _budget(request.config, target)
+        run_plan(target, plan, budgets[target.name], pinned_version=pinned_unicode, report=report)
+    entries = write_replay(ROOT / "reports" / REPLAY_FILE, report, _seed(request.config))
+    _summarize(report, targets, plan, budgets, len(entries))
+    return report
+
+
+def _summarize(
+    report: RunReport,
+    targets: list[Target],
+    plan: list[Probe],
+    budgets: dict[str, Budget],
+    replayed: int,
+) -> None:
+    """Tallies, judged / not judged, version-dependent findings and the Unicode estimate."""
+    by_name = {target.name: target for target in targets}
+    for outcome in report.outcomes:
+        check = outcome.probe.check
+        if by_name[outcome.target].recorded and outcome.judged:
+            RECORDER.record(
+                field_name=check.field,
+                rule=check.rule,
+                side=check.side if check.unicode_since is None else f"v{check.unicode_since}",
+                target=outcome.target,
+                accepted=outcome.verdict == "accepted",
+                agreed=outcome.agreed is not False,
+                curl="",
+                detail="",
+                keep_failure=False,
+            )
+    lines: list[str] = []
+    planned = {probe.check.key for probe in plan}
+    for target in targets:
+        judged = {
+            o.probe.check.key for o in report.outcomes if o.target == target.name and o.judged
+        }
+        not_judged = sorted(planned - judged)
+        budget = budgets[target.name]
+        lines.append(
+            f"{target.name}: {len(judged)}/{len(planned)} checks judged, {budget.sent} requests, "
+            f"{budget.rate_limited} rate-limited (429, re-sent), "
+            f"waited {budget.waited_seconds:.0f} s; "
+            f"unicode_estimate={report.unicode_estimate(target.name)}"
+        )
+        if not_judged:
+            reasons = {report.not_sent_reason.get(key, "no verdict (status)") for key in not_judged}
+            lines.append(f"  not judged ({'; '.join(sorted(reasons))}): {', '.join(not_judged)}")
+        for (name, key), outcome in sorted(report.version_dependent().items()):
+            if name == target.name:
+                lines.append(
+                    f"  version-dependent: {key} refused ({outcome.status}); a server on Unicode "
+                    f"older than {outcome.probe.check.unicode_since} does this (not a failure)"
+                )
+    for (name, _key), outcome in sorted(report.failures().items()):
+        lines.append("FAIL " + failure_line(by_name[name], outcome))
+    for problem, curl in sorted(report.response_failures.items()):
+        lines.append(f"FAIL response: {problem}\n    {curl}")
+    if replayed:
+        lines.append(f"replay: {replayed} failing requests in reports/{REPLAY_FILE} (--replay)")
+    RECORDER.meta["unicode_pinned"] = report.pinned_version
+    RECORDER.meta["plan_lines"] = lines
+    RECORDER.meta["plan_probes"] = len(plan)

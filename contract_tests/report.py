@@ -48,8 +48,10 @@ class Recorder:
         agreed: bool,
         curl: str,
         detail: str,
+        keep_failure: bool = True,
     ) -> None:
-        """Count one verdict; keep a reproducer when it disagrees with the documented rules."""
+        """Count one verdict; keep a reproducer when it disagrees with the documented rules
+        (unless the caller reports failures itself, one line per check)."""
         tally = self.tallies[(field_name, rule, side, target)]
         tally.tried += 1
         if accepted:
@@ -58,7 +60,7 @@ class Recorder:
             tally.target_rejected += 1
         if not agreed:
             tally.disagreements += 1
-            if len(self.failures) < MAX_FAILURES_KEPT:
+            if keep_failure and len(self.failures) < MAX_FAILURES_KEPT:
                 self.failures.append(
                     {"field": field_name, "rule": rule, "side": side, "target": target}
                     | {"detail": detail, "curl": curl}
@@ -87,8 +89,12 @@ class Recorder:
             f"seed={self.meta.get('hypothesis_seed')} profile={self.meta.get('profile')} "
             f"targets={self.meta.get('targets')} "
             f"schemathesis_cases={self.meta.get('schemathesis_cases', 0)} "
-            f"prism_comparison={self.meta.get('prism_comparison', 'n/a')}"
+            f"prism_comparison={self.meta.get('prism_comparison', 'n/a')} "
+            f"unicode_pinned={self.meta.get('unicode_pinned')} "
+            f"plan_probes={self.meta.get('plan_probes', 0)}"
         ]
+        if self.meta.get("not_run"):
+            out.append(f"not run: {self.meta['not_run']}")
         out.append(f"{'field':<18}{'rule':<10}{'side':<8}{'target':<10}tried  acc  rej  bad")
         for row in self.as_dict()["rows"]:
             out.append(
@@ -100,6 +106,8 @@ class Recorder:
                 f"FAIL {failure['field']} {failure['rule']} {failure['side']}: {failure['detail']}"
             )
             out.append(f"  {failure['curl']}")
+        for line in self.meta.get("plan_lines", []):
+            out.extend(str(line).splitlines())
         return out
 
     def write(self, directory: Path) -> None:
@@ -121,6 +129,8 @@ class Recorder:
             f"| {r['accepted']} | {r['rejected']} | {r['disagreements']} |"
             for r in data["rows"]
         ]
+        if self.meta.get("plan_lines"):
+            md += ["", "## Plan", "", "```", *self.meta["plan_lines"], "```"]
         if self.failures:
             md += ["", "## Failures", ""]
             for failure in self.failures:

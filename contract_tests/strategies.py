@@ -1,9 +1,13 @@
 """Hypothesis strategies for the fragment's constrained fields, with ECMA-262 semantics.
 
 Every strategy isolates ONE rule: a value that is valid except for exactly one reason, or
-valid and on a boundary. Character sets come from unicodedata2 (the Unicode version of
-regress and V8), never from Python's `re`, whose `\\d`, `\\s`,
-`$` and missing `\\p{..}` disagree with JSON Schema. `contract_tests/test_strategies.py`
+valid and on a boundary. Character sets never come from Python's `re` (whose `\\d`, `\\s`,
+`$` and missing `\\p{..}` disagree with JSON Schema): letters and numbers come from the
+committed table `unicode_ages.py`, and only those that have been letters or numbers since
+the baseline (Unicode 15.0) are drawn by default, because the server's Unicode version is
+unknown. Newer ones go to separate version-dependent families (`unicode_since`). Other
+categories come from `unicodedata2`, minus every code point that was a letter or number in
+any version since the baseline. `contract_tests/test_strategies.py`
 checks each family against real ECMA engines (regress, and V8 when Node is present).
 
 A `Family` names a field, the rule it probes, the side of the boundary (`accept`) and its
@@ -21,13 +25,16 @@ import unicodedata2
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from ._engine import PATH_PARAMETERS, SCHEMAS, FieldRule, code_point_length, ecma_test
+from ._engine import BODY_RULES, PATH_RULES, FieldRule, code_point_length, ecma_test
+from .unicode_ages import BASELINE, LETTER_NUMBER_SINCE, NOT_LETTER_NUMBER_UNSTABLE, VERSIONS
 
 __all__ = [
     "ALLOWED_PUNCTUATION",
+    "BASELINE_FAMILIES",
     "ECMA_WHITESPACE",
     "FAMILIES",
     "FIELD_RULES",
+    "VERSION_FAMILIES",
     "Family",
     "raw_requests",
     "valid_bodies",
@@ -38,12 +45,8 @@ __all__ = [
 Ranges = tuple[tuple[int, int], ...]
 
 FIELD_RULES: dict[str, FieldRule] = {
-    "environmentId": PATH_PARAMETERS["retry_sms_verification"][0],
-    **{
-        rule.name: rule
-        for rule in SCHEMAS["SmsVerificationRetryRequest"]
-        if rule.pattern is not None
-    },
+    "environmentId": PATH_RULES[0],
+    **{rule.name: rule for rule in BODY_RULES if rule.pattern is not None},
 }
 """The five constrained fields, by wire name (path `environmentId` plus four body fields)."""
 
@@ -92,19 +95,77 @@ def _all_category_ranges() -> dict[str, Ranges]:
                 found.setdefault(current, []).append((start, code_point - 1))
             current, start = category, code_point
     found.setdefault(current, []).append((start, 0x10FFFF))
-    for group in ("L", "N"):  # \p{L} and \p{N}: the union of their subcategories
-        found[group] = sorted(
-            r
-            for name, ranges in found.items()
-            if name[0] == group and len(name) == 2
-            for r in ranges
-        )
     return {category: tuple(ranges) for category, ranges in found.items()}
 
 
+LETTER_NUMBER_CATEGORIES = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No")
+
+
+def _merge(ranges: list[tuple[int, int]]) -> Ranges:
+    out: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if out and low <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(high, out[-1][1]))
+        else:
+            out.append((low, high))
+    return tuple(out)
+
+
+def _subtract(ranges: Ranges, holes: Ranges) -> Ranges:
+    """`ranges` without any code point of `holes` (both sorted, inclusive bounds)."""
+    out: list[tuple[int, int]] = []
+    for low, high in ranges:
+        start = low
+        for hole_low, hole_high in holes:
+            if hole_high < start or hole_low > high:
+                continue
+            if hole_low > start:
+                out.append((start, hole_low - 1))
+            start = max(start, hole_high + 1)
+        if start <= high:
+            out.append((start, high))
+    return tuple(out)
+
+
+@functools.cache
+def letter_number_ranges(category: str, since: str = BASELINE) -> Ranges:
+    """Code points of an L*/N* category (or all of "L" / "N") that are letters/numbers since
+    `since` exactly (the baseline: since 15.0 or earlier)."""
+    cats = [c for c in LETTER_NUMBER_CATEGORIES if c.startswith(category)]
+    return _merge([r for c in cats for r in LETTER_NUMBER_SINCE[c].get(since, ())])
+
+
+@functools.cache
+def _ever_letter_number() -> Ranges:
+    """Every code point that is a letter or number in some version of the table."""
+    every = [rs for by_version in LETTER_NUMBER_SINCE.values() for rs in by_version.values()]
+    return _merge([r for rs in every for r in rs] + list(NOT_LETTER_NUMBER_UNSTABLE))
+
+
+def unicode_since(char: str) -> str | None:
+    """The version since which `char` is a letter or number (None: it is neither)."""
+    code_point = ord(char)
+    for by_version in LETTER_NUMBER_SINCE.values():
+        for version, ranges in by_version.items():
+            if any(low <= code_point <= high for low, high in ranges):
+                return version
+    return None
+
+
 def category_chars(category: str) -> st.SearchStrategy[str]:
-    """A character of one General_Category, from unicodedata2 (Unicode 17, as regress and V8)."""
-    return _code_points(_all_category_ranges()[category])
+    """A character of one General_Category whose letter/number status is version-stable.
+
+    L*/N* (and "L", "N"): letters/numbers since the baseline. Others: unicodedata2's
+    category minus anything that was a letter or number in any tabled version.
+    """
+    if category in ("L", "N") or category in LETTER_NUMBER_CATEGORIES:
+        return _code_points(letter_number_ranges(category))
+    return _code_points(_subtract(_all_category_ranges()[category], _ever_letter_number()))
+
+
+def newer_letters_numbers(version: str) -> st.SearchStrategy[str]:
+    """A letter or number that became one in `version` (newer than the baseline)."""
+    return _code_points(letter_number_ranges("L", version) + letter_number_ranges("N", version))
 
 
 # Scripts the name fields must take: (label, ranges of letters or numbers in that script).
@@ -229,6 +290,11 @@ def _category_text(category: str) -> st.SearchStrategy[str]:
     return st.text(category_chars(category), min_size=1, max_size=12)
 
 
+def _newer_text(version: str) -> st.SearchStrategy[str]:
+    """1-12 letters/numbers that are letters/numbers only since `version`."""
+    return st.text(newer_letters_numbers(version), min_size=1, max_size=12)
+
+
 def _ranges_text(ranges: Ranges) -> st.SearchStrategy[str]:
     return st.text(_code_points(ranges), min_size=1, max_size=12)
 
@@ -262,6 +328,8 @@ class Family:
     reason: str
     accept: bool
     values: Callable[[], st.SearchStrategy[str]]
+    unicode_since: str | None = None
+    """Set on version-dependent families: accepted only by servers on this Unicode or newer."""
 
     @property
     def key(self) -> str:
@@ -447,6 +515,17 @@ def _name_families(field: str) -> list[Family]:
         Family(
             field,
             "pattern",
+            f"unicode-{version}-letters-numbers",
+            True,
+            functools.partial(_newer_text, version),
+            unicode_since=version,
+        )
+        for version in VERSIONS[1:]
+    ]
+    families += [
+        Family(
+            field,
+            "pattern",
             "allowed-punctuation-and-interior-spaces",
             True,
             lambda: st.tuples(
@@ -565,6 +644,11 @@ FAMILIES: tuple[Family, ...] = (
 )
 """Every probe family; test_strategies.py proves each one says what its name claims."""
 
+BASELINE_FAMILIES: tuple[Family, ...] = tuple(f for f in FAMILIES if f.unicode_since is None)
+"""The families whose verdict does not depend on the server's Unicode version."""
+VERSION_FAMILIES: tuple[Family, ...] = tuple(f for f in FAMILIES if f.unicode_since is not None)
+"""Letters/numbers newer than the baseline, one family per field and version."""
+
 
 def expected_by_rules(field: str, value: str) -> bool:
     """The fragment's verdict on one field value: maxLength (code points) and ECMA pattern."""
@@ -589,14 +673,14 @@ _ABSENT = object()
 
 def _field_value(field: str) -> st.SearchStrategy[object]:
     """Anything a field might carry: a family value (either side), a non-string, or absence."""
-    options = [family.values() for family in FAMILIES if family.field == field]
+    options = [family.values() for family in BASELINE_FAMILIES if family.field == field]
     return st.one_of(st.one_of(options), NON_STRING_JSON, st.just(_ABSENT))
 
 
 def raw_requests() -> st.SearchStrategy[tuple[str, object]]:
     """(environmentId, raw JSON body) mixing valid and invalid fields, extra keys, non-objects."""
     environment_ids = st.one_of(
-        valid_uuids(), *(f.values() for f in FAMILIES if f.field == "environmentId")
+        valid_uuids(), *(f.values() for f in BASELINE_FAMILIES if f.field == "environmentId")
     )
     fields = ("verificationUUID", "phoneCountryCode", "phoneNumber", "isoCountryCode")
 

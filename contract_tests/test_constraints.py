@@ -1,38 +1,33 @@
-"""One documented constraint at a time, against every target in the run.
+"""One documented rule at a time, every target, from the seeded and prioritised plan.
 
-Each strategy family (see strategies.py) changes one field of an otherwise valid request:
-exactly maxLength matching the pattern, maxLength + 1 still matching it, values within
-length that break the pattern for one reason, and letters, numbers and punctuation the
-pattern admits. The client and each target must give the family's verdict; in the default
-run with Node present that includes Prism, so mock and Prism are compared on the same
-requests.
+Each check (a strategy family, a wrong JSON type, a missing field, a non-object body, the
+bearer token) is one test. The plan (plan.py) is sent once per session, in priority order
+and within the request budget; each test then gives one verdict per target: the minimal
+disagreeing request with a curl line, never one line per drawn example. Checks the budget
+left unjudged pass and are listed in the contract summary as "not judged".
 """
 
 from __future__ import annotations
 
-from hypothesis import given
-from hypothesis import strategies as st
+import pytest
 
-from .checks import check_family_probe
-from .strategies import Family
+from .plan import Check, RunReport, failure_line
 from .targets import Target
 
 
-@given(data=st.data())
-def test_one_constraint_at_a_time(
-    probe: Family, targets: list[Target], data: st.DataObject
-) -> None:
-    value = data.draw(probe.values(), label=probe.key)
-    for target in targets:
-        check_family_probe(target, probe, value)
+def test_check(check: Check, plan_report: RunReport, targets: list[Target]) -> None:
+    failures = plan_report.failures()
+    lines = [
+        failure_line(target, failures[(target.name, check.key)])
+        for target in targets
+        if (target.name, check.key) in failures
+    ]
+    if lines:
+        pytest.fail("\n".join(lines), pytrace=False)
 
 
-def test_iso_country_code_contradiction(targets: list[Target]) -> None:
-    """ABCD1 matches the pattern but breaks maxLength 4; ABC1 and AB1 satisfy both rules."""
-    from .strategies import FAMILIES
-
-    iso = {family.reason: family for family in FAMILIES if family.field == "isoCountryCode"}
-    for target in targets:
-        check_family_probe(target, iso["5-matching-pattern"], "ABCD1")
-        check_family_probe(target, iso["exactly-4-with-digit"], "ABC1")
-        check_family_probe(target, iso["within-length-valid"], "AB1")
+def test_responses_are_documented(plan_report: RunReport) -> None:
+    """Every answer to the plan has a documented status, JSON content and the status's model."""
+    problems = [f"{problem}\n    {curl}" for problem, curl in plan_report.response_failures.items()]
+    if problems:
+        pytest.fail("\n".join(sorted(problems)), pytrace=False)

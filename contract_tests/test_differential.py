@@ -11,14 +11,18 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 
 from .checks import ContractViolation, check_auth_required, check_verdict, client_accepts
 from .strategies import profile_max_examples, raw_requests
 from .targets import Target
 
 
-@settings(max_examples=profile_max_examples() * 5)
+@pytest.mark.unbudgeted
+@settings(
+    max_examples=profile_max_examples() * 5,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking over HTTP
+)
 @given(request=raw_requests())
 def test_client_and_targets_agree(targets: list[Target], request: tuple[str, object]) -> None:
     environment_id, body = request
@@ -30,6 +34,7 @@ def test_client_and_targets_agree(targets: list[Target], request: tuple[str, obj
         )
 
 
+@pytest.mark.unbudgeted
 def test_bearer_token_is_required(targets: list[Target]) -> None:
     for target in targets:
         if target.kind == "sandbox" or (target.kind == "base-url" and target.token is None):

@@ -47,6 +47,7 @@ def asgi_prefix(mock_asgi_app: Any) -> str:
 SCHEMA = load_schema("asgi")
 
 
+@pytest.mark.unbudgeted
 @SCHEMA.parametrize()  # type: ignore[untyped-decorator]
 def test_fragment(case: Case[Any], mock_asgi_app: Any, asgi_prefix: str, target: Target) -> None:
     """Each generated case: in process against the mock, then over HTTP to the target."""

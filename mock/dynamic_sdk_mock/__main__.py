@@ -48,6 +48,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cooldown", type=float, default=30.0, help="seconds between retries")
     parser.add_argument("--max-body-bytes", type=int, default=65536, help="larger bodies: 413")
     parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=None,
+        help="operation requests per client IP per --rate-window seconds, then 429 (default off)",
+    )
+    parser.add_argument("--rate-window", type=float, default=60.0, help="rate-limit window (s)")
+    parser.add_argument(
         "--seed-example",
         action="store_true",
         help="put the fragment's example verification on file at start-up",
@@ -78,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             max_retries=args.max_retries,
             cooldown_seconds=args.cooldown,
             max_body_bytes=args.max_body_bytes,
+            rate_limit=args.rate_limit,
+            rate_window_seconds=args.rate_window,
             fragment=args.fragment,
         )
         app = create_app(config)

@@ -282,6 +282,12 @@ class MockApp(Starlette):
         if scope["method"] != "POST":
             await send_json(send, 405, {"error": "method not allowed"}, {"Allow": "POST"})
             return 405
+        client = scope.get("client")
+        wait = self.mock.rate_limited(str(client[0]) if client else "unknown")
+        if wait is not None:
+            limited = {"error": "Too many requests, please try again later."}
+            await send_json(send, 429, limited, {"Retry-After": str(wait)})
+            return 429
         try:
             if self.mock_config.require_auth:
                 check_bearer(headers, self.mock_config.token)

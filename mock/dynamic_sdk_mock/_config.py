@@ -25,6 +25,10 @@ class MockConfig:
     cooldown_seconds: float = 30.0
     """Minimum time between two successful retries of one verification (else 429)."""
     max_body_bytes: int = 65536
+    rate_limit: int | None = None
+    """Operation requests allowed per client IP per `rate_window_seconds` (any request, valid
+    or not, as the vendor counts them); the next gets 429 with Retry-After. None: off."""
+    rate_window_seconds: float = 60.0
     fragment: str | os.PathLike[str] | None = None
     """The OpenAPI fragment; None finds the packaged or checked-out copy."""
 
@@ -35,6 +39,10 @@ class MockConfig:
             raise ValueError("max_retries must be >= 0")
         if self.cooldown_seconds < 0:
             raise ValueError("cooldown_seconds must be >= 0")
+        if self.rate_limit is not None and self.rate_limit < 1:
+            raise ValueError("rate_limit must be >= 1 (or None for no limit)")
+        if self.rate_window_seconds <= 0:
+            raise ValueError("rate_window_seconds must be > 0")
         if self.max_body_bytes < 1:
             raise ValueError("max_body_bytes must be >= 1")
         if self.require_auth and not self.token:

@@ -162,6 +162,7 @@ class MockState:
         self._outbox: list[dict[str, Any]] = []
         self._faults: list[Fault] = []
         self._sequence = 0
+        self._windows: dict[str, tuple[float, int]] = {}
 
     def __repr__(self) -> str:
         with self._lock:
@@ -169,6 +170,25 @@ class MockState:
                 f"MockState(verifications={len(self._verifications)}, "
                 f"outbox={len(self._outbox)}, faults={len(self._faults)})"
             )
+
+    def rate_limited(self, client: str) -> int | None:
+        """Count one operation request from `client`; seconds to wait when over the limit.
+
+        A fixed window per client IP (`rate_limit` per `rate_window_seconds`), like the
+        vendor's per-IP limit: the answer is 429 with Retry-After, never a verdict.
+        """
+        limit = self._config.rate_limit
+        if limit is None:
+            return None
+        now = self._clock()
+        with self._lock:
+            start, count = self._windows.get(client, (now, 0))
+            if now - start >= self._config.rate_window_seconds:
+                start, count = now, 0
+            self._windows[client] = (start, count + 1)
+            if count < limit:
+                return None
+            return max(1, math.ceil(start + self._config.rate_window_seconds - now))
 
     # -- verifications -------------------------------------------------------------------
 

@@ -1,0 +1,209 @@
+"""The contract plan respects request budgets, rate limits and safe mode, and replays exactly.
+
+Why: against the vendor a run has a few requests per minute, a 429 is "try later", and a
+valid request may text a real person. These tests run the plan against the embedded mock
+with its per-IP rate limit switched on, and against a recording server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote
+
+import httpx
+import pytest
+from starlette.types import Receive, Scope, Send
+
+from contract_tests._engine import request_violations
+from contract_tests.broken_servers import BROKEN, TOKEN, reference_app
+from contract_tests.plan import (
+    Budget,
+    Probe,
+    build_plan,
+    load_replay,
+    run_plan,
+    write_replay,
+)
+from contract_tests.strategies import FAMILIES
+from contract_tests.targets import ROOT, Target, serve_asgi
+from dynamic_sdk_mock import MockConfig, running_mock
+
+MOCK_TOKEN = "budget-test-token"
+ISO_FAMILIES = [family for family in FAMILIES if family.field == "isoCountryCode"]
+
+
+@pytest.fixture(scope="module")
+def small_plan() -> list[Probe]:
+    """isoCountryCode families (witness + 1 example) plus every explicit probe."""
+    return build_plan(7, 1, families=ISO_FAMILIES)
+
+
+def _mock_target(config: MockConfig) -> Iterator[Target]:
+    with (
+        running_mock(config) as mock,
+        httpx.Client(base_url=str(mock.url).rstrip("/"), timeout=10) as client,
+    ):
+        prefix = (
+            "/api/v0"
+            if client.post("/api/v0/sdk/x/smsVerifications/retry").status_code != 404
+            else ""
+        )
+        yield Target("mock", client, prefix, MOCK_TOKEN, str(uuid.uuid4()), "mock")
+
+
+@pytest.fixture
+def limited_mock() -> Iterator[Target]:
+    """The mock in lenient mode with 10 requests per client IP per second."""
+    config = MockConfig(token=MOCK_TOKEN, lenient=True, rate_limit=10, rate_window_seconds=1.0)
+    yield from _mock_target(config)
+
+
+def test_429_waits_and_resends_the_same_probe(
+    limited_mock: Target, small_plan: list[Probe]
+) -> None:
+    budget = Budget()
+    report = run_plan(limited_mock, small_plan, budget)
+    assert budget.rate_limited > 0, "the mock's rate limit never triggered"
+    assert budget.waited_seconds > 0
+    assert all(outcome.judged for outcome in report.outcomes), "a 429 became a verdict"
+    assert all(outcome.status != 429 for outcome in report.outcomes)
+    assert report.failures() == {}
+    assert len(report.outcomes) == len(small_plan)
+
+
+def test_a_rate_below_the_limit_never_meets_a_429(
+    limited_mock: Target, small_plan: list[Probe]
+) -> None:
+    budget = Budget(rate_per_minute=8 * 60)  # 8/s under a limit of 10/s
+    report = run_plan(limited_mock, small_plan[:24], budget)
+    assert budget.rate_limited == 0
+    assert budget.sent == 24
+    assert report.failures() == {}
+
+
+def test_retry_after_is_bounded_and_persistent_429_is_not_judged(small_plan: list[Probe]) -> None:
+    waits: list[float] = []
+    # two requests per 600 s: the route detection and the first probe
+    config = MockConfig(token=MOCK_TOKEN, lenient=True, rate_limit=2, rate_window_seconds=600)
+    for target in _mock_target(config):
+        budget = Budget(max_wait_seconds=0.05, max_rate_limited_retries=2, sleep=waits.append)
+        report = run_plan(target, small_plan[:3], budget)
+    assert waits
+    assert max(waits) <= 0.05, "Retry-After (600 s) was not capped"
+    first, *rest = report.outcomes
+    assert first.judged
+    assert rest
+    assert all(o.verdict == "no-verdict" and o.note == "rate limited" for o in rest)
+    assert report.failures() == {}, "rate limiting must never fail a check"
+    assert budget.sent == 1 + 2 * 3  # each probe: one send plus two re-sends
+
+
+def test_max_requests_spends_the_budget_on_every_boundary_first() -> None:
+    plan = build_plan(11, 3)
+    boundary_probes = [probe for probe in plan if probe.tier == 0]
+    boundaries = {(p.check.field, p.check.rule, p.check.side) for p in boundary_probes}
+    with serve_asgi(reference_app()) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("server", client, "", TOKEN, str(uuid.uuid4()), "mock", url)
+        budget = Budget(max_requests=len(boundary_probes) + 5)
+        report = run_plan(target, plan, budget)
+    assert budget.sent == len(boundary_probes) + 5
+    judged = {
+        (o.probe.check.field, o.probe.check.rule, o.probe.check.side) for o in report.outcomes
+    }
+    assert boundaries <= judged
+    assert len(report.not_sent) == len(plan) - budget.sent
+    assert set(report.not_sent_reason.values()) == {"request budget spent"}
+
+
+def test_safe_mode_sends_only_requests_a_correct_server_must_refuse() -> None:
+    plan = build_plan(3, 1)
+    with serve_asgi(reference_app()) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("server", client, "", TOKEN, str(uuid.uuid4()), "base-url", url)
+        report = run_plan(target, plan, Budget(valid_requests=0))
+    sent = [outcome.probe for outcome in report.outcomes]
+    assert sent
+    assert all(probe.check.side == "reject" for probe in sent)
+    assert all(o.verdict == "refused" for o in report.outcomes), "a sent probe was accepted"
+    assert {p.check.side for p in report.not_sent} == {"accept"}
+
+
+def test_the_seed_reproduces_the_plan_and_a_replay_resends_exactly_the_failures(
+    tmp_path: Path,
+) -> None:
+    assert build_plan(5, 2) == build_plan(5, 2)
+    assert build_plan(5, 2) != build_plan(6, 2)
+    broken = next(b for b in BROKEN if b.name == "trims-whitespace")
+    with serve_asgi(reference_app(broken)) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("server", client, "", TOKEN, str(uuid.uuid4()), "mock", url)
+        first = run_plan(target, build_plan(5, 2), Budget())
+        replay = tmp_path / "replay.json"
+        entries = write_replay(replay, first, seed=5)
+        again = run_plan(target, load_replay(replay), Budget())
+    assert entries
+    assert TOKEN not in replay.read_text()
+    assert json.loads(replay.read_text())["token"] == "$DYNAMIC_API_TOKEN"
+    assert len(again.outcomes) == len(entries)
+    assert all(outcome.agreed is False for outcome in again.outcomes)
+    assert set(again.failures()) == set(first.failures())
+
+
+class _Recorder:
+    """ASGI wrapper remembering every request body the reference server received."""
+
+    def __init__(self) -> None:
+        self.app = reference_app()
+        self.requests: list[tuple[str, bytes, bool]] = []
+        """(environmentId segment, body, whether the right bearer token came along)"""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+
+        async def replay() -> dict[str, object]:
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        headers = dict(scope["headers"])
+        authorized = headers.get(b"authorization") == f"Bearer {TOKEN}".encode()
+        segment = unquote(str(scope["path"]).split("/")[2])
+        self.requests.append((segment, b"".join(chunks), authorized))
+        await self.app(scope, replay, send)
+
+
+def test_base_url_run_is_safe_budgeted_and_reports_what_was_not_judged(tmp_path: Path) -> None:
+    """End to end through pytest: --base-url sends no request a correct server must accept."""
+    recorder = _Recorder()
+    with serve_asgi(recorder) as url:
+        env = {**os.environ, "DYNAMIC_API_TOKEN": TOKEN, "HYPOTHESIS_PROFILE": "dev"}
+        result = subprocess.run(  # noqa: S603 - fixed argv
+            [
+                *(sys.executable, "-m", "pytest", "contract_tests/test_constraints.py", "-q"),
+                *("-p", "no:cacheprovider", "--base-url", url, "--max-requests", "60"),
+                *("--rate", "100000/min", "--hypothesis-seed", "42"),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert len(recorder.requests) == 60
+    for environment_id, body, authorized in recorder.requests:
+        must_refuse = not authorized or request_violations(environment_id, json.loads(body))
+        assert must_refuse, (environment_id, body)
+    assert "not judged (" in result.stdout
+    assert "request budget spent" in result.stdout
+    assert TOKEN not in result.stdout
