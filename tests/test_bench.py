@@ -69,7 +69,7 @@ def test_quick_run_reports_mock_and_prism(quick_report: dict[str, Any]) -> None:
         assert isinstance(section["prism_skipped"], str)
         assert section["comparison"]["mock_lenient_vs_prism"] is None
     else:
-        assert prism["status"] == 201
+        assert prism["status"] == 200  # Prism answers the lowest documented 2xx
         _assert_numbers(prism, ["rps", "p50_ms", "p99_ms", "requests", "errors"])
         for ratio in section["comparison"].values():
             _assert_numbers(ratio, ["throughput_ratio", "p99_ratio"])
