@@ -25,7 +25,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -55,12 +55,12 @@ class TargetUnavailableError(RuntimeError):
 
 @dataclass
 class Target:
-    """One server under test."""
+    """One server under test; its token never shows in a repr, a traceback or JUnit."""
 
     name: str
     client: httpx.Client
     prefix: str
-    token: str | None
+    token: str | None = field(repr=False)
     environment_id: str
     kind: str = "mock"  # mock | prism | base-url | sandbox | asgi
     public_url: str = ""

@@ -297,3 +297,12 @@ def test_the_package_root_exports_clients_errors_policy_and_version() -> None:
     for name in ("AuthenticatedClient", "Client", "RetryPolicy", "APIConnectionError"):
         assert name in dynamic_sdk_client.__all__
     assert dynamic_sdk_client.__version__ == "0.2.0"
+
+
+def test_the_contract_suites_target_never_shows_its_token() -> None:
+    from contract_tests.targets import Target
+
+    with httpx.Client() as http:
+        target = Target("sandbox", http, "", TOKEN, ENV)
+        assert TOKEN not in repr(target)
+        assert TOKEN not in str(target)
