@@ -28,6 +28,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from ._engine import BODY_RULES, request_violations, schema_violations
+from .checks import RESPONSE_SCHEMAS, VALID_BODY
 from .strategies import FAMILIES, Family
 from .targets import Target
 from .unicode_ages import BASELINE, VERSIONS
@@ -49,12 +50,6 @@ __all__ = [
 Side = Literal["accept", "reject"]
 Verdict = Literal["refused", "accepted", "no-verdict", "server-error"]
 
-VALID_BODY: dict[str, str] = {
-    "verificationUUID": "95b11417-f18f-457f-8804-68e361f9164f",
-    "phoneCountryCode": "1",
-    "phoneNumber": "9171113333",
-    "isoCountryCode": "US",
-}
 WRONG_TYPES: dict[str, object] = {
     "null": None,
     "number": 12345,
@@ -454,8 +449,6 @@ def _documented(
     target: Target, probe: Probe, environment_id: str, response: httpx.Response
 ) -> str | None:
     """Why the response breaks the fragment's response documentation, or None."""
-    from .checks import RESPONSE_SCHEMAS
-
     status = response.status_code
     schema = RESPONSE_SCHEMAS.get(status, "InternalServerError" if status >= 500 else None)
     if schema is None:

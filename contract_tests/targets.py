@@ -25,7 +25,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -58,7 +58,7 @@ class Target:
     name: str
     client: httpx.Client
     prefix: str
-    token: str | None
+    token: str | None = field(repr=False)  # never in a report, a JUnit file or a traceback
     environment_id: str
     kind: str = "mock"  # mock | prism | base-url | sandbox | asgi
     public_url: str = ""

@@ -192,6 +192,7 @@ def test_base_url_run_is_safe_budgeted_and_reports_what_was_not_judged(tmp_path:
                 *(sys.executable, "-m", "pytest", "contract_tests/test_constraints.py", "-q"),
                 *("-p", "no:cacheprovider", "--base-url", url, "--max-requests", "60"),
                 *("--rate", "100000/min", "--hypothesis-seed", "42"),
+                f"--junitxml={tmp_path / 'junit.xml'}",
             ],
             cwd=ROOT,
             env=env,
@@ -207,3 +208,11 @@ def test_base_url_run_is_safe_budgeted_and_reports_what_was_not_judged(tmp_path:
     assert "not judged (" in result.stdout
     assert "request budget spent" in result.stdout
     assert TOKEN not in result.stdout
+    assert TOKEN not in (tmp_path / "junit.xml").read_text()
+    assert TOKEN not in (ROOT / "reports" / "contract-summary.md").read_text()
+
+
+def test_a_target_never_shows_its_token() -> None:
+    with httpx.Client() as client:
+        target = Target("t", client, "", "s3cret-token-value", str(uuid.uuid4()))
+        assert "s3cret-token-value" not in repr(target)
