@@ -422,7 +422,8 @@ class RunReport:
             if seen != {"accepted"}:
                 break
             estimate = version
-        newer = [v for v in VERSIONS if v > estimate and verdicts.get(v) == {"accepted"}]
+        later = VERSIONS[VERSIONS.index(estimate) + 1 :]
+        newer = [v for v in later if verdicts.get(v) == {"accepted"}]
         if newer:
             return f"{estimate}? (inconsistent: also accepts letters new in {', '.join(newer)})"
         return estimate if estimate != BASELINE else f"{BASELINE} or older"
