@@ -2,7 +2,7 @@
 
 Each takes a `Target` and a raw request and raises `ContractViolation` (with a curl line)
 when the server disagrees with the documented rules. The client's validator
-(`dynamic_sdk_client.validation.request_violations`) is the executable form of those rules;
+(`_engine.request_violations`) is the executable form of those rules.
 The plan (plan.py) additionally asserts each family's claimed verdict before sending, so
 a bug shared by client and server cannot hide.
 """

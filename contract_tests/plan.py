@@ -474,6 +474,21 @@ def _documented(
     return None
 
 
+def _post(
+    target: Target, environment_id: str, content: bytes, probe: Probe, *, resend: bool
+) -> httpx.Response:
+    """POST one probe. A request a correct server must refuse is re-sent once on a transport
+    error: a keep-alive connection the server closed after an earlier answer (e.g. a 500)
+    is not this probe's fault. A valid request never is: it might text someone twice."""
+    path, headers = target.path(environment_id), _headers(target, probe)
+    try:
+        return target.client.post(path, content=content, headers=headers)
+    except httpx.TransportError:
+        if not resend:
+            raise
+        return target.client.post(path, content=content, headers=headers)
+
+
 def run_plan(
     target: Target,
     plan: Iterable[Probe],
@@ -510,9 +525,7 @@ def run_plan(
             budget.pace()
             budget.sent += 1
             try:
-                response = target.client.post(
-                    target.path(environment_id), content=content, headers=_headers(target, probe)
-                )
+                response = _post(target, environment_id, content, probe, resend=not valid)
             except httpx.TransportError as error:
                 response = None
                 note = f"dropped the request ({type(error).__name__})"
