@@ -554,7 +554,7 @@ def run_plan(
         problem = _documented(target, probe, environment_id, response)
         if problem is not None:
             report.response_failures.setdefault(
-                f"{target.name}:{problem}", target.curl(environment_id, probe.body)
+                f"{target.name}: {problem}", target.curl(environment_id, probe.body)
             )
         report.outcomes.append(
             Outcome(
