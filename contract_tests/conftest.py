@@ -178,6 +178,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "unbudgeted: sends requests outside the plan; left out of budgeted runs"
     )
+    raw = config.getoption("--unicode-version", None)
+    if raw is not None:  # a bad value is a usage error before anything is sent
+        try:
+            normalize_version(str(raw))
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+    _rate(config.getoption("--rate", None))
     RECORDER.meta.update(
         hypothesis_seed=getattr(config.option, "hypothesis_seed", None),
         profile=settings.get_current_profile_name(),
