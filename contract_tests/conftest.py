@@ -50,10 +50,11 @@ from .targets import (
 
 MOCK_TOKEN = "contract-suite-token"
 PRISM_TOKEN = "prism-accepts-any-bearer"
-REMOTE_MAX_REQUESTS = 40
+REMOTE_MAX_REQUESTS = 60
 REMOTE_RATE = 5.0
-"""The vendor limits OTP endpoints to a few requests per minute per IP: 40 probes at 5/min
-take 8 minutes and leave room for the team's own traffic (docs/contract.md)."""
+"""The vendor limits OTP endpoints to a few requests per minute per IP: 60 probes at 5/min
+take 12 minutes, cover every boundary and every explicit probe (about 50 in reject-only
+mode), and leave room for the team's own traffic (docs/contract.md)."""
 REPLAY_FILE = "contract-replay.json"
 
 
