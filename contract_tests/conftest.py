@@ -404,9 +404,16 @@ def _summarize(
             f"waited {budget.waited_seconds:.0f} s; "
             f"unicode_estimate={report.unicode_estimate(target.name)}"
         )
-        if not_judged:
-            reasons = {report.not_sent_reason.get(key, "no verdict (status)") for key in not_judged}
-            lines.append(f"  not judged ({'; '.join(sorted(reasons))}): {', '.join(not_judged)}")
+        by_reason: dict[str, list[str]] = {}
+        for key in not_judged:
+            reason = report.not_sent_reason.get((target.name, key))
+            if reason is None:
+                outcomes = report.by_check().get(key, [])
+                statuses = sorted({str(o.status) for o in outcomes if o.target == target.name})
+                reason = f"no verdict from status {'/'.join(statuses) or 'none'}"
+            by_reason.setdefault(reason, []).append(key)
+        for reason, keys in sorted(by_reason.items()):
+            lines.append(f"  not judged ({reason}): {', '.join(keys)}")
         for (name, key), outcome in sorted(report.version_dependent().items()):
             if name == target.name:
                 lines.append(

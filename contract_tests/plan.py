@@ -376,7 +376,8 @@ class RunReport:
 
     outcomes: list[Outcome] = field(default_factory=list)
     not_sent: list[Probe] = field(default_factory=list)
-    not_sent_reason: dict[str, str] = field(default_factory=dict)
+    not_sent_reason: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(target, check key) -> why some of its probes were not sent."""
     response_failures: dict[str, str] = field(default_factory=dict)
     budget: Budget = field(default_factory=Budget)
     pinned_version: str | None = None
@@ -501,21 +502,19 @@ def run_plan(
     report = report or RunReport(budget=budget, pinned_version=pinned_version)
     for probe in plan:
         if target.kind == "prism" and probe.auth == "wrong":
-            report.not_sent_reason[probe.check.key] = "Prism takes any bearer token"
+            report.not_sent_reason[(target.name, probe.check.key)] = "Prism takes any token"
             continue
         expected = expected_verdict(probe.check, pinned_version)
         valid = probe.auth == "token" and probe.check.side == "accept"
+        limit = budget.valid_requests
+        if valid and limit is not None and budget.valid_sent >= limit:
+            report.not_sent.append(probe)
+            reason = "valid request, no SMS budget (safe mode)"
+            report.not_sent_reason[(target.name, probe.check.key)] = reason
+            continue
         if budget.exhausted():
             report.not_sent.append(probe)
-            report.not_sent_reason[probe.check.key] = "request budget spent"
-            continue
-        if (
-            valid
-            and budget.valid_requests is not None
-            and budget.valid_sent >= budget.valid_requests
-        ):
-            report.not_sent.append(probe)
-            report.not_sent_reason[probe.check.key] = "valid request: no SMS budget (safe mode)"
+            report.not_sent_reason.setdefault((target.name, probe.check.key), "budget spent")
             continue
         environment_id = probe.environment_id or target.environment_id
         content = json.dumps(probe.body).encode("ascii")

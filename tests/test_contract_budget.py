@@ -118,7 +118,7 @@ def test_max_requests_spends_the_budget_on_every_boundary_first() -> None:
     }
     assert boundaries <= judged
     assert len(report.not_sent) == len(plan) - budget.sent
-    assert set(report.not_sent_reason.values()) == {"request budget spent"}
+    assert set(report.not_sent_reason.values()) == {"budget spent"}
 
 
 def test_safe_mode_sends_only_requests_a_correct_server_must_refuse() -> None:
@@ -206,7 +206,8 @@ def test_base_url_run_is_safe_budgeted_and_reports_what_was_not_judged(tmp_path:
         must_refuse = not authorized or request_violations(environment_id, json.loads(body))
         assert must_refuse, (environment_id, body)
     assert "not judged (" in result.stdout
-    assert "request budget spent" in result.stdout
+    assert "not judged (budget spent)" in result.stdout
+    assert "not judged (valid request, no SMS budget (safe mode))" in result.stdout
     assert TOKEN not in result.stdout
     assert TOKEN not in (tmp_path / "junit.xml").read_text()
     assert TOKEN not in (ROOT / "reports" / "contract-summary.md").read_text()
