@@ -158,6 +158,8 @@ class Breakage:
     """(field, Python type): answer 500 when that field carries a value of that type."""
     echo_transform: Callable[[dict[str, object]], object] = field(default=lambda body: body)
     content_type: str = "application/json"
+    reject_status: Callable[[list[str]], int] = field(default=lambda _broken: 400)
+    """The status of a refusal, given the broken `field:rule`s (400 unless a test says)."""
 
 
 def _drop_phone_number(body: dict[str, object]) -> object:
@@ -284,9 +286,38 @@ def reference_app(breakage: Breakage | None = None) -> Starlette:
                 raise TypeError(f"{kind.__name__} has no upper()")
         broken = defect.verdict(request.path_params["environmentId"], body)
         if broken:
-            return reply({"error": "; ".join(broken)}, 400)
+            status = defect.reject_status(broken)
+            payload = {"error": "; ".join(broken)}
+            if status == 404:  # NotFound carries a code
+                payload["code"] = "not_found"
+            return reply(payload, status)
         assert isinstance(body, dict)
         echo = {key: body[key] for key in FIELD_RULES if key in body}
         return reply(defect.echo_transform(echo), 200)
 
     return Starlette(routes=[Route(PATH, retry, methods=["POST"])])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve one server in the foreground, to time the whole suite against it:
+
+    python -m contract_tests.broken_servers NAME --port 8765   (NAME: reference, unicode-16.0,
+    or a BROKEN name); then DYNAMIC_API_TOKEN=broken-server-token pytest contract_tests
+    --base-url http://127.0.0.1:8765 --sms-budget 100000 --max-requests 100000 --rate 1e9/min
+    """
+    import argparse
+
+    import uvicorn
+
+    names = {b.name: b for b in BROKEN} | {"unicode-16.0": unicode_server("16.0")}
+    parser = argparse.ArgumentParser(prog="python -m contract_tests.broken_servers")
+    parser.add_argument("name", choices=["reference", *names])
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    app = reference_app(names.get(args.name))
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

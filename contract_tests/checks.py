@@ -2,27 +2,22 @@
 
 Each takes a `Target` and a raw request and raises `ContractViolation` (with a curl line)
 when the server disagrees with the documented rules. The client's validator
-(`_engine.request_violations`, the runtime's checker) is the executable form of those rules;
-`check_family_probe` additionally asserts the strategy family's claimed verdict, so a bug
-shared by client and server cannot hide.
+(`_engine.request_violations`) is the executable form of those rules.
+The plan (plan.py) additionally asserts each family's claimed verdict before sending, so
+a bug shared by client and server cannot hide.
 """
 
 from __future__ import annotations
 
-import json
-
 import httpx
 
 from ._engine import request_violations, schema_violations
-from .report import RECORDER
-from .strategies import Family
 from .targets import Target
 
 __all__ = [
     "ContractViolation",
     "check_auth_required",
     "check_error_body",
-    "check_family_probe",
     "check_response_documented",
     "check_verdict",
 ]
@@ -51,13 +46,6 @@ VALID_BODY: dict[str, str] = {
 
 class ContractViolation(AssertionError):
     """The target broke a documented rule; the message ends with a reproducing curl line."""
-
-
-def request_for(field: str, value: str, target: Target) -> tuple[str, dict[str, object]]:
-    """A request valid everywhere except (possibly) `field`, which carries `value`."""
-    if field == "environmentId":
-        return value, dict(VALID_BODY)
-    return target.environment_id, {**VALID_BODY, field: value}
 
 
 def client_accepts(environment_id: object, body: object) -> bool:
@@ -152,36 +140,3 @@ def check_verdict(target: Target, environment_id: str, body: object) -> bool:
         )
     check_error_body(target, environment_id, body, response)
     return accepted
-
-
-def check_family_probe(target: Target, family: Family, value: str) -> None:
-    """One family probe: the client and the target must both give the family's verdict."""
-    environment_id, body = request_for(family.field, value, target)
-    side = "accept" if family.accept else "reject"
-    curl = target.curl(environment_id, body)
-    client_verdict = client_accepts(environment_id, body)
-    if client_verdict != family.accept:
-        raise ContractViolation(
-            f"client gives {client_verdict} on {family.key} value {json.dumps(value)[:80]}"
-        )
-    response = _send(target, environment_id, body)
-    accepted = response.status_code < 500 and not target.rejected(response)
-    agreed = accepted == family.accept and response.status_code < 500
-    if target.recorded:
-        RECORDER.record(
-            field_name=family.field,
-            rule=family.rule,
-            side=side,
-            target=target.name,
-            accepted=accepted,
-            agreed=agreed,
-            curl=curl,
-            detail=f"{family.reason}: got {response.status_code}",
-        )
-    if not agreed:
-        raise ContractViolation(
-            f"{target.name} answered {response.status_code} to {family.key} "
-            f"(expected {'acceptance' if family.accept else 'rejection'}): "
-            f"{response.text[:200]!r}\n{curl}"
-        )
-    check_error_body(target, environment_id, body, response)

@@ -50,10 +50,11 @@ from .targets import (
 
 MOCK_TOKEN = "contract-suite-token"
 PRISM_TOKEN = "prism-accepts-any-bearer"
-REMOTE_MAX_REQUESTS = 40
+REMOTE_MAX_REQUESTS = 60
 REMOTE_RATE = 5.0
-"""The vendor limits OTP endpoints to a few requests per minute per IP: 40 probes at 5/min
-take 8 minutes and leave room for the team's own traffic (docs/contract.md)."""
+"""The vendor limits OTP endpoints to a few requests per minute per IP: 60 probes at 5/min
+take 12 minutes, cover every boundary and every explicit probe (about 50 in reject-only
+mode), and leave room for the team's own traffic (docs/contract.md)."""
 REPLAY_FILE = "contract-replay.json"
 
 
@@ -178,6 +179,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "unbudgeted: sends requests outside the plan; left out of budgeted runs"
     )
+    raw = config.getoption("--unicode-version", None)
+    if raw is not None:  # a bad value is a usage error before anything is sent
+        try:
+            normalize_version(str(raw))
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+    _rate(config.getoption("--rate", None))
     RECORDER.meta.update(
         hypothesis_seed=getattr(config.option, "hypothesis_seed", None),
         profile=settings.get_current_profile_name(),
@@ -396,9 +404,16 @@ def _summarize(
             f"waited {budget.waited_seconds:.0f} s; "
             f"unicode_estimate={report.unicode_estimate(target.name)}"
         )
-        if not_judged:
-            reasons = {report.not_sent_reason.get(key, "no verdict (status)") for key in not_judged}
-            lines.append(f"  not judged ({'; '.join(sorted(reasons))}): {', '.join(not_judged)}")
+        by_reason: dict[str, list[str]] = {}
+        for key in not_judged:
+            reason = report.not_sent_reason.get((target.name, key))
+            if reason is None:
+                outcomes = report.by_check().get(key, [])
+                statuses = sorted({str(o.status) for o in outcomes if o.target == target.name})
+                reason = f"no verdict from status {'/'.join(statuses) or 'none'}"
+            by_reason.setdefault(reason, []).append(key)
+        for reason, keys in sorted(by_reason.items()):
+            lines.append(f"  not judged ({reason}): {', '.join(keys)}")
         for (name, key), outcome in sorted(report.version_dependent().items()):
             if name == target.name:
                 lines.append(

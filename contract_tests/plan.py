@@ -28,6 +28,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from ._engine import BODY_RULES, request_violations, schema_violations
+from .checks import RESPONSE_SCHEMAS, VALID_BODY
 from .strategies import FAMILIES, Family
 from .targets import Target
 from .unicode_ages import BASELINE, VERSIONS
@@ -49,12 +50,6 @@ __all__ = [
 Side = Literal["accept", "reject"]
 Verdict = Literal["refused", "accepted", "no-verdict", "server-error"]
 
-VALID_BODY: dict[str, str] = {
-    "verificationUUID": "95b11417-f18f-457f-8804-68e361f9164f",
-    "phoneCountryCode": "1",
-    "phoneNumber": "9171113333",
-    "isoCountryCode": "US",
-}
 WRONG_TYPES: dict[str, object] = {
     "null": None,
     "number": 12345,
@@ -381,7 +376,8 @@ class RunReport:
 
     outcomes: list[Outcome] = field(default_factory=list)
     not_sent: list[Probe] = field(default_factory=list)
-    not_sent_reason: dict[str, str] = field(default_factory=dict)
+    not_sent_reason: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(target, check key) -> why some of its probes were not sent."""
     response_failures: dict[str, str] = field(default_factory=dict)
     budget: Budget = field(default_factory=Budget)
     pinned_version: str | None = None
@@ -427,7 +423,8 @@ class RunReport:
             if seen != {"accepted"}:
                 break
             estimate = version
-        newer = [v for v in VERSIONS if v > estimate and verdicts.get(v) == {"accepted"}]
+        later = VERSIONS[VERSIONS.index(estimate) + 1 :]
+        newer = [v for v in later if verdicts.get(v) == {"accepted"}]
         if newer:
             return f"{estimate}? (inconsistent: also accepts letters new in {', '.join(newer)})"
         return estimate if estimate != BASELINE else f"{BASELINE} or older"
@@ -454,8 +451,6 @@ def _documented(
     target: Target, probe: Probe, environment_id: str, response: httpx.Response
 ) -> str | None:
     """Why the response breaks the fragment's response documentation, or None."""
-    from .checks import RESPONSE_SCHEMAS
-
     status = response.status_code
     schema = RESPONSE_SCHEMAS.get(status, "InternalServerError" if status >= 500 else None)
     if schema is None:
@@ -480,6 +475,21 @@ def _documented(
     return None
 
 
+def _post(
+    target: Target, environment_id: str, content: bytes, probe: Probe, *, resend: bool
+) -> httpx.Response:
+    """POST one probe. A request a correct server must refuse is re-sent once on a transport
+    error: a keep-alive connection the server closed after an earlier answer (e.g. a 500)
+    is not this probe's fault. A valid request never is: it might text someone twice."""
+    path, headers = target.path(environment_id), _headers(target, probe)
+    try:
+        return target.client.post(path, content=content, headers=headers)
+    except httpx.TransportError:
+        if not resend:
+            raise
+        return target.client.post(path, content=content, headers=headers)
+
+
 def run_plan(
     target: Target,
     plan: Iterable[Probe],
@@ -492,21 +502,19 @@ def run_plan(
     report = report or RunReport(budget=budget, pinned_version=pinned_version)
     for probe in plan:
         if target.kind == "prism" and probe.auth == "wrong":
-            report.not_sent_reason[probe.check.key] = "Prism takes any bearer token"
+            report.not_sent_reason[(target.name, probe.check.key)] = "Prism takes any token"
             continue
         expected = expected_verdict(probe.check, pinned_version)
         valid = probe.auth == "token" and probe.check.side == "accept"
+        limit = budget.valid_requests
+        if valid and limit is not None and budget.valid_sent >= limit:
+            report.not_sent.append(probe)
+            reason = "valid request, no SMS budget (safe mode)"
+            report.not_sent_reason[(target.name, probe.check.key)] = reason
+            continue
         if budget.exhausted():
             report.not_sent.append(probe)
-            report.not_sent_reason[probe.check.key] = "request budget spent"
-            continue
-        if (
-            valid
-            and budget.valid_requests is not None
-            and budget.valid_sent >= budget.valid_requests
-        ):
-            report.not_sent.append(probe)
-            report.not_sent_reason[probe.check.key] = "valid request: no SMS budget (safe mode)"
+            report.not_sent_reason.setdefault((target.name, probe.check.key), "budget spent")
             continue
         environment_id = probe.environment_id or target.environment_id
         content = json.dumps(probe.body).encode("ascii")
@@ -516,9 +524,7 @@ def run_plan(
             budget.pace()
             budget.sent += 1
             try:
-                response = target.client.post(
-                    target.path(environment_id), content=content, headers=_headers(target, probe)
-                )
+                response = _post(target, environment_id, content, probe, resend=not valid)
             except httpx.TransportError as error:
                 response = None
                 note = f"dropped the request ({type(error).__name__})"
@@ -547,7 +553,7 @@ def run_plan(
         problem = _documented(target, probe, environment_id, response)
         if problem is not None:
             report.response_failures.setdefault(
-                f"{target.name}:{problem}", target.curl(environment_id, probe.body)
+                f"{target.name}: {problem}", target.curl(environment_id, probe.body)
             )
         report.outcomes.append(
             Outcome(

@@ -55,12 +55,12 @@ class TargetUnavailableError(RuntimeError):
 
 @dataclass
 class Target:
-    """One server under test; its token never shows in a repr, a traceback or JUnit."""
+    """One server under test."""
 
     name: str
     client: httpx.Client
     prefix: str
-    token: str | None = field(repr=False)
+    token: str | None = field(repr=False)  # never in a report, a JUnit file or a traceback
     environment_id: str
     kind: str = "mock"  # mock | prism | base-url | sandbox | asgi
     public_url: str = ""

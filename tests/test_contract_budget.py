@@ -21,7 +21,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from contract_tests._engine import request_violations
-from contract_tests.broken_servers import BROKEN, TOKEN, reference_app
+from contract_tests.broken_servers import BROKEN, TOKEN, Breakage, reference_app
 from contract_tests.plan import (
     Budget,
     Probe,
@@ -118,7 +118,7 @@ def test_max_requests_spends_the_budget_on_every_boundary_first() -> None:
     }
     assert boundaries <= judged
     assert len(report.not_sent) == len(plan) - budget.sent
-    assert set(report.not_sent_reason.values()) == {"request budget spent"}
+    assert set(report.not_sent_reason.values()) == {"budget spent"}
 
 
 def test_safe_mode_sends_only_requests_a_correct_server_must_refuse() -> None:
@@ -156,8 +156,8 @@ def test_the_seed_reproduces_the_plan_and_a_replay_resends_exactly_the_failures(
 class _Recorder:
     """ASGI wrapper remembering every request body the reference server received."""
 
-    def __init__(self) -> None:
-        self.app = reference_app()
+    def __init__(self, breakage: Breakage | None = None) -> None:
+        self.app = reference_app(breakage)
         self.requests: list[tuple[str, bytes, bool]] = []
         """(environmentId segment, body, whether the right bearer token came along)"""
 
@@ -192,6 +192,7 @@ def test_base_url_run_is_safe_budgeted_and_reports_what_was_not_judged(tmp_path:
                 *(sys.executable, "-m", "pytest", "contract_tests/test_constraints.py", "-q"),
                 *("-p", "no:cacheprovider", "--base-url", url, "--max-requests", "60"),
                 *("--rate", "100000/min", "--hypothesis-seed", "42"),
+                f"--junitxml={tmp_path / 'junit.xml'}",
             ],
             cwd=ROOT,
             env=env,
@@ -205,5 +206,43 @@ def test_base_url_run_is_safe_budgeted_and_reports_what_was_not_judged(tmp_path:
         must_refuse = not authorized or request_violations(environment_id, json.loads(body))
         assert must_refuse, (environment_id, body)
     assert "not judged (" in result.stdout
-    assert "request budget spent" in result.stdout
+    assert "not judged (budget spent)" in result.stdout
+    assert "not judged (valid request, no SMS budget (safe mode))" in result.stdout
     assert TOKEN not in result.stdout
+    assert TOKEN not in (tmp_path / "junit.xml").read_text()
+    assert TOKEN not in (ROOT / "reports" / "contract-summary.md").read_text()
+
+
+def test_replay_through_pytest_resends_exactly_the_file(tmp_path: Path) -> None:
+    """`--replay FILE` sends the file's requests and nothing else, and fails on them again."""
+    broken = next(b for b in BROKEN if b.name == "uuid-case-insensitive")
+    recorder = _Recorder(broken)
+    with serve_asgi(recorder) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("server", client, "", TOKEN, str(uuid.uuid4()), "base-url", url)
+        first = run_plan(target, build_plan(13, 1), Budget())
+        replay = tmp_path / "replay.json"
+        entries = write_replay(replay, first, seed=13)
+        recorder.requests.clear()
+        result = subprocess.run(  # noqa: S603 - fixed argv
+            [
+                *(sys.executable, "-m", "pytest", "contract_tests/test_constraints.py", "-q"),
+                *("-p", "no:cacheprovider", "--base-url", url, "--replay", str(replay)),
+                "--rate=100000/min",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DYNAMIC_API_TOKEN": TOKEN},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert entries
+    assert result.returncode == 1, result.stdout[-3000:]
+    sent = [json.loads(body) for _env, body, _auth in recorder.requests]
+    assert sent == [entry["body"] for entry in entries]
+    assert "verificationUUID:pattern:uppercase-hex:reject" in result.stdout
+
+
+def test_a_target_never_shows_its_token() -> None:
+    with httpx.Client() as client:
+        target = Target("t", client, "", "s3cret-token-value", str(uuid.uuid4()))
+        assert "s3cret-token-value" not in repr(target)

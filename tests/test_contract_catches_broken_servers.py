@@ -57,7 +57,7 @@ def judge(
         report = run_plan(target, plan, Budget(), pinned_version=pinned)
     seconds = time.perf_counter() - started
     failures = [key for (_name, key) in report.failures()]
-    failures += [f"response: {p.split(':', 1)[1]}" for p in report.response_failures]
+    failures += [f"response: {p.split(': ', 1)[1]}" for p in report.response_failures]
     return report, failures, seconds
 
 
