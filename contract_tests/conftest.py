@@ -215,7 +215,7 @@ def _embedded_mock() -> Iterator[Target]:
         raise TargetUnavailableError(
             f"the embedded mock is not importable ({error}); install it: pip install -e ./mock"
         ) from error
-    # lenient: every valid request gets the 200 echo, so acceptance is a verdict (a 404 for
+    # lenient: every valid request gets the success echo, so acceptance is a verdict (a 404 for
     # an unknown verification would not be one; docs/contract.md, "Statuses and verdicts")
     with running_mock(MockConfig(token=MOCK_TOKEN, lenient=True)) as mock:
         url = str(mock.url).rstrip("/")
