@@ -1,0 +1,35 @@
+"""The hot path's fast yes (`rules.accepts`) never disagrees with the full checker."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dynamic_sdk_client.constraints import PATH_PARAMETERS, SCHEMAS
+from dynamic_sdk_runtime.rules import FieldRule, accepts, value_violation
+
+RULES = [
+    *PATH_PARAMETERS["retry_sms_verification"],
+    *(rule for rules in SCHEMAS.values() for rule in rules),
+]
+VALUES = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet="0123456789abcdefABCDEF- \n", max_size=40),
+    st.sampled_from(["95b11417-f18f-457f-8804-68e361f9164f", "US", "ABCD1", "9171113333", ""]),
+    st.none(),
+    st.integers(),
+)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: f"{rule.schema}.{rule.name}")
+@given(value=VALUES)
+def test_a_fast_yes_is_always_a_yes(rule: FieldRule, value: object) -> None:
+    if accepts(rule)(value):
+        assert value_violation(rule, value) is None
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: f"{rule.schema}.{rule.name}")
+@given(value=st.text(alphabet="0123456789abcdefUS -", max_size=40))
+def test_on_ascii_the_fast_answer_is_the_answer(rule: FieldRule, value: str) -> None:
+    assert accepts(rule)(value) == (value_violation(rule, value) is None)
