@@ -35,6 +35,7 @@ import httpx
 from ._engine import fragment_path
 
 __all__ = [
+    "REPORTS",
     "ROOT",
     "Target",
     "TargetUnavailableError",
@@ -44,9 +45,20 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
+"""The repository root when the suite runs from a checkout (site-packages when installed)."""
 FRAGMENT = fragment_path()
 OPERATION_PATH = "/sdk/{environmentId}/smsVerifications/retry"
-PRISM_BIN = ROOT / "node_modules" / ".bin" / "prism"
+REPORTS = Path(os.environ.get("DYNAMIC_CONTRACT_REPORTS") or Path.cwd() / "reports")
+"""Where summaries, JUnit and replay files go: ./reports unless DYNAMIC_CONTRACT_REPORTS."""
+
+
+def _prism_bin() -> Path:
+    """Prism from `npm ci` in the working directory, else in the checkout."""
+    candidates = [base / "node_modules" / ".bin" / "prism" for base in (Path.cwd(), ROOT)]
+    return next((path for path in candidates if path.exists()), candidates[0])
+
+
+PRISM_BIN = _prism_bin()
 
 
 class TargetUnavailableError(RuntimeError):
@@ -189,18 +201,18 @@ def start_prism() -> Iterator[str]:
         )
     if not PRISM_BIN.exists():
         raise TargetUnavailableError(
-            f"--target prism needs {PRISM_BIN.relative_to(ROOT)}: run `npm ci` at the "
-            "repository root (package.json pins @stoplight/prism-cli)"
+            f"--target prism needs {PRISM_BIN}: run `npm ci` where package.json pins "
+            "@stoplight/prism-cli (the repository root)"
         )
     port = free_port()
-    log = (ROOT / "reports").joinpath("prism.log")
+    log = REPORTS / "prism.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("wb") as sink:
         process = subprocess.Popen(  # noqa: S603 - fixed argv from the repository
             [str(PRISM_BIN), "mock", str(FRAGMENT), "-h", "127.0.0.1", "-p", str(port)],
             stdout=sink,
             stderr=subprocess.STDOUT,
-            cwd=ROOT,
+            cwd=PRISM_BIN.parents[2],
         )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -1,6 +1,7 @@
-"""The three distributions build from their own roots, pass `twine check`, carry no file
+"""The four distributions build from their own roots, pass `twine check`, carry no file
 URLs, and work from a fresh virtualenv with no checkout on the path: import the client,
-start the installed mock with `python -m dynamic_sdk_mock`, make one call."""
+start the installed mock with `python -m dynamic_sdk_mock`, make one call, and run the
+installed contract suite (`python -m contract_tests`) against the embedded mock."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ ROOTS = {
     "dynamic_sdk_runtime": ROOT / "runtime",
     "dynamic_sdk_client": ROOT,
     "dynamic_sdk_mock": ROOT / "mock",
+    "dynamic_sdk_contract": ROOT / "contract_tests",
 }
 
 SMOKE = """
@@ -62,8 +64,8 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 def test_every_distribution_builds_and_passes_twine_check(wheels: list[Path]) -> None:
     names = {path.name.split("-")[0] for path in wheels}
-    assert names == {"dynamic_sdk_runtime", "dynamic_sdk_client", "dynamic_sdk_mock"}
-    assert len(wheels) == 6  # a wheel and an sdist each
+    assert names == set(ROOTS)
+    assert len(wheels) == 2 * len(ROOTS)  # a wheel and an sdist each
     _run(sys.executable, "-m", "twine", "check", "--strict", *wheels)
 
 
@@ -88,16 +90,60 @@ def test_the_client_wheel_ships_the_fragment(wheels: list[Path]) -> None:
     assert not any(name.startswith("dynamic_sdk_runtime/") for name in names)
 
 
-def test_installed_wheels_work_without_a_checkout(wheels: list[Path], tmp_path: Path) -> None:
-    environment = tmp_path / "venv"
+def _fresh_venv(wheels: list[Path], folder: Path) -> Path:
+    environment = folder / "venv"
     venv.create(environment, with_pip=True)
     python = environment / "bin" / "python"
     _run(python, "-m", "pip", "install", "--quiet", *(p for p in wheels if p.suffix == ".whl"))
+    return python
+
+
+def _clean_environment() -> dict[str, str]:
+    """No checkout on the path, and none of this project's CI switches."""
+    dropped = ("PYTHONPATH", "VIRTUAL_ENV", "DYNAMIC_CONTRACT_REQUIRE_PRISM", "HYPOTHESIS_PROFILE")
+    return {k: v for k, v in os.environ.items() if k not in dropped}
+
+
+@pytest.fixture(scope="module")
+def installed(wheels: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _fresh_venv(wheels, tmp_path_factory.mktemp("installed"))
+
+
+def test_installed_wheels_work_without_a_checkout(installed: Path, tmp_path: Path) -> None:
     script = tmp_path / "smoke.py"
     script.write_text(SMOKE, encoding="utf-8")
-    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     result = subprocess.run(  # noqa: S603 - the fresh venv's python on our own script
-        [str(python), str(script)], cwd=tmp_path, capture_output=True, text=True, env=clean
+        [str(installed), str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_clean_environment(),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert result.stdout.strip() == "sent 0.2.0 US"
+
+
+def test_the_installed_contract_suite_runs_against_the_embedded_mock(
+    installed: Path, tmp_path: Path
+) -> None:
+    script = installed.parent / "dynamic-sdk-contract"
+    listed = subprocess.run(  # noqa: S603 - the installed console script
+        [str(script), "--collect-only", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_clean_environment(),
+    )
+    assert listed.returncode == 0, listed.stdout[-3000:] + listed.stderr[-3000:]
+    assert "test_check[" in listed.stdout
+    result = subprocess.run(  # noqa: S603 - the fresh venv's python, the installed suite
+        [str(installed), "-m", "contract_tests", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_clean_environment(),
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert " passed" in result.stdout
+    assert (tmp_path / "reports" / "contract-summary.json").is_file()
+    assert (tmp_path / "reports" / "junit-contract.xml").is_file()
