@@ -1,4 +1,4 @@
-"""`python -m bench [--output FILE] [--quick] [--with-nox] [--no-wrk] [--profile FILE]`."""
+"""`python -m bench [--output FILE] [--quick] [--with-nox] [--no-wrk] [--verdicts]`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import client_overhead, mock_vs_prism, suite_speed
+from . import client_overhead, mock_vs_prism, suite_speed, verdicts
 from .report import render
 from .servers import ROOT
 
@@ -27,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--no-wrk", action="store_true", help="use the asyncio httpx load loop even if wrk is here"
+    )
+    parser.add_argument(
+        "--verdicts",
+        action="store_true",
+        help="time the contract suite to its verdict: a passing run and each broken server (slow)",
     )
     parser.add_argument(
         "--profile",
@@ -53,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     results["client_overhead"] = client_overhead.run(quick=args.quick)
     results["mock_vs_prism"] = mock_vs_prism.run(quick=args.quick, prefer_wrk=not args.no_wrk)
     results["suite_speed"] = suite_speed.run(quick=args.quick, with_nox=args.with_nox)
+    if args.verdicts:
+        results["verdicts"] = verdicts.run(quick=args.quick)
     if args.profile is not None:
         args.profile.parent.mkdir(parents=True, exist_ok=True)
         args.profile.write_text(client_overhead.profile(quick=args.quick), encoding="utf-8")

@@ -150,4 +150,28 @@ def render(results: dict[str, Any]) -> str:
         "",
         *_suite(results["suite_speed"]),
     ]
+    if "verdicts" in results:
+        lines += ["", *_verdicts(results["verdicts"])]
     return "\n".join(lines)
+
+
+def _verdicts(section: dict[str, Any]) -> list[str]:
+    passing = section["passing_run"]
+    ok = passing["exit_code"] == 0 and passing["seconds"] <= section["goal_pass_s"]
+    lines = [
+        "## 4. Time to verdict (pytest contract_tests, wall clock, subprocess each)",
+        "",
+        f"Passing run against the embedded mock (its start included): {passing['seconds']} s, "
+        f"exit {passing['exit_code']} (goal <= {section['goal_pass_s']:.0f} s: "
+        f"{'met' if ok else 'MISSED'})",
+        "",
+        "| broken server | seconds to first failure | caught | goal |",
+        "|---|---|---|---|",
+    ]
+    for name, row in section["broken"].items():
+        met = row["caught"] and row["seconds"] <= section["goal_fail_s"]
+        lines.append(
+            f"| {name} | {row['seconds']} | {'yes' if row['caught'] else 'NO'} | "
+            f"{'met' if met else 'MISSED'} |"
+        )
+    return lines

@@ -171,3 +171,25 @@ def test_render_names_the_prism_skip_reason() -> None:
     )
     assert "| prism        | skipped |" in text
     assert "Node.js is not on PATH" in text
+
+
+def test_render_judges_each_time_to_verdict_against_its_goal() -> None:
+    from bench.report import _verdicts
+
+    lines = _verdicts(
+        {
+            "goal_pass_s": 120.0,
+            "goal_fail_s": 60.0,
+            "passing_run": {"seconds": 40.0, "exit_code": 0},
+            "broken": {
+                "fast-and-caught": {"seconds": 12.0, "exit_code": 1, "caught": True},
+                "slow": {"seconds": 61.0, "exit_code": 1, "caught": True},
+                "missed": {"seconds": 5.0, "exit_code": 0, "caught": False},
+            },
+        }
+    )
+    text = "\n".join(lines)
+    assert "40.0 s, exit 0 (goal <= 120 s: met)" in text
+    assert "| fast-and-caught | 12.0 | yes | met |" in text
+    assert "| slow | 61.0 | yes | MISSED |" in text
+    assert "| missed | 5.0 | NO | MISSED |" in text

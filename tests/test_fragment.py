@@ -67,7 +67,7 @@ def test_request_body_constraints(
 def test_captcha_token_is_optional(spec: dict[str, Any]) -> None:
     schema = spec["components"]["schemas"]["SmsVerificationRetryRequest"]
     assert "captchaToken" not in schema["required"]
-    assert schema["properties"]["captchaToken"]["description"].startswith("When provided")
+    assert schema["properties"]["captchaToken"]["type"] == "string"
 
 
 def test_success_response(spec: dict[str, Any]) -> None:
@@ -80,6 +80,19 @@ def test_success_response(spec: dict[str, Any]) -> None:
     }
     assert schema["properties"]["verificationUUID"]["pattern"] == UUID
     assert schema["properties"]["verificationUUID"]["maxLength"] == 36
+    assert schema["properties"]["verificationUUID"]["minLength"] == 36
+
+
+def test_both_documented_successes_share_the_model_and_name_their_source(
+    spec: dict[str, Any],
+) -> None:
+    responses = spec["paths"]["/sdk/{environmentId}/smsVerifications/retry"]["post"]["responses"]
+    successes = sorted(code for code in responses if str(code).startswith("2"))
+    assert successes == ["200", "201"]
+    for code in successes:
+        body = responses[code]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/SmsVerificationCreateResponse"}
+        assert "Source:" in responses[code]["description"], code
 
 
 def test_assumed_error_responses_say_so(spec: dict[str, Any]) -> None:
