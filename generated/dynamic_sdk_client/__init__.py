@@ -3,42 +3,9 @@
 from dynamic_sdk_runtime.retry import RetryPolicy
 
 from .client import AuthenticatedClient, Client
-from .errors import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    DynamicSdkError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseValidationError,
-    ServerError,
-    UnexpectedSuccessError,
-    UnprocessableEntityError,
-    ValidationError,
-)
+from .errors import *  # noqa: F403 - the exception tree, listed once in errors.__all__
+from .errors import __all__ as _errors
 
 __version__ = "0.2.0"
 
-__all__ = (
-    "APIConnectionError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthenticatedClient",
-    "AuthenticationError",
-    "BadRequestError",
-    "Client",
-    "DynamicSdkError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "ResponseValidationError",
-    "RetryPolicy",
-    "ServerError",
-    "UnexpectedSuccessError",
-    "UnprocessableEntityError",
-    "ValidationError",
-    "__version__",
-)
+__all__ = ("AuthenticatedClient", "Client", "RetryPolicy", "__version__", *_errors)
