@@ -139,24 +139,25 @@ def contract(session: nox.Session) -> None:
     )
 
 
+def _specwatch(session: nox.Session, tool: str, usage: str) -> None:
+    """Run one specwatch tool with the posargs, refusing an option that lacks its value."""
+    args = session.posargs
+    if any(flag in args and args.index(flag) == len(args) - 1 for flag in VALUE_FLAGS):
+        session.error(f"Usage: nox -s {tool} -- {usage}")
+    session.install("-e", "./runtime", *_group("specwatch"))
+    session.run("python", "-m", f"specwatch.{tool}", *args)
+
+
 @nox.session
 def spec_diff(session: nox.Session) -> None:
     """Classify fragment changes for importers: -- [--base REF] [--format md|text]."""
-    args = session.posargs
-    if any(flag in args and args.index(flag) == len(args) - 1 for flag in VALUE_FLAGS):
-        session.error("Usage: nox -s spec_diff -- [--base REF] [--head PATH] [--format md|text]")
-    session.install("-e", "./runtime", *_group("specwatch"))
-    session.run("python", "-m", "specwatch.spec_diff", *args)
+    _specwatch(session, "spec_diff", "[--base REF] [--head PATH] [--format md|text]")
 
 
 @nox.session
 def vendor_watch(session: nox.Session) -> None:
     """Compare the vendor's npm SDK (and -- --openapi FILE) with specwatch/fingerprint.json."""
-    args = session.posargs
-    if any(flag in args and args.index(flag) == len(args) - 1 for flag in VALUE_FLAGS):
-        session.error("Usage: nox -s vendor_watch -- [--version V] [--openapi FILE] [--update]")
-    session.install("-e", "./runtime", *_group("specwatch"))
-    session.run("python", "-m", "specwatch.vendor_watch", *args)
+    _specwatch(session, "vendor_watch", "[--version V] [--openapi FILE] [--update]")
 
 
 @nox.session

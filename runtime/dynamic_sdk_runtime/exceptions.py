@@ -51,12 +51,10 @@ __all__ = [
     "UnexpectedSuccessError",
     "UnprocessableEntityError",
     "ValidationError",
-    "connection_error",
-    "mask",
-    "mask_digit_runs",
-    "response_error",
-    "status_error",
 ]
+"""The exception tree (the client's `errors` module re-exports exactly these). The helpers
+below (`status_error`, `response_error`, `connection_error`, `mask`, `mask_digit_runs`)
+are imported by name by the generated code and the runtime."""
 
 _DIGIT_RUN = re.compile(r"\d[\d\s().-]{2,}\d")
 
