@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 import regress
 
@@ -81,6 +82,15 @@ class EcmaPattern:
         self.surrogate_safe = not _NAMES_STAND_IN.search(_ESCAPED_PAIR.sub("", pattern)) and all(
             _surrogate_safe_property(name) for name in _PROPERTY.findall(pattern)
         )
+
+    @property
+    def ascii_search(self) -> Callable[[str], object | None]:
+        """The engine's own search: for ASCII strings only, where no surrogate can appear.
+
+        `test(value)` equals `ascii_search(value) is not None` for ASCII `value`; the hot
+        path calls it directly to skip the checks that only non-ASCII values need.
+        """
+        return self._regex.find
 
     def test(self, value: str) -> bool:
         """True when the pattern matches somewhere in `value` (JSON Schema is unanchored)."""

@@ -10,6 +10,7 @@ phone numbers are personal data.
 from __future__ import annotations
 
 import functools
+import keyword
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 
-@frozen
+@frozen(cache_hash=True)
 class FieldRule:
     """What the fragment documents for one string field or path parameter."""
 
@@ -83,6 +84,29 @@ def value_violation(rule: FieldRule, value: object) -> ValidationError | None:
     return None
 
 
+def _fast_condition(rule: FieldRule, value: str, names: dict[str, object]) -> str:
+    """Python source for "`value` is an ASCII string that keeps `rule`" (see `accepts`)."""
+    parts = [f"type({value}) is str", f"{value}.isascii()"]
+    low = int(rule.min_length or 0)  # int(): only numbers are written into the source
+    if rule.max_length is not None:
+        parts.append(f"{low} <= len({value}) <= {int(rule.max_length)}")
+    elif low:
+        parts.append(f"len({value}) >= {low}")
+    if rule.pattern is not None:
+        search = f"_search_{len(names)}"
+        names[search] = compile_pattern(rule.pattern).ascii_search
+        parts.append(f"{search}({value}) is not None")
+    return " and ".join(parts)
+
+
+def _compile(name: str, source: str, names: dict[str, object]) -> Callable[[Any], bool]:
+    """One plain function for a fixed set of rules: no per-field calls on the hot path."""
+    namespace = dict(names)
+    exec(compile(source, f"<dynamic_sdk_runtime.rules {name}>", "exec"), namespace)  # noqa: S102
+    function: Callable[[Any], bool] = namespace[name]  # type: ignore[assignment]
+    return function
+
+
 @functools.cache
 def accepts(rule: FieldRule) -> Callable[[object], bool]:
     """A fast yes for the common case (an ASCII string that keeps every rule).
@@ -90,16 +114,29 @@ def accepts(rule: FieldRule) -> Callable[[object], bool]:
     False means "look closer" (`value_violation` decides); never a wrong yes. It keeps the
     checks on the hot path to one length comparison and one regress search per field.
     """
-    low = rule.min_length or 0
-    high = rule.max_length if rule.max_length is not None else float("inf")
-    search = compile_pattern(rule.pattern).test if rule.pattern is not None else None
+    names: dict[str, object] = {}
+    condition = _fast_condition(rule, "value", names)
+    return _compile("accepts", f"def accepts(value):\n    return {condition}\n", names)
 
-    def fast(value: object) -> bool:
-        if type(value) is not str or not value.isascii() or not low <= len(value) <= high:
-            return False
-        return search is None or search(value)
 
-    return fast
+def _attribute(python_name: str) -> str:
+    if python_name.isidentifier() and not keyword.iskeyword(python_name):
+        return f"instance.{python_name}"
+    return f"getattr(instance, {python_name!r})"
+
+
+def _model_accepts(rules: Sequence[FieldRule], unset: object) -> Callable[[object], bool]:
+    """`accepts` for every field of a model at once: one call, every field inline."""
+    names: dict[str, object] = {"_unset": unset}
+    lines = ["def model_accepts(instance):"]
+    for rule in rules:
+        lines.append(f"    value = {_attribute(rule.python_name)}")
+        condition = _fast_condition(rule, "value", names)
+        optional = "" if rule.required else "value is not _unset and "
+        lines.append(f"    if {optional}not ({condition}):")
+        lines.append("        return False")
+    lines.append("    return True")
+    return _compile("model_accepts", "\n".join(lines) + "\n", names)
 
 
 def rules_violations(
@@ -128,7 +165,10 @@ def rules_violations(
 
 def validate_parameters(rules: Sequence[FieldRule], params: Mapping[str, object]) -> None:
     """Raise one error naming every path parameter that breaks a rule, before any I/O."""
-    if all(accepts(rule)(params.get(rule.name)) for rule in rules):
+    for rule in rules:
+        if not accepts(rule)(params.get(rule.name)):
+            break
+    else:
         return
     found = rules_violations(rules, (), params, {})
     if found:
@@ -142,15 +182,13 @@ class ModelRules:
     generated package's UNSET sentinel (an absent optional field).
     """
 
-    __slots__ = ("_by_attribute", "_fast", "rules", "unset")
+    __slots__ = ("_accepts", "_by_attribute", "rules", "unset")
 
     def __init__(self, rules: Sequence[FieldRule], *, unset: object) -> None:
         self.rules = tuple(rules)
         self.unset = unset
         self._by_attribute = {rule.python_name: rule for rule in self.rules}
-        self._fast = tuple(
-            (rule.python_name, accepts(rule), not rule.required) for rule in self.rules
-        )
+        self._accepts = _model_accepts(self.rules, unset)
 
     def _violation(self, rule: FieldRule, value: object) -> ValidationError | None:
         if value is self.unset:
@@ -159,12 +197,7 @@ class ModelRules:
 
     def check(self, instance: object) -> None:
         """attrs post-init: raise one error naming every invalid field (a form shows them all)."""
-        unset = self.unset
-        for name, fast, optional in self._fast:
-            value = getattr(instance, name)
-            if not (fast(value) or (optional and value is unset)):
-                break
-        else:
+        if self._accepts(instance):
             return
         found = [
             violation
