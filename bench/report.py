@@ -40,8 +40,11 @@ def _client(section: dict[str, Any]) -> list[str]:
         "",
     ]
     rows = []
-    for mode in ("sync", "async"):
-        row = section[mode]
+    modes = ("sync", "async", "sync_default_policy", "async_default_policy")
+    for mode in (*modes, "sync_preparsed_url", "async_preparsed_url"):
+        row = section.get(mode)
+        if row is None:  # a report from before the pre-parsed rows existed
+            continue
         rows.append(
             [
                 mode,
@@ -70,6 +73,9 @@ def _client(section: dict[str, Any]) -> list[str]:
     validation = section["validation_us"]
     out += [
         "",
+        "sync/async: retries disabled; *_default_policy: the default RetryPolicy. The"
+        " *_preparsed_url rows (no goal) give bare httpx the parsed URL the client uses,"
+        " so they show what the client itself adds.",
         f"Validation alone: SmsVerificationRetryRequest.from_dict {validation['model_from_dict']}"
         f" us, request_violations {validation['request_violations']} us per request.",
     ]

@@ -112,6 +112,20 @@ class RetryPolicy:
         return cls(max_retries=0)
 
 
+def _may_retry_error(error: BaseException, policy: RetryPolicy) -> bool:
+    """A transport error worth another attempt: surely never sent, or opted in."""
+    if transient_and_never_sent(error):
+        return True
+    return policy.retry_unsafe_errors and isinstance(error, _MAYBE_SENT)
+
+
+def _may_retry_status(status: int, policy: RetryPolicy) -> bool:
+    """A status worth a look at its Retry-After, or opted in (`_Attempts.should_retry`)."""
+    if status in policy.retry_statuses:
+        return True
+    return status in _RETRY_AFTER_STATUSES and (status != 429 or policy.retry_rate_limited)
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -158,17 +172,12 @@ class _Attempts:
         if outcome.failed:
             error = outcome.exception()
             self.reason = type(error).__name__
-            if error is not None and transient_and_never_sent(error):
-                return True
-            return self.policy.retry_unsafe_errors and isinstance(error, _MAYBE_SENT)
+            return error is not None and _may_retry_error(error, self.policy)
         response = cast(httpx.Response, outcome.result())
         status = response.status_code
-        opted_in = status in self.policy.retry_statuses
-        honours_retry_after = status in _RETRY_AFTER_STATUSES and (
-            status != 429 or self.policy.retry_rate_limited
-        )
-        if not opted_in and not honours_retry_after:
+        if not _may_retry_status(status, self.policy):
             return False
+        opted_in = status in self.policy.retry_statuses
         self.reason = f"HTTP {status}"
         delay = retry_after_seconds(response.headers.get("Retry-After"), self.now())
         if delay is not None:
@@ -259,6 +268,41 @@ def _within_deadline(request: httpx.Request, clock: Callable[[], float]) -> http
     return request
 
 
+def _replaying(
+    first: httpx.Response | Exception, attempt: Callable[[httpx.Request], httpx.Response]
+) -> Callable[[httpx.Request], httpx.Response]:
+    """tenacity's attempts: the first one already made (its outcome replayed), then real ones."""
+    pending = [first]
+
+    def call(request: httpx.Request) -> httpx.Response:
+        if not pending:
+            return attempt(request)
+        outcome = pending.pop()
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    return call
+
+
+def _replaying_async(
+    first: httpx.Response | Exception,
+    attempt: Callable[[httpx.Request], Awaitable[httpx.Response]],
+) -> Callable[[httpx.Request], Awaitable[httpx.Response]]:
+    """The async twin of `_replaying`."""
+    pending = [first]
+
+    async def call(request: httpx.Request) -> httpx.Response:
+        if not pending:
+            return await attempt(request)
+        outcome = pending.pop()
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    return call
+
+
 class RetryTransport(httpx.BaseTransport):
     """Wraps a transport and retries what `RetryPolicy` allows; everything else passes through.
 
@@ -290,6 +334,17 @@ class RetryTransport(httpx.BaseTransport):
         policy = request.extensions.get(POLICY) or self.policy
         if policy.max_retries == 0 or not _is_replayable(request):
             return self._attempt(request)
+        # The first attempt runs outside the retry loop: most calls end with it.
+        first: httpx.Response | Exception
+        try:
+            first = self._attempt(request)
+        except Exception as error:
+            if not _may_retry_error(error, policy):
+                raise
+            first = error
+        else:
+            if not _may_retry_status(first.status_code, policy):
+                return first
         attempts = _Attempts(request, policy, self._random, self._now, self._clock)
         retrying = Retrying(
             sleep=self._sleep,
@@ -299,7 +354,7 @@ class RetryTransport(httpx.BaseTransport):
             before_sleep=attempts.close_and_log,
             retry_error_callback=_last_outcome,
         )
-        return retrying(self._attempt, request)
+        return retrying(_replaying(first, self._attempt), request)
 
     def close(self) -> None:
         self.wrapped.close()
@@ -332,6 +387,16 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         policy = request.extensions.get(POLICY) or self.policy
         if policy.max_retries == 0 or not _is_replayable(request):
             return await self._attempt(request)
+        first: httpx.Response | Exception
+        try:
+            first = await self._attempt(request)
+        except Exception as error:
+            if not _may_retry_error(error, policy):
+                raise
+            first = error
+        else:
+            if not _may_retry_status(first.status_code, policy):
+                return first
         attempts = _Attempts(request, policy, self._random, self._now, self._clock)
         retrying = AsyncRetrying(
             sleep=self._sleep,
@@ -341,7 +406,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             before_sleep=attempts.aclose_and_log,
             retry_error_callback=_last_outcome,
         )
-        response: httpx.Response = await retrying(self._attempt, request)
+        response: httpx.Response = await retrying(_replaying_async(first, self._attempt), request)
         return response
 
     async def aclose(self) -> None:
