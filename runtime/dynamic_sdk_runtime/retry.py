@@ -257,10 +257,10 @@ def _within_deadline(request: httpx.Request, clock: Callable[[], float]) -> http
     if left <= 0:
         # Nothing is sent: a timeout that says so (APITimeoutError, never reached).
         raise httpx.PoolTimeout("the call's deadline passed before this attempt", request=request)
-    current = request.extensions.get("timeout")
-    if current and None not in current.values() and max(current.values()) <= left:
+    given = request.extensions.get("timeout")
+    if given and None not in given.values() and max(given.values()) <= left:
         return request  # the usual case: every timeout ends before the deadline
-    timeouts = dict(current or {})
+    timeouts = dict(given or {})
     for kind in ("connect", "read", "write", "pool"):
         current = timeouts.get(kind)
         timeouts[kind] = left if current is None else min(float(current), left)
