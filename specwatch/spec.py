@@ -1,8 +1,8 @@
-"""Read an OpenAPI document with pyyaml and inline its local `$ref`s.
+"""Read an OpenAPI document with pyyaml; `$ref`s and operations via the runtime's reader.
 
 specwatch compares and fingerprints what a schema means at the place it is used, so every
-`#/...` reference is replaced by a copy of its target. Recursive references are left as
-`{"$ref": ...}` the second time round, which keeps the result finite.
+`#/...` reference is replaced by a copy of its target (`dynamic_sdk_runtime.fragment`,
+the one fragment reader); its errors become `SpecError`s here.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from dynamic_sdk_runtime import fragment
+from dynamic_sdk_runtime.fragment import FragmentError
 
 
 class SpecError(Exception):
@@ -33,47 +36,19 @@ def load_file(path: Path) -> dict[str, Any]:
     return load_text(path.read_text(encoding="utf-8"), str(path))
 
 
-def _pointer(document: dict[str, Any], ref: str) -> Any:
-    """Follow a local JSON pointer (`#/a/b~1c`)."""
-    node: Any = document
-    for raw in ref[2:].split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            raise SpecError(f"unresolvable $ref {ref!r}")
-    return node
-
-
 def resolve_refs(document: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `document` with every local `$ref` inlined (siblings of `$ref` win)."""
-
-    def walk(node: Any, seen: tuple[str, ...]) -> Any:
-        if isinstance(node, list):
-            return [walk(item, seen) for item in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/"):
-            if ref in seen:
-                return dict(node)
-            target = walk(_pointer(document, ref), (*seen, ref))
-            siblings = {key: walk(value, seen) for key, value in node.items() if key != "$ref"}
-            return {**target, **siblings} if isinstance(target, dict) else target
-        return {key: walk(value, seen) for key, value in node.items()}
-
-    resolved: dict[str, Any] = walk(document, ())
+    """A copy of `document` with every local `$ref` inlined (the runtime's one reader)."""
+    try:
+        resolved: dict[str, Any] = fragment.inline_refs(document)
+    except FragmentError as error:
+        raise SpecError(str(error)) from error
     return resolved
 
 
 def find_operation(document: dict[str, Any], operation_id: str) -> tuple[str, str, dict[str, Any]]:
-    """(method, path, operation) of the operation with this operationId."""
-    for path, item in (document.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method, operation in item.items():
-            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
-                return method.upper(), str(path), operation
-    raise SpecError(f"no operation with operationId {operation_id!r}")
+    """(METHOD, path, operation) of the operation with this operationId."""
+    try:
+        method, path, operation = fragment.find_operation(document, operation_id)
+    except FragmentError as error:
+        raise SpecError(str(error)) from error
+    return method.upper(), str(path), dict(operation)

@@ -2,8 +2,9 @@
 
 One reader for every consumer: the code generator renders its result into the client's
 `constraints` module, the mock reads the fragment it serves with it at start-up, and the
-contract suite and `specwatch` compare documents with it. Local `$ref`s are resolved.
-The document is passed in already parsed (YAML or JSON), so this module needs no parser.
+contract suite and `specwatch` compare documents with it. Local `$ref`s are resolved
+(`resolve` at one node, `inline_refs` through a whole document). The document is passed
+in already parsed (YAML or JSON), so this module needs no parser.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ __all__ = [
     "FragmentError",
     "OperationRules",
     "find_operation",
+    "inline_refs",
     "operation_rules",
+    "pointer",
     "resolve",
     "schema_rules",
 ]
@@ -50,18 +53,57 @@ def get(node: object, *keys: str) -> Any:
     return node
 
 
+def pointer(document: object, reference: str) -> Any:
+    """The node a local JSON pointer (`#/a/b~1c/0`, RFC 6901) names, or FragmentError."""
+    if not reference.startswith("#/"):
+        raise FragmentError(f"only local $ref is supported, got {reference}")
+    node = document
+    for raw in reference[2:].split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise FragmentError(f"unresolvable $ref {reference}")
+    return node
+
+
 def resolve(document: object, node: object) -> Any:
     """Follow local `$ref`s (`#/components/...`) until a concrete node."""
     seen: set[str] = set()
     while isinstance(node, Mapping) and "$ref" in node:
         reference = str(node["$ref"])
-        if not reference.startswith("#/"):
-            raise FragmentError(f"only local $ref is supported, got {reference}")
         if reference in seen:
             raise FragmentError(f"$ref cycle at {reference}")
         seen.add(reference)
-        node = get(document, *reference[2:].split("/"))
+        node = pointer(document, reference)
     return node
+
+
+def inline_refs(document: object) -> Any:
+    """A copy of `document` with every local `$ref` replaced by its target.
+
+    For comparing what a schema means where it is used. Siblings of a `$ref` win over the
+    target's keys; a reference met again inside itself stays `{"$ref": ...}`, which keeps
+    the result finite.
+    """
+
+    def walk(node: object, seen: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [walk(item, seen) for item in node]
+        if not isinstance(node, Mapping):
+            return node
+        reference = node.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#/"):
+            if reference in seen:
+                return dict(node)
+            target = walk(pointer(document, reference), (*seen, reference))
+            siblings = {key: walk(value, seen) for key, value in node.items() if key != "$ref"}
+            return {**target, **siblings} if isinstance(target, dict) else target
+        return {key: walk(value, seen) for key, value in node.items()}
+
+    return walk(document, ())
 
 
 def _identity(name: str) -> str:
@@ -101,6 +143,8 @@ def schema_rules(
 def find_operation(document: object, operation_id: str) -> tuple[str, str, Mapping[str, Any]]:
     """(method, path, operation object) of the operation with this operationId."""
     for path, item in get(document, "paths").items():
+        if not isinstance(item, Mapping):
+            continue
         for method, operation in item.items():
             if isinstance(operation, Mapping) and operation.get("operationId") == operation_id:
                 return method, path, operation
