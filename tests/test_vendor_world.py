@@ -31,6 +31,7 @@ from dynamic_sdk_client.models import (
     SmsVerificationRetryRequest,
     UnprocessableEntityErrorCode,
 )
+from dynamic_sdk_runtime.exceptions import mask_digit_runs
 
 ENV = "95b11417-f18f-457f-8804-68e361f9164f"
 TOKEN = "sk-live-very-secret-token"
@@ -269,6 +270,19 @@ def test_model_reprs_mask_phone_numbers() -> None:
     for text in (repr(request), repr(response)):
         assert PHONE not in text
         assert "********33" in text
+        assert f"verification_uuid={ENV!r}" in text  # an id, not personal data: readable
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"id {ENV}, phone +1 (917) 111-3333", f"id {ENV}, phone +**************33"),
+        (f"{ENV}9171113333", f"{ENV}********33"),  # digits glued to an id are still masked
+        ("95b11417-f18f-457f-8804", "95b***17-f18f-457f-****"),  # not a whole UUID
+    ],
+)
+def test_digit_runs_are_masked_except_inside_a_uuid(text: str, shown: str) -> None:
+    assert mask_digit_runs(text) == shown
 
 
 def test_every_invalid_field_is_listed_in_one_error() -> None:

@@ -56,7 +56,11 @@ __all__ = [
 below (`status_error`, `response_error`, `connection_error`, `mask`, `mask_digit_runs`)
 are imported by name by the generated code and the runtime."""
 
-_DIGIT_RUN = re.compile(r"\d[\d\s().-]{2,}\d")
+# A UUID (an identifier, never a phone number) is kept whole; other digit runs are masked.
+_UUID_OR_DIGIT_RUN = re.compile(
+    r"(?P<uuid>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+    r"|\d[\d\s().-]{2,}\d"
+)
 
 
 def mask(value: str) -> str:
@@ -67,8 +71,12 @@ def mask(value: str) -> str:
 
 
 def mask_digit_runs(text: str) -> str:
-    """Mask phone-number-like runs (4+ digits) in text: server messages, model reprs."""
-    return _DIGIT_RUN.sub(lambda m: mask(m.group(0)), text)
+    """Mask phone-number-like runs (4+ digits) in text: server messages, model reprs.
+
+    UUIDs (verification and environment ids) stay readable: they are what a log reader
+    needs to find a request, and no phone number has their shape.
+    """
+    return _UUID_OR_DIGIT_RUN.sub(lambda m: m.group(0) if m["uuid"] else mask(m.group(0)), text)
 
 
 class DynamicSdkError(Exception):
