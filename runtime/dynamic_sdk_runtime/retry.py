@@ -268,6 +268,20 @@ def _within_deadline(request: httpx.Request, clock: Callable[[], float]) -> http
     return request
 
 
+def _settled(first: httpx.Response | Exception, policy: RetryPolicy) -> bool:
+    """The first attempt's outcome is final: the policy retries nothing like it."""
+    if isinstance(first, Exception):
+        return not _may_retry_error(first, policy)
+    return not _may_retry_status(first.status_code, policy)
+
+
+def _result(outcome: httpx.Response | Exception) -> httpx.Response:
+    """An attempt's outcome as the caller sees it: the response, or its exception raised."""
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
 def _replaying(
     first: httpx.Response | Exception, attempt: Callable[[httpx.Request], httpx.Response]
 ) -> Callable[[httpx.Request], httpx.Response]:
@@ -275,12 +289,7 @@ def _replaying(
     pending = [first]
 
     def call(request: httpx.Request) -> httpx.Response:
-        if not pending:
-            return attempt(request)
-        outcome = pending.pop()
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
+        return _result(pending.pop()) if pending else attempt(request)
 
     return call
 
@@ -293,12 +302,7 @@ def _replaying_async(
     pending = [first]
 
     async def call(request: httpx.Request) -> httpx.Response:
-        if not pending:
-            return await attempt(request)
-        outcome = pending.pop()
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
+        return _result(pending.pop()) if pending else await attempt(request)
 
     return call
 
@@ -338,13 +342,10 @@ class RetryTransport(httpx.BaseTransport):
         first: httpx.Response | Exception
         try:
             first = self._attempt(request)
-        except Exception as error:
-            if not _may_retry_error(error, policy):
-                raise
+        except Exception as error:  # judged by `_settled`, raised again by `_result`
             first = error
-        else:
-            if not _may_retry_status(first.status_code, policy):
-                return first
+        if _settled(first, policy):
+            return _result(first)
         attempts = _Attempts(request, policy, self._random, self._now, self._clock)
         retrying = Retrying(
             sleep=self._sleep,
@@ -390,13 +391,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         first: httpx.Response | Exception
         try:
             first = await self._attempt(request)
-        except Exception as error:
-            if not _may_retry_error(error, policy):
-                raise
+        except Exception as error:  # judged by `_settled`, raised again by `_result`
             first = error
-        else:
-            if not _may_retry_status(first.status_code, policy):
-                return first
+        if _settled(first, policy):
+            return _result(first)
         attempts = _Attempts(request, policy, self._random, self._now, self._clock)
         retrying = AsyncRetrying(
             sleep=self._sleep,
