@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from openapi_python_client.strings import snake_case
 
-from dynamic_sdk_runtime.fragment import operation_rules, schema_rules
+from dynamic_sdk_runtime.fragment import read_fragment
 from dynamic_sdk_runtime.rules import FieldRule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +54,8 @@ def _rule_line(rule: FieldRule) -> str:
 
 
 def render_constraints(spec: dict[str, Any]) -> str:
-    """`constraints.py`: the fragment's string rules, read by the runtime's fragment reader."""
+    """`constraints.py`: the fragment's string rules, read through the operation model."""
+    fragment = read_fragment(spec)
     lines = [
         '"""The fragment\'s documented string rules, rendered by codegen; do not edit."""',
         "",
@@ -64,21 +65,23 @@ def render_constraints(spec: dict[str, Any]) -> str:
         "",
         "PATH_PARAMETERS: Final[dict[str, tuple[FieldRule, ...]]] = {",
     ]
-    operation_ids = sorted(
-        operation["operationId"]
-        for item in spec["paths"].values()
-        for operation in item.values()
-        if isinstance(operation, dict) and "operationId" in operation
-    )
-    for operation_id in operation_ids:
-        rules = operation_rules(spec, operation_id, snake_case)
+    for operation in sorted(fragment.operations, key=lambda o: o.operation_id):
+        rules = [
+            rule
+            for rule in operation.parameter_rules(snake_case)
+            if rule.name in {p.name for p in operation.located("path")}
+        ]
         # Keyed like the endpoint module (snake_case operationId), as templates see it.
-        lines.append(f'    "{snake_case(operation_id)}": (')
-        lines += [_rule_line(rule) for rule in rules.path_rules]
+        lines.append(f'    "{snake_case(operation.operation_id)}": (')
+        lines += [_rule_line(rule) for rule in rules]
         lines.append("    ),")
     lines += ["}", "", "SCHEMAS: Final[dict[str, tuple[FieldRule, ...]]] = {"]
-    for schema_name in sorted(spec["components"]["schemas"]):
-        rules_of_schema = schema_rules(spec, schema_name, snake_case)
+    for schema_name, schema in sorted(fragment.schemas.items()):
+        rules_of_schema = [
+            prop.schema.string_rule(schema_name, prop.name, snake_case(prop.name), prop.required)
+            for prop in schema.properties
+            if prop.schema.type == "string"
+        ]
         if rules_of_schema:
             lines.append(f'    "{schema_name}": (')
             lines += [_rule_line(rule) for rule in rules_of_schema]
@@ -98,7 +101,7 @@ def _run(*args: str | Path, cwd: Path | None = None) -> None:
         sys.exit(f"{' '.join(map(str, args))} failed:\n{result.stdout}{result.stderr}")
 
 
-def build(destination: Path) -> Path:
+def build(destination: Path, fragment: Path = FRAGMENT) -> Path:
     """Generate the package into `destination/dynamic_sdk_client` and return that path."""
     package_dir = destination / PACKAGE
     bin_dir = Path(sys.executable).parent
@@ -106,7 +109,7 @@ def build(destination: Path) -> Path:
         bin_dir / "openapi-python-client",
         "generate",
         "--path",
-        FRAGMENT,
+        fragment,
         "--config",
         OVERRIDES / "config.yaml",
         "--custom-template-path",
@@ -116,7 +119,7 @@ def build(destination: Path) -> Path:
         "--output-path",
         package_dir,
     )
-    spec = yaml.safe_load(FRAGMENT.read_text(encoding="utf-8"))
+    spec = yaml.safe_load(fragment.read_text(encoding="utf-8"))
     (package_dir / "constraints.py").write_text(render_constraints(spec), encoding="utf-8")
     (package_dir / "openapi.json").write_text(render_document(spec), encoding="utf-8")
     (package_dir / "py.typed").write_text("", encoding="utf-8")  # PEP 561: typed package
@@ -160,9 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--output", type=Path, help="folder to (re)write the package into")
     mode.add_argument("--check", type=Path, help="folder whose package must match a fresh build")
+    parser.add_argument(
+        "--fragment", type=Path, default=FRAGMENT, help="the OpenAPI fragment (default: openapi/)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="regen-") as tmp:
-        fresh = build(Path(tmp))
+        fresh = build(Path(tmp), args.fragment.resolve())
         if args.check is not None:
             diff = diff_trees(fresh, args.check / PACKAGE)
             if diff:

@@ -15,17 +15,15 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from dynamic_sdk_runtime.fragment import FragmentError as ReaderError
-from dynamic_sdk_runtime.fragment import get, operation_rules, resolve
+from dynamic_sdk_runtime.fragment import get, read_fragment
 from dynamic_sdk_runtime.rules import FieldRule
 
 __all__ = ["FragmentError", "Spec", "load_spec", "locate_fragment"]
 
-OPERATION_ID = "retrySmsVerification"
 FRAGMENT_NAME = "retry-sms-verification.yaml"
 ENV_VARIABLE = "DYNAMIC_MOCK_FRAGMENT"
 
@@ -124,20 +122,23 @@ def spec_from_document(document: object, source: str) -> Spec:
 
 
 def _spec(document: object, source: str) -> Spec:
-    rules = operation_rules(document, OPERATION_ID)
-    if rules.method != "POST":
-        raise FragmentError(f"the fragment documents no POST operation {OPERATION_ID}")
-    operation = get(document, "paths", rules.path, "post")
-    fields = resolve(document, get(document, "components", "schemas", rules.request_schema))
-    for name, field in get(fields, "properties").items():
-        if resolve(document, field).get("type") != "string":
-            raise FragmentError(f"{rules.request_schema}.{name}: the mock validates strings only")
-
-    responses = get(operation, "responses")
+    fragment = read_fragment(document)
+    stateful = [op for op in fragment.operations if op.lookup_field is not None]
+    if len(stateful) != 1:
+        raise FragmentError("the mock serves exactly one operation with x-lookup-field")
+    operation = stateful[0]
+    if operation.body is None or operation.body.component is None:
+        raise FragmentError(f"{operation.operation_id}: the request body must be a component")
+    for prop in operation.body.properties:
+        if prop.schema.type != "string":
+            raise FragmentError(
+                f"{operation.body.component}.{prop.name}: the mock validates strings only"
+            )
     response_schemas: dict[str, str] = {}
-    for status, response in responses.items():
-        schema = get(resolve(document, response), "content", "application/json", "schema")
-        response_schemas[str(status)] = _schema_name(schema)
+    for response in operation.responses:
+        if response.schema is None or response.schema.component is None:
+            raise FragmentError("the mock expects component $refs for bodies")
+        response_schemas[response.key] = response.schema.component
     missing = sorted({key for key in _STATUS_KEYS.values() if key not in response_schemas})
     if missing:
         raise FragmentError(f"the fragment does not document responses {missing}")
@@ -146,31 +147,34 @@ def _spec(document: object, source: str) -> Spec:
     if absent:
         raise FragmentError(f"UnprocessableEntityErrorCode lacks {absent}")
 
-    parameters = [resolve(document, p) for p in operation.get("parameters", ())]
-    environment_example = next(
-        (p.get("example") for p in parameters if p.get("in") == "path"), None
+    paths = operation.located("path")
+    environment_example = paths[0].example if paths else None
+    body_example = operation.body_example
+    success = next(
+        (operation.response_for(status) for status in sorted(operation.successes, reverse=True)),
+        None,
     )
-    body_example = operation["requestBody"]["content"]["application/json"].get("example")
-    success: object = next((responses[key] for key in ("201", "200") if key in responses), {})
-    response_example = (
-        resolve(document, success).get("content", {}).get("application/json", {}).get("example")
-    )
+    response_example = success.example if success is not None else None
     example = None
     if isinstance(environment_example, str) and isinstance(body_example, Mapping):
         on_file = dict(body_example)
         if isinstance(response_example, Mapping):
             on_file.update({k: v for k, v in response_example.items() if k in on_file})
         example = (environment_example, on_file)
-
-    servers = document.get("servers", ()) if isinstance(document, Mapping) else ()
-    server_path = urlsplit(str(servers[0]["url"])).path if servers else ""
+    path_rules = tuple(
+        rule for rule in operation.parameter_rules() if rule.name in {p.name for p in paths}
+    )
+    body_rules = tuple(
+        prop.schema.string_rule(operation.body.component, prop.name, prop.name, prop.required)
+        for prop in operation.body.properties
+    )
     return Spec(
         source=source,
-        path_segments=tuple(rules.path.strip("/").split("/")),
-        server_prefix=tuple(part for part in server_path.split("/") if part),
-        path_rules=rules.path_rules,
-        body_rules=rules.body_rules,
-        request_schema=rules.request_schema,
+        path_segments=operation.segments,
+        server_prefix=tuple(part for part in fragment.server_prefix.split("/") if part),
+        path_rules=path_rules,
+        body_rules=body_rules,
+        request_schema=operation.body.component,
         response_schemas=response_schemas,
         documented_statuses=frozenset(response_schemas),
         example=example,

@@ -1,47 +1,47 @@
-"""Read an operation's documented field rules from a parsed OpenAPI document.
+"""The operation model: every operation of a parsed OpenAPI fragment, read once.
 
-One reader for every consumer: the code generator renders its result into the client's
-`constraints` module, the mock reads the fragment it serves with it at start-up, and the
-contract suite and `specwatch` compare documents with it. Local `$ref`s are resolved
-(`resolve` at one node, `inline_refs` through a whole document). The document is passed
-in already parsed (YAML or JSON), so this module needs no parser.
+One reader for every consumer. `read_fragment` turns the document into `Operation`s
+(method, path, path/query/header parameters, optional request body, every documented
+response by status or range, successes, examples, security) over `Schema` nodes; the code
+generator renders the client's `constraints` module from it, the mock routes and validates
+with it, the contract suite derives its probes from it, and `specwatch` compares documents
+with it. Nothing downstream restates a field name, length, pattern, path or status.
+Local `$ref`s are resolved (`resolve` at one node, `inline_refs` through a whole
+document). The document is passed in already parsed (YAML or JSON): no parser here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit
 
-from attrs import frozen
+from attrs import field, frozen
 
+from .exceptions import ValidationError
 from .rules import FieldRule
+from .schema import Property, Schema, schema_violations
 
 __all__ = [
+    "HTTP_METHODS",
+    "Fragment",
     "FragmentError",
-    "OperationRules",
+    "Operation",
+    "Parameter",
+    "Response",
     "find_operation",
     "inline_refs",
-    "operation_rules",
     "pointer",
+    "read_fragment",
     "resolve",
-    "schema_rules",
 ]
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+JSON_MEDIA_TYPE = "application/json"
 
 
 class FragmentError(ValueError):
     """The document lacks something a consumer relies on; the message names it."""
-
-
-@frozen
-class OperationRules:
-    """The string rules of one operation: its path parameters and its JSON request body."""
-
-    operation_id: str
-    method: str
-    path: str
-    path_rules: tuple[FieldRule, ...]
-    request_schema: str
-    body_rules: tuple[FieldRule, ...]
 
 
 def get(node: object, *keys: str) -> Any:
@@ -106,40 +106,6 @@ def inline_refs(document: object) -> Any:
     return walk(document, ())
 
 
-def _identity(name: str) -> str:
-    return name
-
-
-def _rule(
-    owner: str, name: str, required: bool, schema: Mapping[str, Any], python_name: str
-) -> FieldRule:
-    return FieldRule(
-        schema=owner,
-        name=name,
-        python_name=python_name,
-        required=required,
-        max_length=schema.get("maxLength"),
-        min_length=schema.get("minLength"),
-        pattern=schema.get("pattern"),
-    )
-
-
-def schema_rules(
-    document: object,
-    schema_name: str,
-    python_name: Callable[[str], str] = _identity,
-) -> tuple[FieldRule, ...]:
-    """The rules of a component schema's string properties (others carry no string rule)."""
-    schema = resolve(document, get(document, "components", "schemas", schema_name))
-    required = set(schema.get("required", ()))
-    rules = []
-    for name, prop in schema.get("properties", {}).items():
-        prop = resolve(document, prop)
-        if prop.get("type") == "string":
-            rules.append(_rule(schema_name, name, name in required, prop, python_name(name)))
-    return tuple(rules)
-
-
 def find_operation(document: object, operation_id: str) -> tuple[str, str, Mapping[str, Any]]:
     """(method, path, operation object) of the operation with this operationId."""
     for path, item in get(document, "paths").items():
@@ -151,34 +117,318 @@ def find_operation(document: object, operation_id: str) -> tuple[str, str, Mappi
     raise FragmentError(f"the document has no operation {operation_id}")
 
 
-def operation_rules(
-    document: object,
-    operation_id: str,
-    python_name: Callable[[str], str] = _identity,
-) -> OperationRules:
-    """Path-parameter and request-body rules of `operation_id` (body: a JSON component)."""
-    method, path, operation = find_operation(document, operation_id)
-    parameters = [resolve(document, p) for p in operation.get("parameters", ())]
-    path_rules = tuple(
-        _rule(
-            operation_id,
-            str(p["name"]),
-            True,
-            resolve(document, p.get("schema", {})),
-            python_name(str(p["name"])),
+Location = Literal["path", "query", "header"]
+
+
+@frozen(cache_hash=True)
+class Parameter:
+    """A path, query or header parameter (cookies are not modelled: none is documented)."""
+
+    name: str
+    location: Location
+    required: bool
+    schema: Schema
+    example: Any = field(default=None, eq=False, hash=False)
+
+
+@frozen(cache_hash=True)
+class Response:
+    """One documented response: an exact status ("201"), a range ("5XX") or "default"."""
+
+    key: str
+    description: str = field(eq=False, hash=False)
+    schema: Schema | None
+    """The JSON body's schema, or None when the response documents no JSON body."""
+    headers: tuple[str, ...] = ()
+    example: Any = field(default=None, eq=False, hash=False)
+
+    def covers(self, status: int) -> bool:
+        """True when this response documents `status` (exact key, its range, or default)."""
+        key = self.key.upper()
+        return key == str(status) or key == f"{status // 100}XX" or key == "DEFAULT"
+
+
+@frozen(cache_hash=True)
+class Operation:
+    """Everything the fragment documents about one operation."""
+
+    operation_id: str
+    method: str
+    """Upper case, e.g. "POST"."""
+    path: str
+    """The path template, e.g. "/sdk/{environmentId}/smsVerifications/retry"."""
+    parameters: tuple[Parameter, ...]
+    body: Schema | None
+    """The JSON request body's schema; None when the operation takes no body."""
+    body_required: bool
+    responses: tuple[Response, ...]
+    security: tuple[str, ...]
+    """Names of the security schemes that may authorize a call; () means none."""
+    lookup_field: str | None = None
+    """`x-lookup-field`: the body field naming a stored resource (unknown -> 404)."""
+    body_example: Any = field(default=None, eq=False, hash=False)
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        """The path split on "/", e.g. ("sdk", "{environmentId}", ...)."""
+        return tuple(self.path.strip("/").split("/"))
+
+    def located(self, location: Location) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == location)
+
+    @property
+    def successes(self) -> tuple[int, ...]:
+        """The documented 2xx statuses (exact keys), lowest first."""
+        return tuple(
+            sorted(int(r.key) for r in self.responses if r.key[:1] == "2" and r.key.isdigit())
         )
-        for p in parameters
-        if p.get("in") == "path"
+
+    def response_for(self, status: int) -> Response | None:
+        """The response documenting `status`: an exact key first, then its range, then default."""
+        for rank in (str(status), f"{status // 100}XX", "DEFAULT"):
+            found = next((r for r in self.responses if r.key.upper() == rank), None)
+            if found is not None:
+                return found
+        return None
+
+    def url_path(self, values: Mapping[str, str]) -> str:
+        """The path with each parameter percent-encoded (a "/" inside a value stays data)."""
+        parts = []
+        for segment in self.segments:
+            if segment.startswith("{") and segment.endswith("}"):
+                parts.append(quote(str(values[segment[1:-1]]), safe=""))
+            else:
+                parts.append(segment)
+        return "/" + "/".join(parts)
+
+    def parameter_rules(self, python_name: Callable[[str], str] = str) -> tuple[FieldRule, ...]:
+        """The client's string rules of the path, query and header parameters."""
+        return tuple(
+            p.schema.string_rule(self.operation_id, p.name, python_name(p.name), p.required)
+            for p in self.parameters
+            if p.schema.type in ("string", None)
+        )
+
+    def violations(
+        self,
+        path: Mapping[str, object],
+        body: object,
+        *,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        body_sent: bool = True,
+    ) -> list[ValidationError]:
+        """Every documented rule a raw request breaks: parameters first, then the body.
+
+        Path values are the decoded segments (None when not valid UTF-8); query and header
+        values are the strings sent (header names compared case-insensitively).
+        """
+        query = query or {}
+        lowered = {k.lower(): v for k, v in (headers or {}).items()}
+        found: list[ValidationError] = []
+        for parameter in self.parameters:
+            if parameter.location == "path":
+                value: object = path.get(parameter.name)
+            elif parameter.location == "query":
+                value = query.get(parameter.name, _ABSENT)
+            else:
+                value = lowered.get(parameter.name.lower(), _ABSENT)
+            if value is _ABSENT:
+                if parameter.required:
+                    found.append(ValidationError(parameter.name, "required", "is required"))
+                continue
+            found += schema_violations(parameter.schema, value, parameter.name)
+        if self.body is None:
+            return found
+        if not body_sent:
+            if self.body_required:
+                found.append(ValidationError("body", "required", "is required"))
+            return found
+        if self.body.type == "object" and not isinstance(body, Mapping):
+            return [*found, *schema_violations(self.body, body, "body")]
+        return found + schema_violations(self.body, body, "")
+
+
+_ABSENT = object()
+
+
+@frozen
+class Fragment:
+    """Every operation of the document, its server prefix and its named schemas."""
+
+    operations: tuple[Operation, ...]
+    server_prefix: str
+    """The path of the first server URL ("/api/v0"), or ""."""
+    schemas: Mapping[str, Schema] = field(eq=False)
+    """Component schemas by name."""
+    document: Any = field(eq=False, repr=False)
+    """The parsed document itself (for the generator and for Prism)."""
+
+    def operation(self, operation_id: str) -> Operation:
+        for operation in self.operations:
+            if operation.operation_id == operation_id:
+                return operation
+        raise FragmentError(f"the document has no operation {operation_id}")
+
+    @property
+    def personal_fields(self) -> frozenset[str]:
+        """Names of every member or parameter marked `x-personal-data: true`."""
+        names: set[str] = set()
+        for operation in self.operations:
+            names.update(p.name for p in operation.parameters if p.schema.personal_data)
+            roots = [operation.body, *(r.schema for r in operation.responses)]
+            for root in roots:
+                for path, schema, _ in root.walk() if root is not None else ():
+                    if schema.personal_data and path:
+                        names.add(path.rsplit(".", 1)[-1].removesuffix("[]"))
+        return frozenset(names)
+
+
+class _Reader:
+    """Builds `Schema`s from one document, each component once (cycles stay finite)."""
+
+    def __init__(self, document: object) -> None:
+        self.document = document
+        self.components: dict[str, Schema] = {}
+
+    def schema(self, node: object, seen: tuple[str, ...] = ()) -> Schema:
+        component = None
+        if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            reference = str(node["$ref"])
+            if reference in seen:
+                return Schema(component=reference.rsplit("/", 1)[-1], recursive=True)
+            if reference.startswith("#/components/schemas/") and len(node) == 1:
+                component = reference.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+            seen = (*seen, reference)
+            node = {
+                **resolve(self.document, pointer(self.document, reference)),
+                **{k: v for k, v in node.items() if k != "$ref"},
+            }
+        if not isinstance(node, Mapping):
+            raise FragmentError(f"a schema must be an object, got {node!r}")
+        kind = node.get("type")
+        nullable = bool(node.get("nullable", False))
+        if isinstance(kind, list):  # OpenAPI 3.1: ["string", "null"]
+            nullable = nullable or "null" in kind
+            rest = [k for k in kind if k != "null"]
+            kind = rest[0] if len(rest) == 1 else None
+        required = set(node.get("required", ()))
+        properties = tuple(
+            Property(str(name), self.schema(value, seen), name in required)
+            for name, value in (node.get("properties") or {}).items()
+        )
+        extra = node.get("additionalProperties")
+        additional: bool | Schema | None = (
+            extra if isinstance(extra, bool) or extra is None else self.schema(extra, seen)
+        )
+        enum = node.get("enum")
+        return Schema(
+            type=kind if isinstance(kind, str) else None,
+            component=component,
+            pattern=node.get("pattern"),
+            min_length=node.get("minLength"),
+            max_length=node.get("maxLength"),
+            enum=tuple(enum) if isinstance(enum, list) else None,
+            format=node.get("format"),
+            properties=properties,
+            additional_properties=additional,
+            items=self.schema(node["items"], seen) if "items" in node else None,
+            nullable=nullable,
+            personal_data=bool(node.get("x-personal-data", False)),
+            example=node.get("example"),
+        )
+
+    def json_content(self, owner: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        content = owner.get("content") or {}
+        return content.get(JSON_MEDIA_TYPE) if isinstance(content, Mapping) else None
+
+    def operation(
+        self, path: str, method: str, node: Mapping[str, Any], shared: Sequence[Any]
+    ) -> Operation:
+        operation_id = str(node.get("operationId") or f"{method} {path}")
+        parameters: dict[tuple[str, str], Parameter] = {}
+        for raw in [*shared, *node.get("parameters", ())]:
+            parameter = resolve(self.document, raw)
+            location = parameter.get("in")
+            if location not in ("path", "query", "header"):
+                continue
+            name = str(parameter["name"])
+            parameters[(location, name)] = Parameter(
+                name=name,
+                location=location,
+                required=bool(parameter.get("required", location == "path")),
+                schema=self.schema(parameter.get("schema", {})),
+                example=parameter.get("example", (parameter.get("schema") or {}).get("example")),
+            )
+        body: Schema | None = None
+        body_example = None
+        request = resolve(self.document, node.get("requestBody")) if "requestBody" in node else None
+        if request is not None:
+            content = self.json_content(request)
+            if content is None:
+                raise FragmentError(
+                    f"{operation_id}: only application/json request bodies are read"
+                )
+            body = self.schema(content.get("schema", {}))
+            body_example = content.get("example", body.example)
+        responses = []
+        for key, raw in (node.get("responses") or {}).items():
+            response = resolve(self.document, raw)
+            content = self.json_content(response)
+            responses.append(
+                Response(
+                    key=str(key).upper() if str(key).lower() != "default" else "DEFAULT",
+                    description=str(response.get("description", "")),
+                    schema=self.schema(content.get("schema", {})) if content is not None else None,
+                    headers=tuple(response.get("headers") or ()),
+                    example=content.get("example") if content is not None else None,
+                )
+            )
+        if not responses:
+            raise FragmentError(f"{operation_id}: documents no response")
+        security = node.get("security", _document_security(self.document))
+        return Operation(
+            operation_id=operation_id,
+            method=method.upper(),
+            path=path,
+            parameters=tuple(parameters.values()),
+            body=body,
+            body_required=bool(request.get("required", False)) if request is not None else False,
+            responses=tuple(responses),
+            security=tuple(sorted({name for option in security or () for name in option})),
+            lookup_field=node.get("x-lookup-field"),
+            body_example=body_example,
+        )
+
+
+def _document_security(document: object) -> Any:
+    return document.get("security", ()) if isinstance(document, Mapping) else ()
+
+
+def read_fragment(document: object) -> Fragment:
+    """The operation model of a parsed OpenAPI document; FragmentError names what is wrong."""
+    reader = _Reader(document)
+    operations = []
+    for path, item in get(document, "paths").items():
+        item = resolve(document, item)
+        if not isinstance(item, Mapping):
+            continue
+        for method in HTTP_METHODS:
+            if isinstance(item.get(method), Mapping):
+                operations.append(
+                    reader.operation(str(path), method, item[method], item.get("parameters", ()))
+                )
+    if not operations:
+        raise FragmentError("the document has no operation")
+    servers = document.get("servers") if isinstance(document, Mapping) else None
+    prefix = urlsplit(str(servers[0].get("url", ""))).path.rstrip("/") if servers else ""
+    component_nodes = (
+        (get(document, "components").get("schemas") or {})
+        if isinstance(document, Mapping) and "components" in document
+        else {}
     )
-    body_schema = get(operation, "requestBody", "content", "application/json", "schema")
-    if "$ref" not in body_schema:
-        raise FragmentError(f"{operation_id}: the request body must be a component $ref")
-    request_schema = str(body_schema["$ref"]).rsplit("/", 1)[-1]
-    return OperationRules(
-        operation_id=operation_id,
-        method=method.upper(),
-        path=path,
-        path_rules=path_rules,
-        request_schema=request_schema,
-        body_rules=schema_rules(document, request_schema, python_name),
-    )
+    schemas = {
+        str(name): reader.schema({"$ref": f"#/components/schemas/{name}"})
+        for name in component_nodes
+    }
+    return Fragment(tuple(operations), prefix, schemas, document)
