@@ -47,8 +47,9 @@ def test_the_shipped_fragment_reads_into_one_operation_with_every_documented_par
 
 def test_responses_are_found_by_exact_status_then_range_then_default() -> None:
     operation = read_fragment(_load(SHIPPED)).operations[0]
-    assert operation.response_for(400) is not None
-    assert operation.response_for(400).key == "400"
+    bad_request = operation.response_for(400)
+    assert bad_request is not None
+    assert bad_request.key == "400"
     server_error = operation.response_for(599)
     assert server_error is not None
     assert server_error.key == "5XX"
