@@ -15,22 +15,31 @@ from typing import IO
 
 import httpx
 
-from contract_tests.targets import FRAGMENT, PRISM_BIN, ROOT, free_port
+from contract_tests._engine import fragment, fragment_path
+from contract_tests.targets import PRISM_BIN, ROOT, free_port
 from contract_tests.targets import prism_unavailable_reason as _contract_prism_reason
 
 __all__ = [
-    "FRAGMENT",
-    "OPERATION_PATH",
+    "OPERATION",
     "PRISM_BIN",
     "ROOT",
     "ServerUnavailableError",
     "free_port",
     "mock_server",
+    "operation_path",
     "prism_server",
     "prism_unavailable_reason",
 ]
 
-OPERATION_PATH = "/sdk/{environment_id}/smsVerifications/retry"
+OPERATION = fragment().operations[0]
+"""The operation the benchmarks call: the fragment's first (read through the model)."""
+
+
+def operation_path(value: str) -> str:
+    """The operation's path with every path parameter set to `value` (percent-encoded)."""
+    return OPERATION.url_path({p.name: value for p in OPERATION.located("path")})
+
+
 _LISTENING = re.compile(r"(http://127\.0\.0\.1:\d+)")
 _START_TIMEOUT_S = 60.0
 
@@ -48,7 +57,7 @@ class Server:
     prefix: str
 
     def operation_url(self, environment_id: str) -> str:
-        return self.url + self.prefix + OPERATION_PATH.format(environment_id=environment_id)
+        return self.url + self.prefix + operation_path(environment_id)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -66,11 +75,12 @@ def _detect_prefix(url: str, token: str) -> str:
     """ "" or "/api/v0": where the server routes the operation (404 means no route)."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     with httpx.Client(base_url=url, timeout=5) as client:
-        for prefix in ("", "/api/v0"):
-            path = prefix + OPERATION_PATH.format(environment_id="not-a-uuid")
-            if client.post(path, content=b"{}", headers=headers).status_code != 404:
+        for prefix in dict.fromkeys(("", fragment().server_prefix)):
+            path = prefix + operation_path("not-a-valid-value")
+            response = client.request(OPERATION.method, path, content=b"{}", headers=headers)
+            if response.status_code != 404:
                 return prefix
-    raise ServerUnavailableError(f"{url} routes the operation neither at / nor under /api/v0")
+    raise ServerUnavailableError(f"{url} routes the operation neither at / nor under its prefix")
 
 
 def _read_url(stream: IO[bytes], process: subprocess.Popen[bytes]) -> str:
@@ -143,7 +153,7 @@ def prism_server(token: str) -> Iterator[Server]:
             [
                 str(PRISM_BIN),
                 "mock",
-                str(FRAGMENT),
+                str(fragment_path()),
                 "-h",
                 "127.0.0.1",
                 "-p",
@@ -165,7 +175,7 @@ def prism_server(token: str) -> Iterator[Server]:
                         tail = log.read()[-500:].decode("utf-8", "replace")
                         raise ServerUnavailableError(f"prism exited: {tail}")
                     with contextlib.suppress(httpx.TransportError):
-                        probe.post(OPERATION_PATH.format(environment_id="x"), content=b"{}")
+                        probe.get("/")
                         break
                     if time.monotonic() > deadline:
                         raise ServerUnavailableError("prism did not answer within 60 s")

@@ -22,12 +22,13 @@ from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 from schemathesis.config import SchemathesisConfig
 
-from .servers import FRAGMENT, ROOT, mock_server
+from contract_tests._engine import fragment, fragment_path
+
+from .servers import OPERATION, ROOT, mock_server, operation_path
 
 __all__ = ["run"]
 
 TOKEN = "bench-suite-token"  # noqa: S105 - a fake credential for a loopback mock
-_OPERATION = ("/sdk/{environmentId}/smsVerifications/retry", "POST")
 _CONFIG = {
     "generation": {"database": "none"},
     "checks": {
@@ -39,9 +40,15 @@ _CONFIG = {
 }
 
 
+def fragment_path_prefix() -> str:
+    return fragment().server_prefix
+
+
 def _strategy() -> st.SearchStrategy[Case[Any]]:
-    schema = schemathesis.openapi.from_path(FRAGMENT, config=SchemathesisConfig.from_dict(_CONFIG))
-    operation = schema[_OPERATION[0]][_OPERATION[1]]
+    schema = schemathesis.openapi.from_path(
+        fragment_path(), config=SchemathesisConfig.from_dict(_CONFIG)
+    )
+    operation = schema[OPERATION.path][OPERATION.method]
     return st.one_of(
         operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
         operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
@@ -86,12 +93,11 @@ def _in_process(examples: int) -> dict[str, Any]:
     warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
     from starlette.testclient import TestClient
 
-    from .servers import OPERATION_PATH
-
     app = create_app(MockConfig(token=TOKEN))
     with TestClient(app) as client:
-        probe = OPERATION_PATH.format(environment_id="not-a-uuid")
-        prefix = "" if client.post(probe, content=b"{}").status_code != 404 else "/api/v0"
+        probe = operation_path("not-a-valid-value")
+        answer = client.request(OPERATION.method, probe, content=b"{}").status_code
+        prefix = "" if answer != 404 else fragment_path_prefix()
     headers = {"Authorization": f"Bearer {TOKEN}"}
 
     def call(case: Case[Any]) -> None:

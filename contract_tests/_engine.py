@@ -1,68 +1,37 @@
-"""The suite's one door to the client's rules: public APIs of the runtime and the client.
+"""The suite's one door to the fragment: the operation model of the file it tests.
 
 The suite judges raw requests with the same checker as the client and the mock
-(`dynamic_sdk_runtime.rules`) and the same ECMA-262 engine (`dynamic_sdk_runtime.ecma`),
-over the rules rendered from the fragment into `dynamic_sdk_client.constraints`.
+(`Operation.violations`, ECMA-262 patterns on `dynamic_sdk_runtime.ecma`, lengths in code
+points), over the fragment the installed client was generated from, or the file named by
+DYNAMIC_CONTRACT_FRAGMENT (a changed fragment tested before the client is regenerated).
 """
 
 from __future__ import annotations
 
+import functools
+import os
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
 
-from dynamic_sdk_client.constraints import PATH_PARAMETERS, SCHEMAS
-from dynamic_sdk_runtime.ecma import UNICODE_VERSION, code_point_length, ecma_test
-from dynamic_sdk_runtime.exceptions import ValidationError
-from dynamic_sdk_runtime.rules import FieldRule, rules_violations
+import yaml
 
-__all__ = [
-    "BODY_RULES",
-    "OPERATION",
-    "PATH_PARAMETERS",
-    "PATH_RULES",
-    "REQUEST_SCHEMA",
-    "SCHEMAS",
-    "UNICODE_VERSION",
-    "FieldRule",
-    "ValidationError",
-    "Violation",
-    "code_point_length",
-    "ecma_test",
-    "fragment_path",
-    "request_violations",
-    "schema_violations",
-]
+from dynamic_sdk_runtime.fragment import Fragment, read_fragment
 
-OPERATION = "retry_sms_verification"
-REQUEST_SCHEMA = "SmsVerificationRetryRequest"
+__all__ = ["ENV_VARIABLE", "fragment", "fragment_path"]
 
-PATH_RULES: tuple[FieldRule, ...] = PATH_PARAMETERS[OPERATION]
-"""The operation's path parameters (environmentId)."""
-BODY_RULES: tuple[FieldRule, ...] = SCHEMAS[REQUEST_SCHEMA]
-"""Every field of the request body, required and optional."""
-
-
-class Violation(Protocol):
-    """One broken documented rule: which field, which rule."""
-
-    @property
-    def field(self) -> str: ...
-
-    @property
-    def rule(self) -> str: ...
-
-
-def request_violations(environment_id: object, body: object) -> list[Violation]:
-    """The client's verdict on a raw retrySmsVerification request: [] means it would send it."""
-    return list(rules_violations(PATH_RULES, BODY_RULES, {"environmentId": environment_id}, body))
-
-
-def schema_violations(schema_name: str, data: object) -> list[Violation]:
-    """Every documented rule of `schema_name` that the raw JSON value `data` breaks."""
-    return list(rules_violations((), SCHEMAS.get(schema_name, ()), {}, data))
+ENV_VARIABLE = "DYNAMIC_CONTRACT_FRAGMENT"
 
 
 def fragment_path() -> Path:
-    """The fragment the installed client was generated from (no checkout needed)."""
+    """$DYNAMIC_CONTRACT_FRAGMENT, else the installed client's openapi.json (no checkout)."""
+    explicit = os.environ.get(ENV_VARIABLE)
+    if explicit:
+        return Path(explicit).resolve()
     return Path(str(resources.files("dynamic_sdk_client").joinpath("openapi.json")))
+
+
+@functools.cache
+def fragment() -> Fragment:
+    """The operation model of the fragment under test, read once per process."""
+    with fragment_path().open(encoding="utf-8") as handle:
+        return read_fragment(yaml.safe_load(handle))

@@ -1,267 +1,388 @@
-"""Small ASGI servers for retrySmsVerification, each breaking ONE documented rule on purpose.
+"""Small ASGI servers for the fragment's operations, each breaking ONE documented rule.
 
-`reference_app()` follows the fragment (auth, JSON object body, ECMA patterns, lengths in
-code points, 400 with a BadRequest body, 200 echo). Each entry of `BROKEN` swaps one piece
-for a realistic mistake. The project's tests run the contract suite's own check functions
-against these apps and require a failure from each: a suite that passes a broken server
-would pass a broken vendor too.
+`reference_app(fragment)` follows the operation model (auth, body type, every keyword,
+ECMA patterns, lengths in code points, 400 with a body of the documented schema, the
+success echo). `breakages(fragment)` derives the defects from the same model, so a new
+field or pattern gets its own broken servers without an edit here:
+
+- realistic engine mistakes applied to every pattern (Python's `$`, `\\p{L}` read as ASCII
+  letters, `\\d` read as any Unicode digit), lengths counted in UTF-16 units or UTF-8
+  bytes, whitespace trimmed before validation;
+- per place: its maxLength / minLength / pattern ignored, a required member not enforced,
+  a wrong JSON type accepted, a 500 on an array;
+- per pattern node: one mutant each (a quantifier's bound moved by one, a class widened
+  by a near miss, an anchor or a lookaround dropped);
+- a 500 on null, auth skipped, a response without a required member, a non-JSON type.
+
+The project's tests run the suite's plan against each and require a failure.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import unicodedata
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
 
+import attrs
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ._engine import code_point_length, ecma_test, request_violations
-from .strategies import FIELD_RULES, NAME_FIELDS, unicode_since
+from dynamic_sdk_runtime.ecma import UnsupportedPatternError, compile_pattern
+from dynamic_sdk_runtime.fragment import Fragment, Operation
+from dynamic_sdk_runtime.pattern_nodes import PatternNode
+from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
+from dynamic_sdk_runtime.schema import Property, Schema
+
+from .derive import accepted_value, field_places
+from .strategies import unicode_since
 from .unicode_ages import VERSIONS
 
-__all__ = ["BROKEN", "TOKEN", "Breakage", "reference_app", "unicode_server"]
+__all__ = ["TOKEN", "Breakage", "breakages", "reference_app", "unicode_server"]
 
 TOKEN = "broken-server-token"
-PATH = "/sdk/{environmentId}/smsVerifications/retry"
 
-Verdict = Callable[[str, object], list[str]]
-
-
-def correct_verdict(environment_id: str, body: object) -> list[str]:
-    """The documented rules, as the client enforces them: a list of broken `field:rule`."""
-    return [f"{error.field}:{error.rule}" for error in request_violations(environment_id, body)]
+SchemaEdit = Callable[[Schema], Schema]
 
 
-PatternTest = Callable[[str, str, str], bool]
+@dataclass(frozen=True)
+class Breakage:
+    """One deliberate defect: its name, the rule it breaks, and how the server differs."""
+
+    name: str
+    rule: str
+    place: str | None = None
+    """The check place (`body.x`, `path.y`) whose checks should catch it, when there is one."""
+    edits: tuple[tuple[str, SchemaEdit], ...] = ()
+    """(place, schema edit): the server validates with the edited schema there."""
+    length: Callable[[str], int] | None = None
+    """A wrong length function applied to every string with a length limit."""
+    prepare: Callable[[str], str] | None = None
+    """A transformation of every string member before validation (e.g. trimming)."""
+    check_auth: bool = True
+    crash_on_null: bool = False
+    crash_on_array: str | None = None
+    drop_response_member: bool = False
+    content_type: str = "application/json"
+    pattern_edit: Callable[[str], str] | None = None
+    """Applied to every pattern of the fragment (an engine-wide mistake)."""
+    newer_letters_refused: frozenset[str] = field(default=frozenset())
+    """Unicode versions whose new letters the server's tables lack (not a defect)."""
+    reject_status: Callable[[list[str]], int] = field(default=lambda _broken: 400)
+    """The status of a refusal, given the broken `place:rule`s (400 unless a test says)."""
+    validates: bool = True
+    """False: every request passes validation (a server that checks nothing)."""
 
 
-def _ecma_pattern(_field: str, pattern: str, value: str) -> bool:
-    return ecma_test(pattern, value)
+def _edit_schema(schema: Schema, path: list[str], edit: SchemaEdit) -> Schema:
+    if not path:
+        return edit(schema)
+    head, *rest = path
+    props = tuple(
+        Property(p.name, _edit_schema(p.schema, rest, edit), p.required) if p.name == head else p
+        for p in schema.properties
+    )
+    return attrs.evolve(schema, properties=props)
 
 
-def _rules_verdict(
-    pattern_ok: PatternTest = _ecma_pattern,
-    length: Callable[[str], int] = code_point_length,
-    skip_max_length: frozenset[str] = frozenset(),
-    required: tuple[str, ...] = (
-        "verificationUUID",
-        "phoneCountryCode",
-        "phoneNumber",
-        "isoCountryCode",
-    ),
-    check_captcha_type: bool = True,
-    prepare: Callable[[str, str], str] = lambda _field, value: value,
-    skip_fields: frozenset[str] = frozenset(),
-) -> Verdict:
-    """A hand-written validator of the documented rules with pluggable pieces."""
-    fields = ("verificationUUID", "phoneCountryCode", "phoneNumber", "isoCountryCode")
-
-    def verdict(environment_id: str, body: object) -> list[str]:
-        if not isinstance(body, dict):
-            return ["body:object"]
-        broken = [f"{name}:required" for name in required if name not in body]
-        values = {"environmentId": environment_id, **{k: body[k] for k in fields if k in body}}
-        captcha = body.get("captchaToken", "")
-        if check_captcha_type and not isinstance(captcha, str):
-            broken.append("captchaToken:type")
-        for name, value in values.items():
-            if name in skip_fields:
-                continue
-            rule = FIELD_RULES[name]
-            assert rule.pattern is not None
-            assert rule.max_length is not None
-            if not isinstance(value, str):
-                broken.append(f"{name}:type")
-                continue
-            value = prepare(name, value)
-            if name not in skip_max_length and length(value) > rule.max_length:
-                broken.append(f"{name}:maxLength")
-            elif not pattern_ok(name, rule.pattern, value):
-                broken.append(f"{name}:pattern")
-        return broken
-
-    return verdict
+def _with_pattern(schema: Schema, pattern: str | None) -> Schema:
+    return attrs.evolve(schema, pattern=pattern)
 
 
-def _python_dollar(field: str, pattern: str, value: str) -> bool:
+def _unrequire(schema: Schema, name: str) -> Schema:
+    props = tuple(
+        Property(p.name, p.schema, False) if p.name == name else p for p in schema.properties
+    )
+    return attrs.evolve(schema, properties=props)
+
+
+def edited(operation: Operation, where: str, edit: SchemaEdit) -> Operation:
+    """The operation with the schema at `where` replaced by `edit(schema)`."""
+    location, _, name = where.partition(".")
+    if location == "body" and operation.body is not None:
+        return attrs.evolve(operation, body=_edit_schema(operation.body, name.split("."), edit))
+    parameters = tuple(
+        attrs.evolve(p, schema=edit(p.schema)) if (p.location, p.name) == (location, name) else p
+        for p in operation.parameters
+    )
+    return attrs.evolve(operation, parameters=parameters)
+
+
+def _python_dollar(pattern: str) -> str:
     """Python's `$` also matches just before a final newline."""
-    return ecma_test(pattern, value) or (value.endswith("\n") and ecma_test(pattern, value[:-1]))
+    return re.sub(r"(?<!\\)\$$", r"\\n?$", pattern)
+
+
+def _latin_letters(pattern: str) -> str:
+    """`\\p{L}` read as ASCII letters only (a regex engine without Unicode properties)."""
+    return pattern.replace("\\p{L}", "a-zA-Z")
+
+
+def _unicode_digits(pattern: str) -> str:
+    """`\\d` read as any Unicode decimal digit (Python's default)."""
+    return pattern.replace("\\d", "\\p{Nd}")
 
 
 def _utf16_length(value: str) -> int:
     return len(value.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def _unicode_digits(field: str, pattern: str, value: str) -> bool:
-    """`\\d` read as any Unicode decimal digit (Python's default) in isoCountryCode."""
-    if field == "isoCountryCode":
-        value = "".join(
-            "0" if not char.isascii() and unicodedata.category(char) == "Nd" else char
-            for char in value
-        )
-    return ecma_test(pattern, value)
-
-
-def _no_leading_lookahead(field: str, pattern: str, value: str) -> bool:
-    """The name pattern without its `(?=\\S)`: a leading space slips through."""
-    return ecma_test(pattern.replace("(?=\\S)", ""), value)
-
-
-def _older_unicode(version: str) -> PatternTest:
-    """ECMA semantics with the letter/number tables of an older Unicode `version`: letters
-    and numbers assigned later are no letters or numbers (as in jsonschema-rs' Rust tables)."""
-    newer = set(VERSIONS[VERSIONS.index(version) + 1 :])
-
-    def pattern_ok(field: str, pattern: str, value: str) -> bool:
-        if field in NAME_FIELDS and any(unicode_since(char) in newer for char in value):
-            return False
-        return ecma_test(pattern, value)
-
-    return pattern_ok
-
-
-def _latin_letters(field: str, pattern: str, value: str) -> bool:
-    """`\\p{L}` read as ASCII letters only (a regex engine without Unicode properties)."""
-    return ecma_test(pattern.replace("\\p{L}", "a-zA-Z"), value)
-
-
 def _utf8_length(value: str) -> int:
     return len(value.encode("utf-8", "surrogatepass"))
 
 
-def _strip(_field: str, value: str) -> str:
-    """Trims whitespace before validating (and would store the trimmed value)."""
-    return value.strip()
+def _escape_in_class(char: str) -> str:
+    return "\\" + char if char in "\\]-^[" else char
 
 
-def _case_insensitive_uuid(field: str, pattern: str, value: str) -> bool:
-    """verificationUUID compared case-insensitively: uppercase hex slips through."""
-    if field == "verificationUUID":
-        value = value.lower()
-    return ecma_test(pattern, value)
+def _near_miss(pattern: str, node: PatternNode) -> str | None:
+    """The first character next to one of the class's range ends that the class refuses."""
+    klass = compile_pattern(f"^{node.source}$")
+    ends = [ord(c) for c in node.source if c.isascii() and c.isalnum()]
+    for code in sorted({e + 1 for e in ends} | {e - 1 for e in ends}):
+        # URL-structural characters would change the route, not the pattern's verdict
+        if 0x20 < code < 0x7F and chr(code) not in "/?#%" and not klass.test(chr(code)):
+            return chr(code)
+    return None
 
 
-@dataclass(frozen=True)
-class Breakage:
-    """One deliberate defect: its name, the rule it breaks, and the app's knobs for it."""
+def _mutants(pattern: str) -> Iterator[tuple[str, str, str]]:
+    """(node id, what changed, mutated pattern) for each node a server might get wrong."""
+    try:
+        nodes = parse_pattern(pattern)
+    except UnsupportedPatternError:
+        return
+    for node in nodes:
+        before, after = pattern[: node.start], pattern[node.end :]
+        if (
+            node.kind in ("start-anchor", "end-anchor")
+            or "lookahead" in node.kind
+            or "lookbehind" in node.kind
+        ):
+            yield node.id, f"{node.source} dropped", before + after
+        elif node.kind == "quantifier" and node.lower is not None:
+            body = re.sub(r"(\{[0-9,]*\}|[?*+])\??$", "", node.source)
+            upper = "" if node.upper is None else str(node.upper)
+            if node.upper is not None:
+                yield (
+                    node.id,
+                    f"upper bound {node.upper + 1}",
+                    f"{before}{body}{{{node.lower},{node.upper + 1}}}{after}",
+                )
+            if node.lower > 0:
+                yield (
+                    node.id,
+                    f"lower bound {node.lower - 1}",
+                    f"{before}{body}{{{node.lower - 1},{upper}}}{after}",
+                )
+            if node.upper is None or node.lower < node.upper:
+                yield (
+                    node.id,
+                    f"lower bound {node.lower + 1}",
+                    f"{before}{body}{{{node.lower + 1},{upper}}}{after}",
+                )
+        elif node.kind == "class" and not node.source.startswith("[^"):
+            miss = _near_miss(pattern, node)
+            if miss is not None:
+                widened = node.source[:-1] + _escape_in_class(miss) + "]"
+                yield node.id, f"class widened by {miss!r}", before + widened + after
 
-    name: str
-    rule: str
-    verdict: Verdict = correct_verdict
-    check_auth: bool = True
-    crash_on_null: bool = False
-    crash_on: tuple[str, type] | None = None
-    """(field, Python type): answer 500 when that field carries a value of that type."""
-    echo_transform: Callable[[dict[str, object]], object] = field(default=lambda body: body)
-    content_type: str = "application/json"
-    reject_status: Callable[[list[str]], int] = field(default=lambda _broken: 400)
-    """The status of a refusal, given the broken `field:rule`s (400 unless a test says)."""
+
+def _valid(pattern: str) -> bool:
+    try:
+        compile_pattern(pattern)
+    except UnsupportedPatternError:
+        return False
+    return True
 
 
-def _drop_phone_number(body: dict[str, object]) -> object:
-    return {key: value for key, value in body.items() if key != "phoneNumber"}
-
-
-BROKEN: tuple[Breakage, ...] = (
-    Breakage(
-        "python-re-dollar",
-        "patterns are ECMA-262: `$` does not match before a final newline",
-        verdict=_rules_verdict(pattern_ok=_python_dollar),
-    ),
-    Breakage(
-        "utf16-length",
-        "maxLength counts code points, not UTF-16 units",
-        verdict=_rules_verdict(length=_utf16_length),
-    ),
-    Breakage(
-        "iso-maxlength-ignored",
-        "isoCountryCode maxLength 4 holds together with its pattern (ABCD1 is invalid)",
-        verdict=_rules_verdict(skip_max_length=frozenset({"isoCountryCode"})),
-    ),
-    Breakage(
-        "unicode-digits",
-        "`\\d` is ASCII 0-9 only in isoCountryCode",
-        verdict=_rules_verdict(pattern_ok=_unicode_digits),
-    ),
-    Breakage(
-        "no-leading-whitespace-lookahead",
-        "name fields may not start with whitespace ((?=\\S))",
-        verdict=_rules_verdict(pattern_ok=_no_leading_lookahead),
-    ),
-    Breakage("500-on-null", "a null field is a 400 type error, never a 5xx", crash_on_null=True),
-    Breakage("auth-skipped", "a missing or wrong bearer token gets 401", check_auth=False),
-    Breakage(
-        "wrong-response-schema",
-        "the 200 body carries every required SmsVerificationCreateResponse field",
-        echo_transform=_drop_phone_number,
-    ),
-    Breakage(
-        "wrong-content-type",
-        "responses are application/json",
-        content_type="text/plain",
-    ),
-    # -- single-rule defects added for issue 10 --
-    Breakage(
-        "latin-only-letters",
-        "\\p{L} is every Unicode letter, not ASCII a-z/A-Z",
-        verdict=_rules_verdict(pattern_ok=_latin_letters),
-    ),
-    Breakage(
-        "500-on-array-iso",
-        "a wrongly typed isoCountryCode (an array) is a 400, never a 5xx",
-        crash_on=("isoCountryCode", list),
-    ),
-    Breakage(
-        "missing-iso-defaulted",
-        "isoCountryCode is required (no server-side default)",
-        verdict=_rules_verdict(
-            required=("verificationUUID", "phoneCountryCode", "phoneNumber"),
+def breakages(fragment: Fragment) -> list[Breakage]:
+    """Every defect the suite must catch for this fragment, derived from the model."""
+    found = [
+        Breakage(
+            "python-re-dollar",
+            "patterns are ECMA-262: `$` is not before a final newline",
+            pattern_edit=_python_dollar,
         ),
-    ),
-    Breakage(
-        "trims-whitespace",
-        "surrounding whitespace is refused, not trimmed away before validation",
-        verdict=_rules_verdict(prepare=_strip),
-    ),
-    Breakage(
-        "uuid-case-insensitive",
-        "verificationUUID is lowercase hex only",
-        verdict=_rules_verdict(pattern_ok=_case_insensitive_uuid),
-    ),
-    Breakage(
-        "environment-id-unchecked",
-        "the environmentId path parameter follows the UUID pattern",
-        verdict=_rules_verdict(skip_fields=frozenset({"environmentId"})),
-    ),
-    Breakage(
-        "utf8-byte-length",
-        "maxLength counts code points, not UTF-8 bytes",
-        verdict=_rules_verdict(length=_utf8_length),
-    ),
-    Breakage(
-        "captcha-type-unchecked",
-        "the optional captchaToken, when present, is a string",
-        verdict=_rules_verdict(check_captcha_type=False),
-    ),
-)
-"""The defects the suite must catch (see docs/contract.md for what it cannot catch)."""
+        Breakage(
+            "latin-only-letters", "\\p{L} is every Unicode letter", pattern_edit=_latin_letters
+        ),
+        Breakage("unicode-digits", "`\\d` is ASCII 0-9 only", pattern_edit=_unicode_digits),
+        Breakage(
+            "utf16-length", "lengths count code points, not UTF-16 units", length=_utf16_length
+        ),
+        Breakage(
+            "utf8-byte-length", "lengths count code points, not UTF-8 bytes", length=_utf8_length
+        ),
+        Breakage("trims-whitespace", "whitespace is refused, not trimmed away", prepare=str.strip),
+        Breakage("500-on-null", "a null member is a 400, never a 5xx", crash_on_null=True),
+        Breakage("auth-skipped", "a missing or wrong bearer token gets 401", check_auth=False),
+        Breakage(
+            "wrong-response-schema",
+            "the success body has every required member",
+            drop_response_member=True,
+        ),
+        Breakage("wrong-content-type", "responses are application/json", content_type="text/plain"),
+    ]
+    patterns = {
+        place.schema.pattern
+        for operation in fragment.operations
+        for place in field_places(operation)
+        if place.schema.pattern
+    }
+    found = [
+        b for b in found if b.pattern_edit is None or any(b.pattern_edit(p) != p for p in patterns)
+    ]
+    for operation in fragment.operations:
+        for place in field_places(operation):
+            schema, where = place.schema, place.where
+            label = f"{operation.operation_id}:{where}"
+            if schema.max_length is not None:
+                found.append(
+                    Breakage(
+                        f"{label}:maxLength-ignored",
+                        f"{where} maxLength {schema.max_length}",
+                        where,
+                        ((where, lambda s: attrs.evolve(s, max_length=None)),),
+                    )
+                )
+            if schema.min_length:
+                found.append(
+                    Breakage(
+                        f"{label}:minLength-ignored",
+                        f"{where} minLength {schema.min_length}",
+                        where,
+                        ((where, lambda s: attrs.evolve(s, min_length=None)),),
+                    )
+                )
+            if schema.pattern is not None:
+                found.append(
+                    Breakage(
+                        f"{label}:pattern-ignored",
+                        f"{where} pattern",
+                        where,
+                        ((where, lambda s: attrs.evolve(s, pattern=None)),),
+                    )
+                )
+                for node, change, mutant in _mutants(schema.pattern):
+                    if _valid(mutant):
+                        found.append(
+                            Breakage(
+                                f"{label}:pattern-{node}-{change}",
+                                f"{where} pattern node {node}: {change}",
+                                where,
+                                ((where, functools.partial(_with_pattern, pattern=mutant)),),
+                            )
+                        )
+            if where.startswith("body.") and schema.type is not None:
+                found.append(
+                    Breakage(
+                        f"{label}:type-unchecked",
+                        f"{where} is a {schema.type}",
+                        where,
+                        ((where, lambda s: Schema()),),
+                    )
+                )
+                found.append(
+                    Breakage(
+                        f"{label}:500-on-array",
+                        f"a wrongly typed {where} is a 400",
+                        where,
+                        crash_on_array=where,
+                    )
+                )
+            if (
+                where.startswith("body.")
+                and place.required
+                and "." not in where[5:]
+                and operation.body is not None
+            ):
+                name = where[5:]
+                found.append(
+                    Breakage(
+                        f"{label}:required-not-enforced",
+                        f"{where} is required",
+                        where,
+                        (("body.", functools.partial(_unrequire, name=name)),),
+                    )
+                )
+    return found
 
 
 def unicode_server(version: str) -> Breakage:
     """A CORRECT server whose regex engine has the letter tables of Unicode `version`."""
+    newer = frozenset(VERSIONS[VERSIONS.index(version) + 1 :])
     return Breakage(
         f"unicode-{version}",
         "none: older Unicode tables are not a defect",
-        verdict=_rules_verdict(pattern_ok=_older_unicode(version)),
+        newer_letters_refused=newer,
     )
 
 
-def reference_app(breakage: Breakage | None = None) -> Starlette:
-    """The operation as documented (lenient: every valid request gets the 200 echo)."""
+def _server_operation(operation: Operation, breakage: Breakage) -> Operation:
+    for where, edit in breakage.edits:
+        if where == "body." and operation.body is not None:
+            operation = attrs.evolve(operation, body=edit(operation.body))
+        elif any(p.where == where for p in field_places(operation)):
+            operation = edited(operation, where, edit)
+    if breakage.pattern_edit is not None:
+        for place in field_places(operation):
+            if place.schema.pattern is not None:
+                new = breakage.pattern_edit(place.schema.pattern)
+                edit = functools.partial(_with_pattern, pattern=new)
+                operation = edited(operation, place.where, edit)
+    return operation
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _prepared(value: Any, prepare: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return prepare(value)
+    if isinstance(value, dict):
+        return {k: _prepared(v, prepare) for k, v in value.items()}
+    return value
+
+
+def _wrong_lengths(
+    operation: Operation, breakage: Breakage, path: dict[str, str], body: Any
+) -> list[str]:
+    """The defect's own length verdicts: a member its length function finds too long/short."""
+    if breakage.length is None:
+        return []
+    found = []
+    for place in field_places(operation):
+        location, _, name = place.where.partition(".")
+        value: Any = path.get(name) if location == "path" else body
+        if location == "body":
+            for part in name.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+        if not isinstance(value, str):
+            continue
+        size = breakage.length(value)
+        if place.schema.max_length is not None and size > place.schema.max_length:
+            found.append(f"{place.where}:maxLength")
+        if place.schema.min_length is not None and size < place.schema.min_length:
+            found.append(f"{place.where}:minLength")
+    return found
+
+
+def reference_app(fragment: Fragment, breakage: Breakage | None = None) -> Starlette:
+    """Every operation as documented (every valid request gets the success echo)."""
     defect = breakage or Breakage("none", "none")
 
     def reply(payload: object, status: int, headers: dict[str, str] | None = None) -> Response:
@@ -269,52 +390,109 @@ def reference_app(breakage: Breakage | None = None) -> Starlette:
             return PlainTextResponse(json.dumps(payload), status, headers=headers)
         return JSONResponse(payload, status, headers=headers)
 
-    async def retry(request: Request) -> Response:
-        if defect.check_auth and request.headers.get("authorization") != f"Bearer {TOKEN}":
-            return reply(
-                {"error": "missing or invalid bearer token"}, 401, {"WWW-Authenticate": "Bearer"}
-            )
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            return reply({"error": "body: must be a JSON object"}, 400)
-        if defect.crash_on_null and isinstance(body, dict) and None in body.values():
-            raise TypeError("NoneType has no len()")
-        if defect.crash_on is not None and isinstance(body, dict):
-            name, kind = defect.crash_on
-            if isinstance(body.get(name), kind):
-                raise TypeError(f"{kind.__name__} has no upper()")
-        broken = defect.verdict(request.path_params["environmentId"], body)
-        if broken:
-            status = defect.reject_status(broken)
-            payload = {"error": "; ".join(broken)}
-            if status == 404:  # NotFound carries a code
-                payload["code"] = "not_found"
-            return reply(payload, status)
-        assert isinstance(body, dict)
-        echo = {key: body[key] for key in FIELD_RULES if key in body}
-        return reply(defect.echo_transform(echo), 200)
+    def endpoint(documented: Operation) -> Callable[[Request], Any]:
+        operation = _server_operation(documented, defect)
 
-    return Starlette(routes=[Route(PATH, retry, methods=["POST"])])
+        async def handle(request: Request) -> Response:
+            if (
+                operation.security
+                and defect.check_auth
+                and request.headers.get("authorization") != f"Bearer {TOKEN}"
+            ):
+                return reply(
+                    {"error": "missing or invalid bearer token"},
+                    401,
+                    {"WWW-Authenticate": "Bearer"},
+                )
+            raw = await request.body()
+            sent = bool(raw)
+            try:
+                body = json.loads(raw) if sent else None
+            except ValueError:
+                return reply({"error": "body: must be JSON"}, 400)
+            if defect.crash_on_null and isinstance(body, dict) and None in body.values():
+                raise TypeError("NoneType has no len()")
+            array_member = (defect.crash_on_array or "").partition(".")[2]
+            if array_member and isinstance(body, dict) and isinstance(body.get(array_member), list):
+                raise TypeError("list has no upper()")
+            if defect.prepare is not None:
+                body = _prepared(body, defect.prepare)
+            path = {k: unquote(str(v)) for k, v in request.path_params.items()}
+            found = [
+                f"{_place_of(operation, v.field)}:{v.rule}"
+                for v in operation.violations(
+                    path,
+                    body,
+                    query=dict(request.query_params),
+                    headers=dict(request.headers),
+                    body_sent=sent,
+                )
+            ]
+            found += _wrong_lengths(operation, defect, path, body)
+            if defect.newer_letters_refused and any(
+                unicode_since(c) in defect.newer_letters_refused for s in _strings(body) for c in s
+            ):
+                found.append("letters:unicode")
+            if found and defect.validates:
+                status = defect.reject_status(found)
+                payload = {"error": "; ".join(found)}
+                if status == 404:  # NotFound carries a code
+                    payload["code"] = "not_found"
+                return reply(payload, status)
+            return reply(_success_body(documented, body, defect), documented.successes[0])
+
+        return handle
+
+    routes = [Route(op.path, endpoint(op), methods=[op.method]) for op in fragment.operations]
+
+    async def not_found(request: Request) -> Response:
+        return reply({"error": "no such path", "code": "not_found"}, 404)
+
+    everything = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+    return Starlette(routes=[*routes, Route("/{rest:path}", not_found, methods=everything)])
+
+
+def _place_of(operation: Operation, name: str) -> str:
+    """The check place (`path.x`, `body.x`) of a violation's field name."""
+    located = {p.name: f"{p.location}.{p.name}" for p in operation.parameters}
+    return located.get(name, f"body.{name}" if name != "body" else "body")
+
+
+def _success_body(operation: Operation, body: Any, defect: Breakage) -> object:
+    """The success response: the request's members of the same name, the rest accepted values."""
+    response = operation.response_for(operation.successes[0])
+    schema = response.schema if response is not None else None
+    if schema is None:
+        return {}
+    payload = accepted_value(schema)
+    if isinstance(payload, dict) and isinstance(body, dict):
+        for prop in schema.properties:
+            if prop.name in body and not prop.schema.pattern:
+                payload[prop.name] = body[prop.name]
+        if defect.drop_response_member and schema.required_names:
+            payload.pop(schema.required_names[0], None)
+    return payload
 
 
 def main(argv: list[str] | None = None) -> int:
     """Serve one server in the foreground, to time the whole suite against it:
 
     python -m contract_tests.broken_servers NAME --port 8765   (NAME: reference, unicode-16.0,
-    or a BROKEN name); then DYNAMIC_API_TOKEN=broken-server-token pytest contract_tests
+    or a breakage name); then DYNAMIC_API_TOKEN=broken-server-token pytest contract_tests
     --base-url http://127.0.0.1:8765 --sms-budget 100000 --max-requests 100000 --rate 1e9/min
     """
     import argparse
 
     import uvicorn
 
-    names = {b.name: b for b in BROKEN} | {"unicode-16.0": unicode_server("16.0")}
+    from ._engine import fragment
+
+    names = {b.name: b for b in breakages(fragment())} | {"unicode-16.0": unicode_server("16.0")}
     parser = argparse.ArgumentParser(prog="python -m contract_tests.broken_servers")
     parser.add_argument("name", choices=["reference", *names])
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
-    app = reference_app(names.get(args.name))
+    app = reference_app(fragment(), names.get(args.name))
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
     return 0
 

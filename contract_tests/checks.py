@@ -1,142 +1,90 @@
 """The contract suite's check functions, shared by the real targets and the broken servers.
 
-Each takes a `Target` and a raw request and raises `ContractViolation` (with a curl line)
-when the server disagrees with the documented rules. The client's validator
-(`_engine.request_violations`) is the executable form of those rules.
-The plan (plan.py) additionally asserts each family's claimed verdict before sending, so
-a bug shared by client and server cannot hide.
+Each takes a `Target`, an operation of the model and a raw request (a `Probe`) and raises
+`ContractViolation` (with a curl line) when the server disagrees with the documented
+rules. `Operation.violations` is the executable form of those rules; the documented
+answer for each status comes from the same operation (`runner.documented`).
 """
 
 from __future__ import annotations
 
 import httpx
 
-from ._engine import request_violations, schema_violations
+from dynamic_sdk_runtime.fragment import Operation
+
+from .model import NO_BODY, Check, Probe
+from .runner import documented
 from .targets import Target
 
-__all__ = [
-    "ContractViolation",
-    "check_auth_required",
-    "check_error_body",
-    "check_response_documented",
-    "check_verdict",
-]
-
-# The fragment's response models by status (5XX -> InternalServerError).
-RESPONSE_SCHEMAS = {
-    200: "SmsVerificationCreateResponse",
-    201: "SmsVerificationCreateResponse",
-    400: "BadRequest",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "NotFound",
-    413: "BadRequest",
-    415: "BadRequest",
-    422: "UnprocessableEntity",
-    429: "TooManyRequests",
-}
-
-VALID_BODY: dict[str, str] = {
-    "verificationUUID": "95b11417-f18f-457f-8804-68e361f9164f",
-    "phoneCountryCode": "1",
-    "phoneNumber": "9171113333",
-    "isoCountryCode": "US",
-}
+__all__ = ["ContractViolation", "check_auth_required", "check_verdict", "client_accepts"]
 
 
 class ContractViolation(AssertionError):
     """The target broke a documented rule; the message ends with a reproducing curl line."""
 
 
-def client_accepts(environment_id: object, body: object) -> bool:
+def _violations(target: Target, operation: Operation, probe: Probe) -> list[str]:
+    body = None if probe.body is NO_BODY else probe.body
+    found = operation.violations(
+        {**target.path_values, **probe.path},
+        body,
+        query=probe.query,
+        headers=probe.headers,
+        body_sent=probe.body is not NO_BODY,
+    )
+    return [f"{e.field}:{e.rule}" for e in found]
+
+
+def client_accepts(target: Target, operation: Operation, probe: Probe) -> bool:
     """The client's verdict: it would send the request."""
-    return not request_violations(environment_id, body)
+    return not _violations(target, operation, probe)
 
 
-def check_response_documented(
-    target: Target, environment_id: str, body: object, response: httpx.Response
-) -> None:
-    """The status is documented, the body is application/json and fits that status's model."""
-    status = response.status_code
-    schema = RESPONSE_SCHEMAS.get(status, "InternalServerError" if status >= 500 else None)
-    where = f"{target.name} {status}"
-    curl = target.curl(environment_id, body)
-    if schema is None:
-        raise ContractViolation(f"{where}: status not documented by the fragment\n{curl}")
-    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise ContractViolation(f"{where}: content type {content_type!r}, not JSON\n{curl}")
-    try:
-        payload = response.json()
-    except ValueError as error:
-        raise ContractViolation(f"{where}: body is not JSON ({error})\n{curl}") from None
-    broken = [f"{e.field}:{e.rule}" for e in schema_violations(schema, payload)]
-    if broken:
-        raise ContractViolation(f"{where}: body breaks {schema} {broken}\n{curl}")
-
-
-def check_error_body(
-    target: Target, environment_id: str, body: object, response: httpx.Response
-) -> None:
-    """Documented response; a mock's 400 also names the field it rejected (team standard)."""
-    check_response_documented(target, environment_id, body, response)
-    if response.status_code != 400 or target.kind not in ("mock", "asgi"):
-        return
-    message = str(response.json().get("error", ""))
-    fields = {e.field for e in request_violations(environment_id, body)}
-    if fields and not any(field in message for field in fields):
-        raise ContractViolation(
-            f"400 message {message!r} names none of {sorted(fields)}\n"
-            + target.curl(environment_id, body)
-        )
-
-
-def check_auth_required(target: Target) -> None:
-    """A valid request without a token, or with a wrong one, gets 401 (bearerAuth)."""
-    body = dict(VALID_BODY)
-    for label, headers in (
-        ("no token", {"Content-Type": "application/json"}),
-        ("wrong token", {"Content-Type": "application/json", "Authorization": "Bearer wrong"}),
-    ):
-        if label == "wrong token" and target.kind == "prism":
-            continue  # Prism checks that a bearer token is present, not which one
-        response = target.client.post(
-            target.path(target.environment_id), json=body, headers=headers
-        )
-        if response.status_code != 401:
-            raise ContractViolation(
-                f"{target.name} answered {response.status_code} to a request with {label}"
-            )
-        check_response_documented(target, target.environment_id, body, response)
-
-
-def _send(target: Target, environment_id: str, body: object) -> httpx.Response:
+def _send(target: Target, operation: Operation, probe: Probe) -> httpx.Response:
     """Send one request; a dropped connection or a timeout is itself a contract failure."""
     try:
-        return target.send(environment_id, body)
+        return target.send_probe(operation, probe)
     except httpx.TransportError as error:
         raise ContractViolation(
             f"{target.name} dropped the request ({type(error).__name__}: {error})\n"
-            + target.curl(environment_id, body)
+            + target.curl(operation, probe)
         ) from error
 
 
-def check_verdict(target: Target, environment_id: str, body: object) -> bool:
+def check_verdict(target: Target, operation: Operation, probe: Probe) -> bool:
     """Send one raw request; the target's verdict must equal the client's. Returns it."""
-    expected = client_accepts(environment_id, body)
-    response = _send(target, environment_id, body)
+    reasons = _violations(target, operation, probe)
+    response = _send(target, operation, probe)
+    curl = target.curl(operation, probe)
     if response.status_code >= 500:
         raise ContractViolation(
-            f"{target.name} answered {response.status_code} to a well-formed request\n"
-            + target.curl(environment_id, body)
+            f"{target.name} answered {response.status_code} to a well-formed request\n{curl}"
         )
     accepted = not target.rejected(response)
-    if accepted != expected:
-        reasons = [f"{e.field}:{e.rule}" for e in request_violations(environment_id, body)]
+    if accepted != (not reasons):
         raise ContractViolation(
             f"{target.name} {'accepted' if accepted else 'rejected'} ({response.status_code}) a "
             f"request the documented rules {'reject' if reasons else 'accept'} {reasons}: "
-            f"{response.text[:200]!r}\n" + target.curl(environment_id, body)
+            f"{response.text[:200]!r}\n{curl}"
         )
-    check_error_body(target, environment_id, body, response)
+    problem = documented(target, operation, probe, response)
+    if problem is not None:
+        raise ContractViolation(f"{target.name}: {problem}\n{curl}")
     return accepted
+
+
+def check_auth_required(target: Target, operation: Operation, probe: Probe) -> None:
+    """A valid request without a token, or with a wrong one, gets 401 (documented security)."""
+    for auth in ("none", "wrong"):
+        if auth == "wrong" and target.kind == "prism":
+            continue  # Prism checks that a bearer token is present, not which one
+        check = Check(operation.operation_id, "auth", "bearer", auth, "reject")
+        attempt = Probe(check, probe.path, probe.query, probe.headers, probe.body, 1, auth)
+        response = target.send_probe(operation, attempt)
+        if response.status_code != 401:
+            raise ContractViolation(
+                f"{target.name} answered {response.status_code} to a request with auth={auth}"
+            )
+        problem = documented(target, operation, attempt, response)
+        if problem is not None:
+            raise ContractViolation(f"{target.name}: {problem}")

@@ -23,30 +23,25 @@ import httpx
 import pytest
 from hypothesis import settings
 
-from .plan import (
-    CHECKS,
-    Budget,
-    Probe,
-    RunReport,
-    build_plan,
-    failure_line,
-    load_replay,
-    normalize_version,
-    run_plan,
-    write_replay,
-)
+from ._engine import fragment, fragment_path
+from .model import Check, Probe, RunReport
+from .planner import all_checks, build_plan
+from .replay import REPLAY_FILE, load_replay, write_replay
 from .report import RECORDER
-from .strategies import BASELINE_FAMILIES, Family, profile_max_examples
+from .runner import Budget, run_plan
+from .strategies import profile_max_examples
+from .summary import summarize
 from .targets import (
     REPORTS,
     Target,
     TargetUnavailableError,
     detect_prefix,
-    environment_id_from_env,
+    env_name,
+    path_values_from_env,
     prism_unavailable_reason,
-    random_environment_id,
     start_prism,
 )
+from .unicode_ages import VERSIONS
 
 MOCK_TOKEN = "contract-suite-token"
 PRISM_TOKEN = "prism-accepts-any-bearer"
@@ -55,7 +50,6 @@ REMOTE_RATE = 5.0
 """The vendor limits OTP endpoints to a few requests per minute per IP: 60 probes at 5/min
 take 12 minutes, cover every boundary and every explicit probe (about 50 in reject-only
 mode), and leave room for the team's own traffic (docs/contract.md)."""
-REPLAY_FILE = "contract-replay.json"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -117,17 +111,32 @@ def _selected(config: pytest.Config) -> str:
     return str(config.getoption("--target"))
 
 
+def _allow_auth(config: pytest.Config) -> bool:
+    """x-auth-discrepancy: against the vendor, which auth rule it enforces is still open."""
+    kind = _selected(config)
+    return not (
+        kind == "sandbox" or (kind == "base-url" and not os.environ.get("DYNAMIC_API_TOKEN"))
+    )
+
+
+def _plan(config: pytest.Config, path_values: dict[str, str]) -> list[Probe]:
+    """The run's seeded plan for the fragment under test (the same at collection and run)."""
+    avoid = frozenset(v for v in (os.environ.get("DYNAMIC_VERIFICATION_UUID"),) if v)
+    return build_plan(
+        fragment(),
+        path_values,
+        seed=_seed(config),
+        examples=profile_max_examples(),
+        avoid=avoid,
+        allow_auth=_allow_auth(config),
+    )
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize `probe` (a strategy family) and `check` (every planned check)."""
+    """Parametrize `check` with every check the plan derives from the fragment."""
     if "check" in metafunc.fixturenames:
-        metafunc.parametrize("check", CHECKS, ids=[check.key for check in CHECKS])
-    if "probe" not in metafunc.fixturenames:
-        return
-    kind = _selected(metafunc.config)
-    families: list[Family] = list(BASELINE_FAMILIES)
-    if kind == "sandbox":  # never send the vendor anything it might act on
-        families = [family for family in families if not family.accept]
-    metafunc.parametrize("probe", families, ids=[family.key for family in families])
+        checks: list[Check] = all_checks(_plan(metafunc.config, {}))
+        metafunc.parametrize("check", checks, ids=[check.key for check in checks])
 
 
 def sms_budget() -> int:
@@ -182,7 +191,7 @@ def pytest_configure(config: pytest.Config) -> None:
     raw = config.getoption("--unicode-version", None)
     if raw is not None:  # a bad value is a usage error before anything is sent
         try:
-            normalize_version(str(raw))
+            _normalize_version(str(raw))
         except ValueError as error:
             raise pytest.UsageError(str(error)) from None
     _rate(config.getoption("--rate", None))
@@ -217,24 +226,26 @@ def _embedded_mock() -> Iterator[Target]:
         ) from error
     # lenient: every valid request gets the success echo, so acceptance is a verdict (a 404 for
     # an unknown verification would not be one; docs/contract.md, "Statuses and verdicts")
-    with running_mock(MockConfig(token=MOCK_TOKEN, lenient=True)) as mock:
+    config = MockConfig(token=MOCK_TOKEN, lenient=True, fragment=fragment_path())
+    with running_mock(config) as mock:
         url = str(mock.url).rstrip("/")
         with httpx.Client(base_url=url, timeout=10) as client:
-            prefix = detect_prefix(client, MOCK_TOKEN)
-            yield Target("mock", client, prefix, MOCK_TOKEN, random_environment_id(), "mock", url)
+            prefix = detect_prefix(client, MOCK_TOKEN, fragment())
+            yield Target("mock", client, prefix, MOCK_TOKEN, {}, "mock", url)
 
 
 @contextlib.contextmanager
 def _prism() -> Iterator[Target]:
     with start_prism() as url, httpx.Client(base_url=url, timeout=10) as client:
-        yield Target("prism", client, "", PRISM_TOKEN, random_environment_id(), "prism", url)
+        yield Target("prism", client, "", PRISM_TOKEN, {}, "prism", url)
 
 
 @contextlib.contextmanager
 def _remote(kind: str, url: str) -> Iterator[Target]:
     token = os.environ.get("DYNAMIC_API_TOKEN")
     with httpx.Client(base_url=url.rstrip("/"), timeout=20) as client:
-        yield Target(kind, client, "", token, environment_id_from_env(), kind, url.rstrip("/"))
+        values = path_values_from_env(fragment(), os.environ)
+        yield Target(kind, client, "", token, values, kind, url.rstrip("/"))
 
 
 @pytest.fixture(scope="session")
@@ -246,9 +257,11 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             context = _remote("base-url", str(request.config.getoption("--base-url")))
         elif kind == "sandbox":
             url = os.environ.get("DYNAMIC_SANDBOX_BASE_URL")
-            if not url or not os.environ.get("DYNAMIC_ENVIRONMENT_ID"):
+            needed = {env_name(p.name) for op in fragment().operations for p in op.located("path")}
+            missing = sorted(name for name in needed if not os.environ.get(name))
+            if not url or missing:
                 raise TargetUnavailableError(
-                    "--target sandbox needs DYNAMIC_SANDBOX_BASE_URL and DYNAMIC_ENVIRONMENT_ID "
+                    f"--target sandbox needs DYNAMIC_SANDBOX_BASE_URL and {', '.join(missing)} "
                     "(and DYNAMIC_API_TOKEN when the sandbox enforces auth)"
                 )
             context = _remote("sandbox", url)
@@ -332,23 +345,18 @@ def _budget(config: pytest.Config, target: Target) -> Budget:
 def pinned_unicode(request: pytest.FixtureRequest) -> str | None:
     raw = request.config.getoption("--unicode-version")
     try:
-        return None if raw is None else normalize_version(str(raw))
+        return None if raw is None else _normalize_version(str(raw))
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
 
 
 @pytest.fixture(scope="session")
-def plan(request: pytest.FixtureRequest) -> list[Probe]:
+def plan(request: pytest.FixtureRequest, target: Target) -> list[Probe]:
     """The run's probes: a replay file's, or the seeded, prioritised plan."""
     replay = request.config.getoption("--replay")
     if replay is not None:
         return load_replay(Path(replay))
-    allow_auth = True
-    if _selected(request.config) == "sandbox" or (
-        _selected(request.config) == "base-url" and not os.environ.get("DYNAMIC_API_TOKEN")
-    ):
-        allow_auth = False  # x-auth-discrepancy: which rule the vendor enforces is open
-    return build_plan(_seed(request.config), profile_max_examples(), allow_auth=allow_auth)
+    return _plan(request.config, target.path_values)
 
 
 @pytest.fixture(scope="session")
@@ -363,71 +371,15 @@ def plan_report(
     budgets = {}
     for target in targets:
         budgets[target.name] = _budget(request.config, target)
-        run_plan(target, plan, budgets[target.name], pinned_version=pinned_unicode, report=report)
+        run_plan(target, fragment(), plan, budgets[target.name], report=report)
     entries = write_replay(REPORTS / REPLAY_FILE, report, _seed(request.config))
-    _summarize(report, targets, plan, budgets, len(entries))
+    summarize(report, targets, plan, budgets, len(entries), fragment())
     return report
 
 
-def _summarize(
-    report: RunReport,
-    targets: list[Target],
-    plan: list[Probe],
-    budgets: dict[str, Budget],
-    replayed: int,
-) -> None:
-    """Tallies, judged / not judged, version-dependent findings and the Unicode estimate."""
-    by_name = {target.name: target for target in targets}
-    for outcome in report.outcomes:
-        check = outcome.probe.check
-        if by_name[outcome.target].recorded and outcome.judged:
-            RECORDER.record(
-                field_name=check.field,
-                rule=check.rule,
-                side=check.side if check.unicode_since is None else f"v{check.unicode_since}",
-                target=outcome.target,
-                accepted=outcome.verdict == "accepted",
-                agreed=outcome.agreed is not False,
-                curl="",
-                detail="",
-                keep_failure=False,
-            )
-    lines: list[str] = []
-    planned = {probe.check.key for probe in plan}
-    for target in targets:
-        judged = {
-            o.probe.check.key for o in report.outcomes if o.target == target.name and o.judged
-        }
-        not_judged = sorted(planned - judged)
-        budget = budgets[target.name]
-        lines.append(
-            f"{target.name}: {len(judged)}/{len(planned)} checks judged, {budget.sent} requests, "
-            f"{budget.rate_limited} rate-limited (429, re-sent), "
-            f"waited {budget.waited_seconds:.0f} s; "
-            f"unicode_estimate={report.unicode_estimate(target.name)}"
-        )
-        by_reason: dict[str, list[str]] = {}
-        for key in not_judged:
-            reason = report.not_sent_reason.get((target.name, key))
-            if reason is None:
-                outcomes = report.by_check().get(key, [])
-                statuses = sorted({str(o.status) for o in outcomes if o.target == target.name})
-                reason = f"no verdict from status {'/'.join(statuses) or 'none'}"
-            by_reason.setdefault(reason, []).append(key)
-        for reason, keys in sorted(by_reason.items()):
-            lines.append(f"  not judged ({reason}): {', '.join(keys)}")
-        for (name, key), outcome in sorted(report.version_dependent().items()):
-            if name == target.name:
-                lines.append(
-                    f"  version-dependent: {key} refused ({outcome.status}); a server on Unicode "
-                    f"older than {outcome.probe.check.unicode_since} does this (not a failure)"
-                )
-    for (name, _key), outcome in sorted(report.failures().items()):
-        lines.append("FAIL " + failure_line(by_name[name], outcome))
-    for problem, curl in sorted(report.response_failures.items()):
-        lines.append(f"FAIL response: {problem}\n    {curl}")
-    if replayed:
-        lines.append(f"replay: {replayed} failing requests in reports/{REPLAY_FILE} (--replay)")
-    RECORDER.meta["unicode_pinned"] = report.pinned_version
-    RECORDER.meta["plan_lines"] = lines
-    RECORDER.meta["plan_probes"] = len(plan)
+def _normalize_version(version: str) -> str:
+    """'16' -> '16.0'; '17.0.1' -> '17.0'; must be a tabled version."""
+    short = ".".join([*version.split("."), "0"][:2])
+    if short not in VERSIONS:
+        raise ValueError(f"--unicode-version must be one of {', '.join(VERSIONS)}")
+    return short

@@ -16,9 +16,11 @@ import schemathesis
 from schemathesis import Case, CheckContext, Response
 from schemathesis.config import SchemathesisConfig
 
-from ._engine import request_violations
+from dynamic_sdk_runtime.fragment import Operation
+
+from ._engine import fragment, fragment_path
 from .strategies import profile_max_examples
-from .targets import FRAGMENT, prism_input_violations
+from .targets import prism_input_violations
 
 __all__ = ["configure", "load_schema", "make_verdict_check"]
 
@@ -69,7 +71,13 @@ def load_schema(kind: str) -> Any:
             },
         }
     )
-    return schemathesis.openapi.from_path(FRAGMENT, config=config)
+    return schemathesis.openapi.from_path(fragment_path(), config=config)
+
+
+def _operation(case: Case[Any]) -> Operation:
+    """The operation model behind a schemathesis case (matched by method and path)."""
+    method, path = case.operation.method.upper(), case.operation.path
+    return next(op for op in fragment().operations if (op.method, op.path) == (method, path))
 
 
 def _sent_body(case: Case[Any]) -> tuple[bool, object]:
@@ -94,15 +102,23 @@ def make_verdict_check(kind: str) -> schemathesis.CheckFunction:
     """A check: for a readable JSON request, 400-or-not must match the client's verdict."""
 
     def verdict_agrees(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
-        if case.method.upper() != "POST" or response.status_code in _STATUSES_WITHOUT_VERDICT:
+        if response.status_code in _STATUSES_WITHOUT_VERDICT:
             return None
+        if case.method.upper() != case.operation.method.upper():
+            return None  # an undocumented method: 405 is the unsupported_method check's
         if case.media_type not in (None, "application/json"):
             return None
-        environment_id = unquote(str((case.path_parameters or {}).get("environmentId", "")))
-        if "/" in environment_id or environment_id in ("", ".", ".."):
+        operation = _operation(case)
+        path = {k: unquote(str(v)) for k, v in (case.path_parameters or {}).items()}
+        if any("/" in value or value in ("", ".", "..") for value in path.values()):
             return None  # no longer one path segment: the route itself cannot match
         readable, body = _sent_body(case)
-        expected_accept = readable and not request_violations(environment_id, body)
+        sent = type(case.body).__name__ != "NotSet"
+        query = {k: str(v) for k, v in (case.query or {}).items()}
+        violations = operation.violations(
+            path, body, query=query, headers=dict(case.headers or {}), body_sent=sent
+        )
+        expected_accept = readable and not violations
         if kind == "prism":
             raw = {k.lower(): v for k, v in response.headers.items()}.get("sl-violations")
             rejected = response.status_code in (400, 422) and bool(
@@ -111,7 +127,7 @@ def make_verdict_check(kind: str) -> schemathesis.CheckFunction:
         else:
             rejected = response.status_code == 400
         if expected_accept == rejected:
-            reasons = [f"{e.field}:{e.rule}" for e in request_violations(environment_id, body)]
+            reasons = [f"{e.field}:{e.rule}" for e in violations]
             raise AssertionError(
                 f"verdict mismatch: server {'rejected' if rejected else 'accepted'} "
                 f"({response.status_code}) a request the client "

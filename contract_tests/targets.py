@@ -17,22 +17,25 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shlex
 import shutil
 import socket
 import subprocess
 import threading
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 import httpx
 
+from dynamic_sdk_runtime.fragment import Fragment, Operation
+
 from ._engine import fragment_path
+from .model import NO_BODY, Probe
 
 __all__ = [
     "REPORTS",
@@ -46,8 +49,6 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parent.parent
 """The repository root when the suite runs from a checkout (site-packages when installed)."""
-FRAGMENT = fragment_path()
-OPERATION_PATH = "/sdk/{environmentId}/smsVerifications/retry"
 REPORTS = Path(os.environ.get("DYNAMIC_CONTRACT_REPORTS") or Path.cwd() / "reports")
 """Where summaries, JUnit and replay files go: ./reports unless DYNAMIC_CONTRACT_REPORTS."""
 
@@ -73,27 +74,35 @@ class Target:
     client: httpx.Client
     prefix: str
     token: str | None = field(repr=False)  # never in a report, a JUnit file or a traceback
-    environment_id: str
+    path_values: dict[str, str]
+    """The target's own path parameter values (its environment): probes change one."""
     kind: str = "mock"  # mock | prism | base-url | sandbox | asgi
     public_url: str = ""
     recorded: bool = True  # False: keep this target's probes out of the contract summary
 
-    def path(self, environment_id: str) -> str:
-        """The operation's path with one raw environment id percent-encoded as a segment."""
-        return self.prefix + OPERATION_PATH.format(environmentId=quote(environment_id, safe=""))
+    def url_path(self, operation: Operation, path: Mapping[str, str] | None = None) -> str:
+        """The operation's path, the target's values overridden by `path`, each encoded."""
+        return self.prefix + operation.url_path({**self.path_values, **(path or {})})
 
-    def headers(self, *, auth: bool = True) -> dict[str, str]:
-        """JSON content type plus the bearer token (unless `auth` is False)."""
-        headers = {"Content-Type": "application/json"}
+    def headers(self, *, auth: bool = True, json_body: bool = True) -> dict[str, str]:
+        """JSON content type (when a body is sent) plus the bearer token (unless not `auth`)."""
+        headers = {"Content-Type": "application/json"} if json_body else {}
         if auth and self.token is not None:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
 
-    def send(self, environment_id: str, body: object, *, auth: bool = True) -> httpx.Response:
-        """POST a raw JSON value (lone surrogates travel as \\u escapes) to the operation."""
-        content = json.dumps(body).encode("ascii")
-        return self.client.post(
-            self.path(environment_id), content=content, headers=self.headers(auth=auth)
+    def send_probe(self, operation: Operation, probe: Probe) -> httpx.Response:
+        """Send one probe exactly: raw JSON (lone surrogates travel as \\u escapes)."""
+        has_body = probe.body is not NO_BODY
+        headers = {**self.headers(auth=probe.auth == "token", json_body=has_body), **probe.headers}
+        if probe.auth == "wrong":
+            headers["Authorization"] = "Bearer wrong-token-from-the-contract-suite"
+        return self.client.request(
+            operation.method,
+            self.url_path(operation, probe.path),
+            params=probe.query or None,
+            content=json.dumps(probe.body).encode("ascii") if has_body else None,
+            headers=headers,
         )
 
     def rejected(self, response: httpx.Response) -> bool:
@@ -103,17 +112,19 @@ class Target:
             return response.status_code in (400, 422) and bool(prism_input_violations(raw))
         return response.status_code == 400
 
-    def curl(self, environment_id: str, body: object) -> str:
-        """A curl line reproducing one request, the token left as $DYNAMIC_API_TOKEN."""
-        url = (self.public_url or str(self.client.base_url)).rstrip("/") + self.path(environment_id)
-        parts = [
-            "curl -sS -X POST",
-            shlex.quote(url),
-            "-H 'Content-Type: application/json'",
-            '-H "Authorization: Bearer $DYNAMIC_API_TOKEN"',
-            "--data-binary",
-            shlex.quote(json.dumps(body)),
-        ]
+    def curl(self, operation: Operation, probe: Probe) -> str:
+        """A curl line reproducing one probe, the token left as $DYNAMIC_API_TOKEN."""
+        base = (self.public_url or str(self.client.base_url)).rstrip("/")
+        url = base + self.url_path(operation, probe.path)
+        if probe.query:
+            url += "?" + urlencode(probe.query)
+        parts = ["curl -sS -X", operation.method, shlex.quote(url)]
+        parts += [f"-H {shlex.quote(f'{k}: {v}')}" for k, v in probe.headers.items()]
+        if probe.auth == "token" and self.token is not None:
+            parts.append('-H "Authorization: Bearer $DYNAMIC_API_TOKEN"')
+        if probe.body is not NO_BODY:
+            parts += ["-H 'Content-Type: application/json'", "--data-binary"]
+            parts.append(shlex.quote(json.dumps(probe.body)))
         return " ".join(parts)
 
 
@@ -164,31 +175,37 @@ def serve_asgi(app: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def detect_prefix(client: httpx.Client, token: str | None) -> str:
-    """The URL prefix ("" or "/api/v0") under which the server routes the operation.
+def detect_prefix(client: httpx.Client, token: str | None, fragment: Fragment) -> str:
+    """The URL prefix (the fragment's server path, or "") under which the server routes.
 
-    A request with a malformed environment id reaches validation (400/401/422) only where
-    the route exists; elsewhere the server answers 404.
+    A request with malformed path values reaches validation (400/401/422) only where the
+    route exists; elsewhere the server answers 404.
     """
+    operation = fragment.operations[0]
     headers = {"Content-Type": "application/json"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
-    for prefix in ("/api/v0", ""):
-        path = prefix + OPERATION_PATH.format(environmentId="not-a-uuid")
-        response = client.post(path, content=b"{}", headers=headers)
+    nonsense = {p.name: "not-a-valid-value" for p in operation.located("path")}
+    for prefix in dict.fromkeys((fragment.server_prefix, "")):
+        path = prefix + operation.url_path(nonsense)
+        response = client.request(operation.method, path, content=b"{}", headers=headers)
         if response.status_code != 404:
             return prefix
-    raise TargetUnavailableError("the operation is routed neither under /api/v0 nor at the root")
+    raise TargetUnavailableError(
+        f"{operation.operation_id} is routed neither under {fragment.server_prefix or '/'} "
+        "nor at the root"
+    )
 
 
-def random_environment_id() -> str:
-    """A fresh environment id that matches the documented pattern."""
-    return str(uuid.uuid4())
+def path_values_from_env(fragment: Fragment, environ: Mapping[str, str]) -> dict[str, str]:
+    """DYNAMIC_<NAME> for each path parameter <name> (environmentId: DYNAMIC_ENVIRONMENT_ID)."""
+    names = {p.name for op in fragment.operations for p in op.located("path")}
+    return {name: environ[env_name(name)] for name in names if environ.get(env_name(name))}
 
 
-def environment_id_from_env() -> str:
-    """DYNAMIC_ENVIRONMENT_ID when set, else a generated one."""
-    return os.environ.get("DYNAMIC_ENVIRONMENT_ID") or random_environment_id()
+def env_name(parameter: str) -> str:
+    """The environment variable that sets a path parameter: camelCase -> DYNAMIC_CAMEL_CASE."""
+    return "DYNAMIC_" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", parameter).upper()
 
 
 @contextlib.contextmanager
@@ -209,7 +226,7 @@ def start_prism() -> Iterator[str]:
     log.parent.mkdir(exist_ok=True)
     with log.open("wb") as sink:
         process = subprocess.Popen(  # noqa: S603 - fixed argv from the repository
-            [str(PRISM_BIN), "mock", str(FRAGMENT), "-h", "127.0.0.1", "-p", str(port)],
+            [str(PRISM_BIN), "mock", str(fragment_path()), "-h", "127.0.0.1", "-p", str(port)],
             stdout=sink,
             stderr=subprocess.STDOUT,
             cwd=PRISM_BIN.parents[2],
@@ -224,9 +241,7 @@ def start_prism() -> Iterator[str]:
                         f"prism exited with {process.returncode}; see {log}"
                     )
                 with contextlib.suppress(httpx.TransportError):
-                    if probe.post(
-                        OPERATION_PATH.format(environmentId="x"), content=b"{}"
-                    ).status_code:
+                    if probe.get("/").status_code:
                         break
                 if time.monotonic() > deadline:
                     raise TargetUnavailableError(f"prism did not answer within 60 s; see {log}")

@@ -1,9 +1,9 @@
 """Differential checks: the client's verdict equals every target's, request by request.
 
-Requests are raw JSON (valid fields, family values from either side of a boundary,
-non-strings, missing and extra keys, non-object bodies), sent with httpx because the
-generated client refuses invalid input. In the default run with Node present, the same
-requests go to the embedded mock and to Prism, and their verdicts must agree.
+Requests are raw (derived witnesses of several places combined: several broken rules at
+once, accepted values beside refused ones), sent with httpx because the generated client
+refuses invalid input. In the default run with Node present, the same requests go to the
+embedded mock and to Prism, and their verdicts must agree.
 """
 
 from __future__ import annotations
@@ -13,9 +13,16 @@ import os
 import pytest
 from hypothesis import Phase, given, settings
 
+from ._engine import fragment
 from .checks import ContractViolation, check_auth_required, check_verdict, client_accepts
+from .derive import configured_requests
+from .model import Check, Probe
+from .planner import build_plan
 from .strategies import profile_max_examples, raw_requests
 from .targets import Target
+
+POOL = build_plan(fragment(), {}, seed=0, examples=0)
+"""Derived probes to combine (valid requests: never sent to a sandbox, see `unbudgeted`)."""
 
 
 @pytest.mark.unbudgeted
@@ -23,36 +30,39 @@ from .targets import Target
     max_examples=profile_max_examples() * 5,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking over HTTP
 )
-@given(request=raw_requests())
-def test_client_and_targets_agree(targets: list[Target], request: tuple[str, object]) -> None:
-    environment_id, body = request
-    verdicts = {target.name: check_verdict(target, environment_id, body) for target in targets}
+@given(request=raw_requests(fragment(), [p for p in POOL if p.auth == "token"]))
+def test_client_and_targets_agree(targets: list[Target], request: tuple[object, ...]) -> None:
+    operation_id, path, query, headers, body = request
+    operation = fragment().operation(str(operation_id))
+    check = Check(operation.operation_id, "combined", "drawn", "seeded", "accept")
+    probe = Probe(check, dict(path), dict(query), dict(headers), body, 0)  # type: ignore[call-overload]
+    verdicts = {target.name: check_verdict(target, operation, probe) for target in targets}
     if len(set(verdicts.values())) > 1:
+        accepts = client_accepts(targets[0], operation, probe)
         raise ContractViolation(
-            f"targets disagree {verdicts} (client: {client_accepts(environment_id, body)})\n"
-            + targets[0].curl(environment_id, body)
+            f"targets disagree {verdicts} (client: {accepts})\n" + targets[0].curl(operation, probe)
         )
 
 
 @pytest.mark.unbudgeted
 def test_bearer_token_is_required(targets: list[Target]) -> None:
-    for target in targets:
-        if target.kind == "sandbox" or (target.kind == "base-url" and target.token is None):
-            continue  # x-auth-discrepancy: which rule the vendor enforces is what a run settles
-        check_auth_required(target)
+    for operation in fragment().operations:
+        if not operation.security:
+            continue
+        valid = next(
+            p for p in POOL if p.check.operation == operation.operation_id and p.auth != "token"
+        )
+        for target in targets:
+            if target.kind == "sandbox" or (target.kind == "base-url" and target.token is None):
+                continue  # x-auth-discrepancy: which rule the vendor enforces is what a run settles
+            check_auth_required(target, operation, valid)
 
 
 @pytest.mark.sends_sms
 def test_sandbox_accepts_the_documented_request(target: Target) -> None:
-    """At most DYNAMIC_SANDBOX_SMS_BUDGET valid retries of a real verification (real SMS)."""
+    """At most DYNAMIC_SANDBOX_SMS_BUDGET valid requests for a real verification (real SMS)."""
     from .conftest import sms_budget
 
-    body = {
-        "verificationUUID": os.environ["DYNAMIC_VERIFICATION_UUID"],
-        "phoneCountryCode": os.environ["DYNAMIC_PHONE_COUNTRY_CODE"],
-        "phoneNumber": os.environ["DYNAMIC_PHONE_NUMBER"],
-        "isoCountryCode": os.environ["DYNAMIC_ISO_COUNTRY_CODE"],
-    }
-    assert client_accepts(target.environment_id, body), "the DYNAMIC_* values break the rules"
-    for _ in range(min(sms_budget(), 1)):
-        check_verdict(target, target.environment_id, body)
+    for operation, probe in configured_requests(fragment(), os.environ)[: min(sms_budget(), 1)]:
+        assert client_accepts(target, operation, probe), "the DYNAMIC_* values break the rules"
+        check_verdict(target, operation, probe)

@@ -14,6 +14,7 @@ import pytest
 from schemathesis import Case
 from schemathesis.specs.openapi.checks import ignored_auth, unsupported_method
 
+from ._engine import fragment
 from .conftest import MOCK_TOKEN
 from .report import RECORDER
 from .st_checks import body_is_json, configure, load_schema, make_verdict_check
@@ -36,7 +37,7 @@ def asgi_prefix(mock_asgi_app: Any) -> str:
 
     with TestClient(mock_asgi_app) as client:
         try:
-            return detect_prefix(client, MOCK_TOKEN)
+            return detect_prefix(client, MOCK_TOKEN, fragment())
         except TargetUnavailableError as error:
             pytest.fail(str(error), pytrace=False)
 

@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
@@ -20,28 +19,33 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from contract_tests._engine import request_violations
-from contract_tests.broken_servers import BROKEN, TOKEN, Breakage, reference_app
-from contract_tests.plan import (
-    Budget,
-    Probe,
-    build_plan,
-    load_replay,
-    run_plan,
-    write_replay,
-)
-from contract_tests.strategies import FAMILIES
-from contract_tests.targets import ROOT, Target, serve_asgi
+from contract_tests._engine import fragment
+from contract_tests.broken_servers import TOKEN, Breakage, breakages, reference_app
+from contract_tests.model import Probe, RunReport
+from contract_tests.planner import build_plan
+from contract_tests.replay import load_replay, write_replay
+from contract_tests.runner import Budget, run_plan
+from contract_tests.targets import ROOT, Target, detect_prefix, serve_asgi
 from dynamic_sdk_mock import MockConfig, running_mock
 
 MOCK_TOKEN = "budget-test-token"
-ISO_FAMILIES = [family for family in FAMILIES if family.field == "isoCountryCode"]
+FRAGMENT = fragment()
+
+
+def _plan(seed: int, examples: int) -> list[Probe]:
+    return build_plan(FRAGMENT, {}, seed=seed, examples=examples)
 
 
 @pytest.fixture(scope="module")
 def small_plan() -> list[Probe]:
-    """isoCountryCode families (witness + 1 example) plus every explicit probe."""
-    return build_plan(7, 1, families=ISO_FAMILIES)
+    """One place's derived probes plus every explicit (tier 1) probe."""
+    plan = _plan(7, 1)
+    place = next(p.check.where for p in plan if p.check.rule == "maxLength")
+    return [p for p in plan if p.check.where == place or p.tier == 1]
+
+
+def _run(target: Target, plan: list[Probe], budget: Budget) -> RunReport:
+    return run_plan(target, FRAGMENT, plan, budget, report=RunReport())
 
 
 def _mock_target(config: MockConfig) -> Iterator[Target]:
@@ -49,12 +53,12 @@ def _mock_target(config: MockConfig) -> Iterator[Target]:
         running_mock(config) as mock,
         httpx.Client(base_url=str(mock.url).rstrip("/"), timeout=10) as client,
     ):
-        prefix = (
-            "/api/v0"
-            if client.post("/api/v0/sdk/x/smsVerifications/retry").status_code != 404
-            else ""
-        )
-        yield Target("mock", client, prefix, MOCK_TOKEN, str(uuid.uuid4()), "mock")
+        prefix = detect_prefix(client, MOCK_TOKEN, FRAGMENT)
+        yield Target("mock", client, prefix, MOCK_TOKEN, {}, "mock")
+
+
+def _broken(name: str) -> Breakage:
+    return next(b for b in breakages(FRAGMENT) if b.name == name)
 
 
 @pytest.fixture
@@ -68,7 +72,7 @@ def test_429_waits_and_resends_the_same_probe(
     limited_mock: Target, small_plan: list[Probe]
 ) -> None:
     budget = Budget()
-    report = run_plan(limited_mock, small_plan, budget)
+    report = _run(limited_mock, small_plan, budget)
     assert budget.rate_limited > 0, "the mock's rate limit never triggered"
     assert budget.waited_seconds > 0
     assert all(outcome.judged for outcome in report.outcomes), "a 429 became a verdict"
@@ -81,7 +85,7 @@ def test_a_rate_below_the_limit_never_meets_a_429(
     limited_mock: Target, small_plan: list[Probe]
 ) -> None:
     budget = Budget(rate_per_minute=8 * 60)  # 8/s under a limit of 10/s
-    report = run_plan(limited_mock, small_plan[:24], budget)
+    report = _run(limited_mock, small_plan[:24], budget)
     assert budget.rate_limited == 0
     assert budget.sent == 24
     assert report.failures() == {}
@@ -93,7 +97,7 @@ def test_retry_after_is_bounded_and_persistent_429_is_not_judged(small_plan: lis
     config = MockConfig(token=MOCK_TOKEN, lenient=True, rate_limit=2, rate_window_seconds=600)
     for target in _mock_target(config):
         budget = Budget(max_wait_seconds=0.05, max_rate_limited_retries=2, sleep=waits.append)
-        report = run_plan(target, small_plan[:3], budget)
+        report = _run(target, small_plan[:3], budget)
     assert waits
     assert max(waits) <= 0.05, "Retry-After (600 s) was not capped"
     first, *rest = report.outcomes
@@ -105,46 +109,53 @@ def test_retry_after_is_bounded_and_persistent_429_is_not_judged(small_plan: lis
 
 
 def test_max_requests_spends_the_budget_on_every_boundary_first() -> None:
-    plan = build_plan(11, 3)
+    plan = _plan(11, 3)
     boundary_probes = [probe for probe in plan if probe.tier == 0]
-    boundaries = {(p.check.field, p.check.rule, p.check.side) for p in boundary_probes}
-    with serve_asgi(reference_app()) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("server", client, "", TOKEN, str(uuid.uuid4()), "mock", url)
+    boundaries = {
+        (p.check.where, p.check.rule, p.check.node, p.check.side) for p in boundary_probes
+    }
+    app = reference_app(FRAGMENT)
+    with serve_asgi(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("server", client, "", TOKEN, {}, "mock", url)
         budget = Budget(max_requests=len(boundary_probes) + 5)
-        report = run_plan(target, plan, budget)
+        report = _run(target, plan, budget)
     assert budget.sent == len(boundary_probes) + 5
     judged = {
-        (o.probe.check.field, o.probe.check.rule, o.probe.check.side) for o in report.outcomes
+        (o.probe.check.where, o.probe.check.rule, o.probe.check.node, o.probe.check.side)
+        for o in report.outcomes
     }
     assert boundaries <= judged
-    assert len(report.not_sent) == len(plan) - budget.sent
+    not_sent = {p.check.key for p in plan} - {o.probe.check.key for o in report.outcomes}
+    assert not_sent
     assert set(report.not_sent_reason.values()) == {"budget spent"}
 
 
 def test_safe_mode_sends_only_requests_a_correct_server_must_refuse() -> None:
-    plan = build_plan(3, 1)
-    with serve_asgi(reference_app()) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("server", client, "", TOKEN, str(uuid.uuid4()), "base-url", url)
-        report = run_plan(target, plan, Budget(valid_requests=0))
+    plan = _plan(3, 1)
+    app = reference_app(FRAGMENT)
+    with serve_asgi(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("server", client, "", TOKEN, {}, "base-url", url)
+        report = _run(target, plan, Budget(valid_requests=0))
     sent = [outcome.probe for outcome in report.outcomes]
     assert sent
     assert all(probe.check.side == "reject" for probe in sent)
     assert all(o.verdict == "refused" for o in report.outcomes), "a sent probe was accepted"
-    assert {p.check.side for p in report.not_sent} == {"accept"}
+    not_sent = {p.check.key for p in plan} - {p.check.key for p in sent}
+    assert {key.rsplit(":", 1)[1] for key in not_sent} == {"accept"}
 
 
 def test_the_seed_reproduces_the_plan_and_a_replay_resends_exactly_the_failures(
     tmp_path: Path,
 ) -> None:
-    assert build_plan(5, 2) == build_plan(5, 2)
-    assert build_plan(5, 2) != build_plan(6, 2)
-    broken = next(b for b in BROKEN if b.name == "trims-whitespace")
-    with serve_asgi(reference_app(broken)) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("server", client, "", TOKEN, str(uuid.uuid4()), "mock", url)
-        first = run_plan(target, build_plan(5, 2), Budget())
+    assert _plan(5, 2) == _plan(5, 2)
+    assert _plan(5, 2) != _plan(6, 2)
+    app = reference_app(FRAGMENT, _broken("trims-whitespace"))
+    with serve_asgi(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("server", client, "", TOKEN, {}, "mock", url)
+        first = _run(target, _plan(5, 2), Budget())
         replay = tmp_path / "replay.json"
         entries = write_replay(replay, first, seed=5)
-        again = run_plan(target, load_replay(replay), Budget())
+        again = _run(target, load_replay(replay), Budget())
     assert entries
     assert TOKEN not in replay.read_text()
     assert json.loads(replay.read_text())["token"] == "$DYNAMIC_API_TOKEN"
@@ -157,9 +168,9 @@ class _Recorder:
     """ASGI wrapper remembering every request body the reference server received."""
 
     def __init__(self, breakage: Breakage | None = None) -> None:
-        self.app = reference_app(breakage)
+        self.app = reference_app(FRAGMENT, breakage)
         self.requests: list[tuple[str, bytes, bool]] = []
-        """(environmentId segment, body, whether the right bearer token came along)"""
+        """(raw path, body, whether the right bearer token came along)"""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -177,8 +188,7 @@ class _Recorder:
                 break
         headers = dict(scope["headers"])
         authorized = headers.get(b"authorization") == f"Bearer {TOKEN}".encode()
-        segment = unquote(str(scope["path"]).split("/")[2])
-        self.requests.append((segment, b"".join(chunks), authorized))
+        self.requests.append((str(scope["path"]), b"".join(chunks), authorized))
         await self.app(scope, replay, send)
 
 
@@ -202,9 +212,8 @@ def test_base_url_run_is_safe_budgeted_and_reports_what_was_not_judged(tmp_path:
         )
     assert result.returncode == 0, result.stdout[-3000:]
     assert len(recorder.requests) == 60
-    for environment_id, body, authorized in recorder.requests:
-        must_refuse = not authorized or request_violations(environment_id, json.loads(body))
-        assert must_refuse, (environment_id, body)
+    for raw_path, body, authorized in recorder.requests:
+        assert not authorized or _refused_by_the_rules(raw_path, body), (raw_path, body)
     assert "not judged (" in result.stdout
     assert "not judged (budget spent)" in result.stdout
     assert "not judged (valid request, no SMS budget (safe mode))" in result.stdout
@@ -213,13 +222,29 @@ def test_base_url_run_is_safe_budgeted_and_reports_what_was_not_judged(tmp_path:
     assert TOKEN not in (ROOT / "reports" / "contract-summary.md").read_text()
 
 
+def _refused_by_the_rules(raw_path: str, body: bytes) -> bool:
+    """The checker refuses a recorded request (path values decoded from the raw path)."""
+    for operation in FRAGMENT.operations:
+        segments = raw_path.strip("/").split("/")
+        if len(segments) != len(operation.segments):
+            continue
+        values = {
+            template[1:-1]: unquote(segment)
+            for template, segment in zip(operation.segments, segments, strict=True)
+            if template.startswith("{")
+        }
+        data = json.loads(body) if body else None
+        return bool(operation.violations(values, data, body_sent=bool(body)))
+    return True  # no operation's route: the server answers 404, a refusal
+
+
 def test_replay_through_pytest_resends_exactly_the_file(tmp_path: Path) -> None:
     """`--replay FILE` sends the file's requests and nothing else, and fails on them again."""
-    broken = next(b for b in BROKEN if b.name == "uuid-case-insensitive")
+    broken = _broken("trims-whitespace")
     recorder = _Recorder(broken)
     with serve_asgi(recorder) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("server", client, "", TOKEN, str(uuid.uuid4()), "base-url", url)
-        first = run_plan(target, build_plan(13, 1), Budget())
+        target = Target("server", client, "", TOKEN, {}, "base-url", url)
+        first = _run(target, _plan(13, 1), Budget())
         replay = tmp_path / "replay.json"
         entries = write_replay(replay, first, seed=13)
         recorder.requests.clear()
@@ -237,12 +262,13 @@ def test_replay_through_pytest_resends_exactly_the_file(tmp_path: Path) -> None:
         )
     assert entries
     assert result.returncode == 1, result.stdout[-3000:]
-    sent = [json.loads(body) for _env, body, _auth in recorder.requests]
-    assert sent == [entry["body"] for entry in entries]
-    assert "verificationUUID:pattern:uppercase-hex:reject" in result.stdout
+    sent = [json.loads(body) if body else None for _path, body, _auth in recorder.requests]
+    assert sent == [entry.get("body") for entry in entries]
+    for key in {entry["check"]["operation"] for entry in entries}:
+        assert key in result.stdout
 
 
 def test_a_target_never_shows_its_token() -> None:
     with httpx.Client() as client:
-        target = Target("t", client, "", "s3cret-token-value", str(uuid.uuid4()))
+        target = Target("t", client, "", "s3cret-token-value", {})
         assert "s3cret-token-value" not in repr(target)

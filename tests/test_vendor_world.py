@@ -317,6 +317,6 @@ def test_the_contract_suites_target_never_shows_its_token() -> None:
     from contract_tests.targets import Target
 
     with httpx.Client() as http:
-        target = Target("sandbox", http, "", TOKEN, ENV)
+        target = Target("sandbox", http, "", TOKEN, {"environment": ENV})
         assert TOKEN not in repr(target)
         assert TOKEN not in str(target)

@@ -1,0 +1,147 @@
+"""The plan: every derived probe of every operation, seeded, prioritised, deterministic.
+
+Why a plan rather than `@given` over HTTP: values are drawn locally (seeded, no server in
+the loop), so a disagreement never triggers Hypothesis' shrinking over the network, a
+request budget can be spent in priority order, and a run can be replayed exactly.
+
+Priority tiers: 0, one witness per (place, rule, pattern node, side): every node of every
+pattern and every length limit from both sides before anything is repeated; 1, wrong JSON
+types, missing required members, bodies of the wrong type, auth; 2, the other witnesses
+(more class members and near misses, sample characters, multi-byte lengths, letters new in
+each Unicode version); 3 + i, the i-th drawn example of every pattern-constrained place.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+
+from dynamic_sdk_runtime.fragment import Fragment, Operation
+
+from .derive import BaseRequest, base_request, derive_probes, field_places
+from .model import NO_BODY, Check, Probe, Side
+from .strategies import pattern_text
+
+__all__ = ["all_checks", "build_plan", "draw_examples"]
+
+_QUIET = settings(
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.generate],
+)
+
+
+def draw_examples(strategy: st.SearchStrategy[Any], seed: int, count: int) -> list[Any]:
+    """`count` values of `strategy`, the same ones for the same seed; no I/O involved."""
+    drawn: list[Any] = []
+    if count <= 0:
+        return drawn
+
+    @settings(_QUIET, max_examples=count)
+    @hypothesis_seed(seed)
+    @given(value=strategy)
+    def collect(value: Any) -> None:
+        drawn.append(value)
+
+    collect()
+    return drawn
+
+
+def _prioritised(probes: list[Probe]) -> list[Probe]:
+    """Tier 0 keeps only the first probe per (place, rule, node, side); the rest wait."""
+    seen: set[tuple[str, str, str, str | None, Side]] = set()
+    ordered = []
+    for probe in probes:
+        check = probe.check
+        boundary = (check.operation, check.where, check.rule, check.node, check.side)
+        tier = probe.tier
+        if tier == 0:
+            if boundary in seen:
+                tier = 2
+            seen.add(boundary)
+        ordered.append(
+            Probe(check, probe.path, probe.query, probe.headers, probe.body, tier, probe.auth)
+        )
+    return ordered
+
+
+def _drawn(operation: Operation, base: BaseRequest, seed: int, examples: int) -> list[Probe]:
+    """Seeded random values per pattern-constrained place; the checker gives each its side."""
+    probes: list[Probe] = []
+    for place in field_places(operation):
+        if place.schema.pattern is None:
+            continue
+        key = f"{operation.operation_id}:{place.where}"
+        values = draw_examples(
+            pattern_text(place.schema), seed ^ zlib.crc32(key.encode()), examples
+        )
+        for index, value in enumerate(dict.fromkeys(values)):
+            location, _, name = place.where.partition(".")
+            path, query, headers, body = (
+                dict(base.path),
+                dict(base.query),
+                dict(base.headers),
+                base.body,
+            )
+            if location == "path":
+                path[name] = value
+            elif location == "query":
+                query[name] = value
+            elif location == "header":
+                headers[name] = value
+            elif "." not in name and isinstance(body, dict):
+                body = {**body, name: value}
+            else:
+                continue
+            found = operation.violations(
+                path,
+                None if body is NO_BODY else body,
+                query=query,
+                headers=headers,
+                body_sent=body is not NO_BODY,
+            )
+            side: Side = "reject" if found else "accept"
+            check = Check(
+                operation.operation_id,
+                place.where,
+                "drawn",
+                "seeded",
+                side,
+                pattern=place.schema.pattern,
+            )
+            probes.append(Probe(check, path, query, headers, body, 3 + index))
+    return probes
+
+
+def build_plan(
+    fragment: Fragment,
+    path_values: Mapping[str, str],
+    *,
+    seed: int,
+    examples: int,
+    avoid: frozenset[str] = frozenset(),
+    allow_auth: bool = True,
+) -> list[Probe]:
+    """Every probe of a run, in priority order; the same seed gives the same plan.
+
+    `path_values` are the target's own (its environment); `avoid` lists lookup values
+    that may exist (a configured test verification): no probe carries one.
+    """
+    probes: list[Probe] = []
+    for operation in fragment.operations:
+        base = base_request(operation, path_values, avoid)
+        probes += _prioritised(derive_probes(operation, base, allow_auth=allow_auth))
+        probes += _drawn(operation, base, seed, examples)
+    probes.sort(key=lambda probe: probe.tier)
+    return probes
+
+
+def all_checks(plan: list[Probe]) -> list[Check]:
+    """The distinct checks of a plan, in plan order (one test each)."""
+    return list({probe.check.key: probe.check for probe in plan}.values())

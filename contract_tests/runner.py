@@ -1,0 +1,224 @@
+"""Send a plan to one target within a budget, and judge every answer.
+
+A 429 is never a verdict: the runner waits `Retry-After` (bounded) and re-sends the same
+probe. Statuses become verdicts by one table (`interpret`, docs/contract.md "Statuses and
+verdicts"); every answer is also checked against the response the operation documents
+for its status (`documented`), read from the operation model.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+import httpx
+
+from dynamic_sdk_runtime.fragment import Fragment, Operation
+from dynamic_sdk_runtime.outcomes import retry_after_seconds
+from dynamic_sdk_runtime.schema import schema_violations
+
+from .model import NO_BODY, Check, Outcome, Probe, RunReport, Verdict
+from .targets import Target
+from .unicode_ages import VERSIONS
+
+__all__ = ["Budget", "documented", "expected_verdict", "interpret", "run_plan"]
+
+
+@dataclass
+class Budget:
+    """How many requests may be sent, how fast, and how long a 429 may make us wait."""
+
+    max_requests: int | None = None
+    rate_per_minute: float | None = None
+    max_wait_seconds: float = 65.0
+    max_rate_limited_retries: int = 3
+    valid_requests: int | None = None
+    """Requests a correct server must accept (may act, e.g. send an SMS); None: unlimited."""
+    sleep: Callable[[float], None] = time.sleep
+    sent: int = 0
+    valid_sent: int = 0
+    rate_limited: int = 0
+    waited_seconds: float = 0.0
+    _last_sent: float | None = None
+
+    def exhausted(self) -> bool:
+        return self.max_requests is not None and self.sent >= self.max_requests
+
+    def pace(self) -> None:
+        """Wait until the next request keeps within `rate_per_minute`."""
+        if self.rate_per_minute and self._last_sent is not None:
+            wait = self._last_sent + 60.0 / self.rate_per_minute - time.monotonic()
+            if wait > 0:
+                self.sleep(wait)
+                self.waited_seconds += wait
+        self._last_sent = time.monotonic()
+
+    def retry_wait(self, response: httpx.Response) -> float:
+        """The 429's Retry-After (runtime parser), 1 s when absent, capped by max_wait."""
+        asked = retry_after_seconds(response.headers.get("retry-after"), datetime.now(UTC))
+        return min(1.0 if asked is None else asked, self.max_wait_seconds)
+
+
+def interpret(target: Target, probe: Probe, response: httpx.Response) -> Verdict:
+    """The status-to-verdict table (docs/contract.md, "Statuses and verdicts")."""
+    status = response.status_code
+    check = probe.check
+    if status >= 500:
+        return "server-error"
+    if check.where == "auth":
+        return "refused" if status == 401 else "accepted"
+    if target.kind == "prism":
+        return "refused" if target.rejected(response) else "accepted"
+    if status == 400:
+        return "refused"
+    if status == 404:
+        path_reject = check.where.startswith("path.") and check.side == "reject"
+        return "refused" if path_reject else "no-verdict"
+    if status in (401, 403, 413, 415, 429):
+        return "no-verdict"
+    if status == 422 and target.kind in ("base-url", "sandbox"):
+        return "no-verdict"
+    return "accepted"
+
+
+def expected_verdict(check: Check, pinned: str | None) -> Literal["refused", "accepted"] | None:
+    """What a correct server answers; version-dependent checks only when a version is pinned."""
+    if check.unicode_since is not None:
+        if pinned is None:
+            return None
+        since, upto = VERSIONS.index(check.unicode_since), VERSIONS.index(pinned)
+        return "accepted" if since <= upto else "refused"
+    return "accepted" if check.side == "accept" else "refused"
+
+
+def documented(
+    target: Target, operation: Operation, probe: Probe, response: httpx.Response
+) -> str | None:
+    """Why the response breaks what the operation documents for its status, or None."""
+    status = response.status_code
+    documented_response = operation.response_for(status)
+    if documented_response is None:
+        return f"{operation.operation_id}: status {status} not documented"
+    if documented_response.schema is None:
+        return None
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if status == 429 and content_type != "application/json":
+        return None  # the vendor warns its 429 body may not be JSON: only status + Retry-After
+    if content_type != "application/json":
+        return f"{operation.operation_id} {status}: content type {content_type!r}, not JSON"
+    try:
+        payload = response.json()
+    except ValueError:
+        return f"{operation.operation_id} {status}: body is not JSON"
+    broken = [
+        f"{e.field}:{e.rule}" for e in schema_violations(documented_response.schema, payload, "")
+    ]
+    if broken:
+        name = documented_response.schema.component or documented_response.key
+        return f"{operation.operation_id} {status}: body breaks {name} {broken}"
+    if status == 400 and target.kind in ("mock", "asgi") and probe.auth == "token":
+        message = str(payload.get("error", "")) if isinstance(payload, dict) else ""
+        body = None if probe.body is NO_BODY else probe.body
+        path = {**target.path_values, **probe.path}
+        fields = {
+            e.field
+            for e in operation.violations(
+                path,
+                body,
+                query=probe.query,
+                headers=probe.headers,
+                body_sent=probe.body is not NO_BODY,
+            )
+        }
+        if fields and not any(name in message for name in fields):
+            return f"{operation.operation_id} 400 message names none of {sorted(fields)}"
+    return None
+
+
+def _send(target: Target, operation: Operation, probe: Probe, *, resend: bool) -> httpx.Response:
+    """Send one probe. A request a correct server must refuse is re-sent once on a transport
+    error: a keep-alive connection the server closed after an earlier answer (e.g. a 500)
+    is not this probe's fault. A valid request never is: it might text someone twice."""
+    try:
+        return target.send_probe(operation, probe)
+    except httpx.TransportError:
+        if not resend:
+            raise
+        return target.send_probe(operation, probe)
+
+
+def run_plan(
+    target: Target,
+    fragment: Fragment,
+    plan: Iterable[Probe],
+    budget: Budget,
+    *,
+    report: RunReport,
+) -> RunReport:
+    """Send the plan in order within the budget; every probe ends judged or listed as not."""
+    for probe in plan:
+        key = (target.name, probe.check.key)
+        if target.kind == "prism" and probe.auth == "wrong":
+            report.not_sent_reason[key] = "Prism takes any token"
+            continue
+        operation = fragment.operation(probe.check.operation)
+        expected = expected_verdict(probe.check, report.pinned_version)
+        valid = probe.auth == "token" and probe.check.side == "accept"
+        limit = budget.valid_requests
+        if valid and limit is not None and budget.valid_sent >= limit:
+            report.not_sent_reason[key] = "valid request, no SMS budget (safe mode)"
+            continue
+        if budget.exhausted():
+            report.not_sent_reason.setdefault(key, "budget spent")
+            continue
+        response: httpx.Response | None = None
+        note = ""
+        for _attempt in range(budget.max_rate_limited_retries + 1):
+            budget.pace()
+            budget.sent += 1
+            try:
+                response = _send(target, operation, probe, resend=not valid)
+            except httpx.TransportError as error:
+                response = None
+                note = f"dropped the request ({type(error).__name__})"
+                break
+            if response.status_code != 429:
+                break
+            budget.rate_limited += 1
+            wait = budget.retry_wait(response)
+            budget.sleep(wait)
+            budget.waited_seconds += wait
+            if budget.exhausted():
+                break
+        budget.valid_sent += int(valid and response is not None)
+        if response is None:
+            report.outcomes.append(
+                Outcome(probe, target.name, None, "server-error", expected, note)
+            )
+            continue
+        if response.status_code == 429:
+            report.outcomes.append(
+                Outcome(probe, target.name, 429, "no-verdict", expected, "rate limited")
+            )
+            continue
+        verdict = interpret(target, probe, response)
+        problem = documented(target, operation, probe, response)
+        if problem is not None:
+            report.response_failures.setdefault(
+                f"{target.name}: {problem}", target.curl(operation, probe)
+            )
+        report.outcomes.append(
+            Outcome(
+                probe, target.name, response.status_code, verdict, expected, response.text[:120]
+            )
+        )
+    return report
+
+
+def request_bytes(probe: Probe) -> bytes | None:
+    """The JSON body as sent (ASCII, lone surrogates as \\u escapes), or None."""
+    return None if probe.body is NO_BODY else json.dumps(probe.body).encode("ascii")

@@ -1,0 +1,210 @@
+"""What a run judged, in words: tallies, not-judged reasons, failures, pattern-node coverage.
+
+Failure lines show one minimal request per check with a curl line; values of members the
+fragment marks `x-personal-data` are masked with the runtime's `mask`. The coverage table
+goes one level below schemathesis' per-keyword coverage: for every pattern, which of its
+nodes were exercised on the accept and on the reject side, and why the others were not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from dynamic_sdk_runtime.ecma import UnsupportedPatternError
+from dynamic_sdk_runtime.exceptions import mask
+from dynamic_sdk_runtime.fragment import Fragment
+from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
+
+from .model import NO_BODY, Outcome, Probe, RunReport
+from .report import RECORDER
+from .runner import Budget
+from .targets import Target
+from .unicode_ages import BASELINE, VERSIONS
+
+__all__ = ["failure_line", "node_coverage", "summarize", "unicode_estimate"]
+
+
+def _value(probe: Probe) -> object:
+    """The value the probe changed: its path/query/header value or body member."""
+    location, _, name = probe.check.where.partition(".")
+    if location == "path":
+        return probe.path.get(name)
+    if location == "query":
+        return probe.query.get(name)
+    if location == "header":
+        return probe.headers.get(name)
+    node: Any = None if probe.body is NO_BODY else probe.body
+    for part in name.split(".") if name else ():
+        if not isinstance(node, dict) or part not in node:
+            return node
+        node = node[part]
+    return node
+
+
+def shown(fragment: Fragment, probe: Probe) -> str:
+    """The changed value as JSON, masked when the fragment marks it personal data."""
+    value = _value(probe)
+    leaf = probe.check.where.rsplit(".", 1)[-1]
+    if leaf in fragment.personal_fields and isinstance(value, str):
+        value = mask(value)
+    text = json.dumps(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def failure_line(target: Target, fragment: Fragment, outcome: Outcome) -> str:
+    """One readable line per check: minimal value, status, verdict, curl."""
+    probe = outcome.probe
+    operation = fragment.operation(probe.check.operation)
+    why = f": {outcome.note}" if outcome.note and outcome.status is None else ""
+    return (
+        f"{outcome.target}: {probe.check.key}: expected {outcome.expected or '?'}, got "
+        f"{outcome.status} ({outcome.verdict}{why}) for {shown(fragment, probe)}\n"
+        f"    {target.curl(operation, probe)}"
+    )
+
+
+def unicode_estimate(report: RunReport, target: str) -> str:
+    """Newest Unicode version whose new letters/numbers the target accepts (in order)."""
+    verdicts: dict[str, set[str]] = defaultdict(set)
+    for outcome in report.outcomes:
+        since = outcome.probe.check.unicode_since
+        if outcome.target == target and since is not None and outcome.judged:
+            verdicts[since].add(outcome.verdict)
+    if not verdicts:
+        return "not estimated (no version-dependent probe judged)"
+    estimate = BASELINE
+    for version in VERSIONS[1:]:
+        seen = verdicts.get(version)
+        if seen is None:
+            return f">= {estimate} (letters new in {version} not judged)"
+        if seen != {"accepted"}:
+            break
+        estimate = version
+    later = VERSIONS[VERSIONS.index(estimate) + 1 :]
+    newer = [v for v in later if verdicts.get(v) == {"accepted"}]
+    if newer:
+        return f"{estimate}? (inconsistent: also accepts letters new in {', '.join(newer)})"
+    return estimate if estimate != BASELINE else f"{BASELINE} or older"
+
+
+def _why_not(report: RunReport, target: str, probes: list[Probe]) -> str:
+    """Why none of these probes gave a verdict on `target`."""
+    if not probes:
+        return "no witness derived"
+    for probe in probes:
+        reason = report.not_sent_reason.get((target, probe.check.key))
+        if reason is not None:
+            return reason
+    statuses = sorted(
+        {
+            str(o.status)
+            for o in report.outcomes
+            if o.target == target and o.probe in probes and not o.judged
+        }
+    )
+    return f"no verdict from status {'/'.join(statuses) or 'none'}"
+
+
+def node_coverage(report: RunReport, plan: list[Probe], target: str) -> list[dict[str, Any]]:
+    """Per pattern and node: exercised on each side, or why not (one row per node)."""
+    rows: list[dict[str, Any]] = []
+    places: dict[tuple[str, str, str], list[Probe]] = defaultdict(list)
+    for probe in plan:
+        if probe.check.pattern is not None and probe.check.rule == "pattern":
+            places[(probe.check.operation, probe.check.where, probe.check.pattern)].append(probe)
+    judged = {
+        (o.probe.check.operation, o.probe.check.where, o.probe.check.node, o.probe.check.side)
+        for o in report.outcomes
+        if o.target == target and o.judged
+    }
+    for (operation, where, pattern), probes in sorted(places.items()):
+        try:
+            nodes = parse_pattern(pattern)
+        except UnsupportedPatternError as error:
+            rows.append(
+                {"operation": operation, "where": where, "pattern": pattern, "error": str(error)}
+            )
+            continue
+        for node in nodes:
+            row: dict[str, Any] = {
+                "operation": operation,
+                "where": where,
+                "pattern": pattern,
+                "node": node.id,
+                "kind": node.kind,
+                "source": node.source,
+            }
+            for side in ("accept", "reject"):
+                if (operation, where, node.id, side) in judged:
+                    row[side] = "exercised"
+                else:
+                    mine = [p for p in probes if p.check.node == node.id and p.check.side == side]
+                    row[side] = "not exercised: " + _why_not(report, target, mine)
+            rows.append(row)
+    return rows
+
+
+def summarize(
+    report: RunReport,
+    targets: list[Target],
+    plan: list[Probe],
+    budgets: dict[str, Budget],
+    replayed: int,
+    fragment: Fragment,
+) -> None:
+    """Tallies, judged / not judged, failures, version findings, node coverage -> RECORDER."""
+    by_name = {target.name: target for target in targets}
+    for outcome in report.outcomes:
+        check = outcome.probe.check
+        if by_name[outcome.target].recorded and outcome.judged:
+            RECORDER.record(
+                field_name=f"{check.operation}:{check.where}",
+                rule=check.rule,
+                side=check.side if check.unicode_since is None else f"v{check.unicode_since}",
+                target=outcome.target,
+                accepted=outcome.verdict == "accepted",
+                agreed=outcome.agreed is not False,
+                curl="",
+                detail="",
+                keep_failure=False,
+            )
+    lines: list[str] = []
+    planned = {probe.check.key for probe in plan}
+    coverage: dict[str, list[dict[str, Any]]] = {}
+    for target in targets:
+        judged = report.judged_keys(target.name) & planned
+        budget = budgets[target.name]
+        lines.append(
+            f"{target.name}: {len(judged)}/{len(planned)} checks judged, {budget.sent} requests, "
+            f"{budget.rate_limited} rate-limited (429, re-sent), "
+            f"waited {budget.waited_seconds:.0f} s; "
+            f"unicode_estimate={unicode_estimate(report, target.name)}"
+        )
+        by_reason: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(planned - judged):
+            mine = [p for p in plan if p.check.key == key]
+            by_reason[_why_not(report, target.name, mine)].append(key)
+        for reason, keys in sorted(by_reason.items()):
+            lines.append(f"  not judged ({reason}): {len(keys)} checks, e.g. {', '.join(keys[:3])}")
+        for (name, key), outcome in sorted(report.version_dependent().items()):
+            if name == target.name:
+                lines.append(
+                    f"  version-dependent: {key} refused ({outcome.status}); a server on Unicode "
+                    f"older than {outcome.probe.check.unicode_since} does this (not a failure)"
+                )
+        coverage[target.name] = rows = node_coverage(report, plan, target.name)
+        for side in ("accept", "reject"):
+            done = sum(1 for row in rows if row.get(side) == "exercised")
+            lines.append(f"  pattern nodes exercised on the {side} side: {done}/{len(rows)}")
+    for (name, _key), outcome in sorted(report.failures().items()):
+        lines.append("FAIL " + failure_line(by_name[name], fragment, outcome))
+    for problem, curl in sorted(report.response_failures.items()):
+        lines.append(f"FAIL response: {problem}\n    {curl}")
+    if replayed:
+        lines.append(f"replay: {replayed} failing requests in the replay file (--replay)")
+    RECORDER.meta["unicode_pinned"] = report.pinned_version
+    RECORDER.meta["plan_lines"] = lines
+    RECORDER.meta["plan_probes"] = len(plan)
+    RECORDER.meta["pattern_coverage"] = coverage
