@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from specwatch import FRAGMENT_PATH, PATH
+from dynamic_sdk_runtime.fragment import read_fragment
+from specwatch import FRAGMENT_PATH
 from specwatch._engine import code_point_length, ecma_test
 from specwatch.spec_diff import BREAKING, NON_BREAKING, Change, bump, diff, main, next_version
 
@@ -21,12 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 FRAGMENT: dict[str, Any] = yaml.safe_load((ROOT / FRAGMENT_PATH).read_text(encoding="utf-8"))
 NAME = r"^(?=\S)[\p{L}\p{N}a-zA-Z _.,:!?&%@\/+\-'|]+(?<=\S)$"
 ISO = r"^[a-zA-Z]{2,4}\d?$"
+(SHIPPED,) = read_fragment(FRAGMENT).operations
 
 Edit = Callable[[dict[str, Any]], None]
 
 
 def _op(spec: dict[str, Any]) -> dict[str, Any]:
-    operation: dict[str, Any] = spec["paths"][PATH]["post"]
+    operation: dict[str, Any] = spec["paths"][SHIPPED.path][SHIPPED.method.lower()]
     return operation
 
 
