@@ -325,8 +325,8 @@ def openapi_facts(
             operations[name] = {"operation": "absent"}
             continue
         operations[name] = _document_operation(document, raw, method, path, operation)
-        error = _body_schema((operation.get("responses") or {}).get("422"))
-        code = ((error or {}).get("properties") or {}).get("code") or {}
+        unprocessable = _body_schema((operation.get("responses") or {}).get("422"))
+        code = ((unprocessable or {}).get("properties") or {}).get("code") or {}
         if code:
             codes = sorted({*(codes or []), *sms_codes(code.get("enum") or [], tracked)})
     return {"operations": operations, "sms_error_codes": codes}
