@@ -416,15 +416,9 @@ def _terms(location: str, detail: str, fragment: Fragment) -> list[str]:
         after = parts[parts.index("fields") + 1 :]
         models = [_component(op, "request" in parts) for op in operations]
         return [f"{name}:" for name in [*models, *after[:1]] if name]
-    if named is None or {"path", "method", "path_params", "operation"} & set(parts):
+    if named in (None, parts[-1]) or {"path", "method", "path_params", "operation"} & set(parts):
         return [
-            term
-            for op in operations
-            for term in (
-                f"{op.path}:",
-                f"operationId: {op.operation_id}",
-                *(f"name: {p.name}" for p in op.located("path")),
-            )
+            term for op in operations for term in (f"{op.path}:", f"operationId: {op.operation_id}")
         ]
     return [parts[-1]]
 

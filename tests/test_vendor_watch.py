@@ -525,6 +525,7 @@ def test_the_operations_tracked_are_the_fragments(
     assert code == EXIT_CHANGED
     assert "npm.operations.createSmsVerification: new: " in out
     assert "operationId: createSmsVerification" in out
+    assert "/smsVerifications/create:" in out
     assert "operationId: retrySmsVerification" not in out
 
 
