@@ -1,8 +1,8 @@
-"""Read an OpenAPI document with pyyaml; `$ref`s and operations via the runtime's reader.
+"""Read an OpenAPI document with pyyaml; its operations through the runtime's operation model.
 
-specwatch compares and fingerprints what a schema means at the place it is used, so every
-`#/...` reference is replaced by a copy of its target (`dynamic_sdk_runtime.fragment`,
-the one fragment reader); its errors become `SpecError`s here.
+`dynamic_sdk_runtime.fragment` is the one fragment reader (operations, `$ref`s, parameters
+by location, responses, security); specwatch only parses the text here and turns the
+reader's errors into `SpecError`s.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from typing import Any
 
 import yaml
 
-from dynamic_sdk_runtime import fragment
-from dynamic_sdk_runtime.fragment import FragmentError
+from dynamic_sdk_runtime.fragment import Fragment, FragmentError, read_fragment
 
 
 class SpecError(Exception):
@@ -36,19 +35,9 @@ def load_file(path: Path) -> dict[str, Any]:
     return load_text(path.read_text(encoding="utf-8"), str(path))
 
 
-def resolve_refs(document: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `document` with every local `$ref` inlined (the runtime's one reader)."""
+def model(document: dict[str, Any], source: str = "<document>") -> Fragment:
+    """The operation model of a parsed document (`read_fragment`); its errors as SpecError."""
     try:
-        resolved: dict[str, Any] = fragment.inline_refs(document)
+        return read_fragment(document)
     except FragmentError as error:
-        raise SpecError(str(error)) from error
-    return resolved
-
-
-def find_operation(document: dict[str, Any], operation_id: str) -> tuple[str, str, dict[str, Any]]:
-    """(METHOD, path, operation) of the operation with this operationId."""
-    try:
-        method, path, operation = fragment.find_operation(document, operation_id)
-    except FragmentError as error:
-        raise SpecError(str(error)) from error
-    return method.upper(), str(path), dict(operation)
+        raise SpecError(f"{source}: {error}") from error

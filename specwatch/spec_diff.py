@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dynamic_sdk_runtime.fragment import FragmentError, Operation, inline_refs
 from specwatch import FRAGMENT_PATH
-from specwatch.spec import SpecError, load_file, load_text, resolve_refs
+from specwatch.spec import SpecError, load_file, load_text, model
 from specwatch.witness import Comparison, StringRule, compare, show, with_keyword
 
 BREAKING = "breaking"
 NON_BREAKING = "non-breaking"
 LEVELS = {"major": 3, "minor": 2, "patch": 1, "none": 0}
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 WORDING = frozenset({"description", "summary", "title", "example", "examples", "externalDocs"})
 # Keywords compared below; any other keyword that changes is flagged for a human.
 HANDLED = frozenset(
@@ -139,7 +139,7 @@ class Differ:
     # --- documents and operations -------------------------------------------------------
 
     def documents(self, old: dict[str, Any], new: dict[str, Any]) -> None:
-        """Compare info wording and every operation, keyed by method and path."""
+        """Compare info wording, the component models and every operation of the model."""
         self._wording("info", old.get("info") or {}, new.get("info") or {})
         # The generator writes one model class per component schema, used or not.
         old_models = set((old.get("components") or {}).get("schemas") or {})
@@ -150,20 +150,27 @@ class Differ:
         for name in sorted(new_models - old_models):
             where = f"#/components/schemas/{name}"
             self.safe("minor", "Added", where, "new model", None, "present")
-        old_paths, new_paths = old.get("paths") or {}, new.get("paths") or {}
-        for path in sorted(set(old_paths) | set(new_paths)):
-            old_item, new_item = old_paths.get(path) or {}, new_paths.get(path) or {}
-            for method in HTTP_METHODS:
-                location = f"{method.upper()} {path}"
-                if method in old_item and method not in new_item:
-                    self.breaking("Removed", location, "operation removed", "present", None)
-                elif method in new_item and method not in old_item:
-                    self.safe("minor", "Added", location, "new operation", None, "present")
-                elif method in old_item:
-                    self.operation(location, old_item[method], new_item[method])
+        for before, after in _paired(_operations(old, "base"), _operations(new, "head")):
+            if after is None and before is not None:
+                what = f"operation {before.model.operation_id} removed"
+                self.breaking("Removed", before.location, what, before.model.operation_id, None)
+            elif before is None and after is not None:
+                what = f"new operation {after.model.operation_id}"
+                self.safe("minor", "Added", after.location, what, None, after.model.operation_id)
+            elif before is not None and after is not None:
+                self.operation(before, after)
 
-    def operation(self, loc: str, old: dict[str, Any], new: dict[str, Any]) -> None:
-        """operationId, security, parameters, request body, responses."""
+    def operation(self, before: Located, after: Located) -> None:
+        """Route, operationId, security, parameters, request body, responses of one operation."""
+        loc, old, new = after.location, before.node, after.node
+        if before.location != after.location:
+            self.breaking(
+                "Changed",
+                loc,
+                "method or path changed (the client sends the request elsewhere)",
+                before.location,
+                after.location,
+            )
         self._wording(loc, old, new)
         if old.get("operationId") != new.get("operationId"):
             self.breaking(
@@ -173,7 +180,7 @@ class Differ:
                 old.get("operationId"),
                 new.get("operationId"),
             )
-        self._security(loc, old.get("security"), new.get("security"))
+        self._security(loc, before.model.security, after.model.security)
         self._parameters(loc, old.get("parameters") or [], new.get("parameters") or [])
         self._request_body(f"{loc} #/requestBody", old.get("requestBody"), new.get("requestBody"))
         self._responses(
@@ -217,28 +224,16 @@ class Differ:
             if isinstance(old, dict) and isinstance(new, dict) and old.get(key) != new.get(key):
                 self.safe("patch", "Changed", f"{loc}/{key}", "wording", old.get(key), new.get(key))
 
-    def _security(self, loc: str, old: Any, new: Any) -> None:
+    def _security(self, loc: str, old: tuple[str, ...], new: tuple[str, ...]) -> None:
+        """The schemes that may authorize a call (the operation's, else the document's)."""
         if old == new:
             return
-        old_schemes = {name for req in old or [] for name in req}
-        new_schemes = {name for req in new or [] for name in req}
-        if new_schemes - old_schemes or (old is not None and not old_schemes and new_schemes):
-            self.breaking(
-                "Changed",
-                f"{loc} #/security",
-                "new authentication requirement",
-                sorted(old_schemes),
-                sorted(new_schemes),
-            )
+        if set(new) - set(old):
+            what = "new authentication requirement"
+            self.breaking("Changed", f"{loc} #/security", what, old, new)
         else:
-            self.safe(
-                "minor",
-                "Changed",
-                f"{loc} #/security",
-                "authentication relaxed",
-                sorted(old_schemes),
-                sorted(new_schemes),
-            )
+            what = "authentication relaxed"
+            self.safe("minor", "Changed", f"{loc} #/security", what, old, new)
 
     def _parameters(self, loc: str, old: list[Any], new: list[Any]) -> None:
         def keyed(params: list[Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -254,9 +249,9 @@ class Differ:
                 self.breaking("Removed", where, "parameter removed", "present", None)
             elif before is None:
                 if after.get("required") or key[0] == "path":
-                    self.breaking(
-                        "Added", where, f"new required {key[0]} parameter", None, "required"
-                    )
+                    witness = f"witness: a call without {key[1]}: accepted before, rejected now"
+                    what = f"new required {key[0]} parameter"
+                    self.breaking("Added", where, what, None, "required", witness)
                 else:
                     self.safe(
                         "minor",
@@ -574,10 +569,68 @@ def _seeds(*owners: dict[str, Any]) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Located:
+    """One operation of the model and its resolved operation object (shared parameters in)."""
+
+    model: Operation
+    node: dict[str, Any]
+
+    @property
+    def location(self) -> str:
+        return f"{self.model.method} {self.model.path}"
+
+
+def _operations(document: dict[str, Any], source: str) -> dict[str, Located]:
+    """Every operation of the document by operationId (the model's key: else method and path)."""
+    try:
+        resolved = inline_refs(document)
+    except FragmentError as error:
+        raise SpecError(f"{source}: {error}") from error
+    found: dict[str, Located] = {}
+    for operation in model(document, source).operations:
+        item = resolved["paths"][operation.path]
+        node = dict(item[operation.method.lower()])
+        shared = {(p.get("in"), p.get("name")): p for p in item.get("parameters") or []}
+        if shared:  # a path-level parameter applies unless the operation overrides it
+            own = {(p.get("in"), p.get("name")): p for p in node.get("parameters") or []}
+            node["parameters"] = list({**shared, **own}.values())
+        found[operation.operation_id] = Located(operation, node)
+    return found
+
+
+def _paired(
+    old: dict[str, Located], new: dict[str, Located]
+) -> list[tuple[Located | None, Located | None]]:
+    """(before, after) per operation, matched by operationId, else by method and path.
+
+    An operationId that disappears while another appears at the same method and path is a
+    rename of one operation, not a removal and an addition.
+    """
+    added = {(op.model.method, op.model.path): key for key, op in new.items() if key not in old}
+    renamed = {
+        key: added.pop((op.model.method, op.model.path))
+        for key, op in old.items()
+        if key not in new and (op.model.method, op.model.path) in added
+    }
+    pairs: list[tuple[Located | None, Located | None]] = [
+        (before, new.get(renamed.get(key, key))) for key, before in old.items()
+    ]
+    taken = set(old) | set(renamed.values())
+    pairs += [(None, after) for key, after in new.items() if key not in taken]
+    return sorted(pairs, key=lambda pair: _route(*pair))
+
+
+def _route(before: Located | None, after: Located | None) -> tuple[str, str]:
+    """Report order: by path, then method (of the new operation, else the old one)."""
+    shown = after or before
+    return (shown.model.path, shown.model.method) if shown is not None else ("", "")
+
+
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """Every classified change from `old` to `new` (raw documents; refs are resolved here)."""
     differ = Differ()
-    differ.documents(resolve_refs(old), resolve_refs(new))
+    differ.documents(old, new)
     return differ.changes
 
 

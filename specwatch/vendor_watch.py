@@ -1,4 +1,4 @@
-"""Compare what the vendor publishes about retrySmsVerification with a committed fingerprint.
+"""Compare what the vendor publishes about the fragment's operations with a fingerprint.
 
     python -m specwatch.vendor_watch [--package-dir DIR] [--version V] [--openapi FILE]
                                      [--fingerprint PATH] [--update]
@@ -6,10 +6,13 @@
 Sources: the npm package `@dynamic-labs/sdk-api-core` (registry metadata and tarball,
 fetched with the `npm` client so the configured registry is used; `--package-dir` reads
 an unpacked package instead) and, with `--openapi FILE`, the vendor's full OpenAPI
-document. Each source is reduced to the same normalised facts (method and path, whether
-the SDK sends Authorization, field names, types and required flags, the SMS-related 422
-codes, the success status where the source names one) and compared with its section of
-`specwatch/fingerprint.json`. Nothing from the vendor is kept except those facts.
+document. The operations tracked are those of the fragment (`--fragment`, read with the
+operation model): for each operationId, the SDK's `<operationId>Raw` method and the
+document's operation with that id. Each source is reduced to the same normalised facts
+per operation (method and path, whether the SDK sends Authorization, field names, types
+and required flags, the success status where the source names one) plus the SMS-related
+422 codes, and compared with its section of `specwatch/fingerprint.json`. Nothing from
+the vendor is kept except those facts.
 
 Exit codes: 0 unchanged (or --update written), 1 the vendor changed (a diff and the
 fragment lines to review are printed), 2 usage error or unreadable input, 3 the registry
@@ -26,19 +29,26 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from specwatch import FRAGMENT_PATH, OPERATION_ID
-from specwatch.spec import SpecError, find_operation, load_file, resolve_refs
+from dynamic_sdk_runtime.fragment import (
+    Fragment,
+    FragmentError,
+    Operation,
+    find_operation,
+    inline_refs,
+)
+from specwatch import FRAGMENT_PATH
+from specwatch.spec import SpecError, load_file, model
 
+# Vendor facts: the npm package, and the name of its enum of 422 error codes.
 PACKAGE = "@dynamic-labs/sdk-api-core"
-REQUEST_MODEL = "SmsVerificationRetryRequest"
-RESPONSE_MODEL = "SmsVerificationCreateResponse"
 ERROR_CODE_MODEL = "UnprocessableEntityErrorCode"
-DEFAULT_FINGERPRINT = Path(__file__).resolve().parent / "fingerprint.json"
-DEFAULT_FRAGMENT = Path(__file__).resolve().parent.parent / FRAGMENT_PATH
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FINGERPRINT = ROOT / "specwatch" / "fingerprint.json"
+DEFAULT_FRAGMENT = ROOT / FRAGMENT_PATH
 NPM_ENV = "SPECWATCH_NPM"  # the npm executable; tests point it at a stand-in
 NPM_TIMEOUT = 180.0
 
@@ -210,22 +220,33 @@ def _enum_values(path: Path) -> list[str]:
 
 
 def sms_codes(values: Sequence[str], tracked: Sequence[str]) -> list[str]:
-    """The 422 codes that concern this operation: the tracked ones present, plus any `sms` one."""
+    """The 422 codes that concern the operations: the tracked ones present, plus any `sms` one."""
     return sorted({value for value in values if value in tracked or "sms" in value})
 
 
-def package_facts(root: Path, tracked: Sequence[str]) -> dict[str, Any]:
-    """The normalised facts an unpacked sdk-api-core package states about the operation."""
+def package_facts(
+    root: Path, operation_ids: Sequence[str], tracked: Sequence[str]
+) -> dict[str, Any]:
+    """The normalised facts an unpacked sdk-api-core package states about each operation."""
     api = _find(root, "apis", "SDKApi", (".ts", ".js", ".cjs", ".mjs"))
     api = None if api is not None and api.name.endswith(".d.ts") else api
     if api is None:
         raise BadInput(f"{root}: no apis/SDKApi.ts or .js (is this the sdk-api-core package?)")
     source = api.read_text(encoding="utf-8")
-    body = _method_body(source, f"{OPERATION_ID}Raw")
+    codes = _find(root, "models", ERROR_CODE_MODEL, (".d.ts", ".ts"))
+    return {
+        "operations": {name: _sdk_operation(root, source, name) for name in operation_ids},
+        "sms_error_codes": sms_codes(_enum_values(codes), tracked) if codes else None,
+    }
+
+
+def _sdk_operation(root: Path, source: str, operation_id: str) -> dict[str, Any]:
+    """The facts of the SDK method generated for one operationId (`<operationId>Raw`)."""
+    body = _method_body(source, f"{operation_id}Raw")
     if body is None:
         return {"operation": "absent"}
     # Newer typescript-fetch builds the request in a separate `...RequestOpts` method.
-    body += _method_body(source, f"{OPERATION_ID}RequestOpts") or ""
+    body += _method_body(source, f"{operation_id}RequestOpts") or ""
     method = re.search(r"\bmethod:\s*['\"](\w+)['\"]", body)
     path = re.search(r"\bpath:\s*[`'\"]([^`'\"]+)[`'\"]", body)
     request = re.search(r"\b(\w+)ToJSON\s*\(", body)
@@ -242,16 +263,14 @@ def package_facts(root: Path, tracked: Sequence[str]) -> dict[str, Any]:
         "success_status": None,
     }
     for key, match in (("request", request), ("response", response)):
-        model = match.group(1) if match else None
-        if model is None:
+        name = match.group(1) if match else None
+        if name is None:
             facts[key] = None
             continue
-        file = _find(root, "models", model, (".d.ts", ".ts"))
+        file = _find(root, "models", name, (".d.ts", ".ts"))
         if file is None:
-            raise BadInput(f"{root}: models/{model}.d.ts is missing")
-        facts[key] = {"model": model, "fields": _interface(file, model)}
-    codes = _find(root, "models", ERROR_CODE_MODEL, (".d.ts", ".ts"))
-    facts["sms_error_codes"] = sms_codes(_enum_values(codes), tracked) if codes else None
+            raise BadInput(f"{root}: models/{name}.d.ts is missing")
+        facts[key] = {"model": name, "fields": _interface(file, name)}
     return facts
 
 
@@ -288,19 +307,45 @@ def _body_schema(node: Any) -> Any:
     return (media or {}).get("schema")
 
 
-def openapi_facts(document: dict[str, Any], tracked: Sequence[str]) -> dict[str, Any]:
+def openapi_facts(
+    document: dict[str, Any], operation_ids: Sequence[str], tracked: Sequence[str]
+) -> dict[str, Any]:
     """The same normalised facts, read from a full vendor OpenAPI document."""
     try:
-        _, _, raw_operation = find_operation(document, OPERATION_ID)
-        method, path, operation = find_operation(resolve_refs(document), OPERATION_ID)
-    except SpecError:
-        return {"operation": "absent"}
+        resolved = inline_refs(document)
+    except FragmentError as error:
+        raise BadInput(f"vendor document: {error}") from error
+    operations: dict[str, Any] = {}
+    codes: list[str] | None = None
+    for name in operation_ids:
+        try:
+            _, _, raw = find_operation(document, name)
+            method, path, operation = find_operation(resolved, name)
+        except FragmentError:
+            operations[name] = {"operation": "absent"}
+            continue
+        operations[name] = _document_operation(document, raw, method, path, operation)
+        unprocessable = _body_schema((operation.get("responses") or {}).get("422"))
+        code = ((unprocessable or {}).get("properties") or {}).get("code") or {}
+        if code:
+            codes = sorted({*(codes or []), *sms_codes(code.get("enum") or [], tracked)})
+    return {"operations": operations, "sms_error_codes": codes}
+
+
+def _document_operation(
+    document: dict[str, Any],
+    raw: Mapping[str, Any],
+    method: str,
+    path: str,
+    operation: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The facts of one operation of the vendor's document (`raw`: before `$ref`s resolve)."""
     security = operation.get("security", document.get("security"))
     responses = {str(status): value for status, value in (operation.get("responses") or {}).items()}
-    raw_responses = {str(s): v for s, v in (raw_operation.get("responses") or {}).items()}
+    raw_responses = {str(s): v for s, v in (raw.get("responses") or {}).items()}
     success = sorted(status for status in responses if status.startswith("2"))
     facts: dict[str, Any] = {
-        "method": method,
+        "method": method.upper(),
         "path": path,
         "path_params": sorted(
             str(p.get("name")) for p in operation.get("parameters") or [] if p.get("in") == "path"
@@ -311,7 +356,7 @@ def openapi_facts(document: dict[str, Any], tracked: Sequence[str]) -> dict[str,
         else success,
         "responses": sorted(responses),
     }
-    request_raw = _body_schema(raw_operation.get("requestBody"))
+    request_raw = _body_schema(raw.get("requestBody"))
     request = _body_schema(operation.get("requestBody"))
     facts["request"] = (
         {"model": _ref_name(request_raw), "fields": _json_schema_fields(request)}
@@ -325,9 +370,6 @@ def openapi_facts(document: dict[str, Any], tracked: Sequence[str]) -> dict[str,
         if isinstance(ok, dict)
         else None
     )
-    error = _body_schema(responses.get("422"))
-    code = ((error or {}).get("properties") or {}).get("code") or {}
-    facts["sms_error_codes"] = sms_codes(code.get("enum") or [], tracked) if code else None
     return facts
 
 
@@ -358,37 +400,53 @@ def compare(expected: Any, observed: Any, where: str = "") -> Iterator[tuple[str
         yield where, f"{json.dumps(expected)} -> {json.dumps(observed)}"
 
 
-def _terms(location: str, detail: str) -> list[str]:
-    """Words to look for in the fragment for one difference."""
+def _terms(location: str, detail: str, fragment: Fragment) -> list[str]:
+    """Words to look for in the fragment for one difference (`<source>.operations.<id>...`)."""
     parts = location.split(".")
+    named = parts[parts.index("operations") + 1] if "operations" in parts[:-1] else None
+    operations = [op for op in fragment.operations if named in (None, op.operation_id)]
     if "sends_authorization" in parts:
-        return ["security:", "x-vendor-sdk-security", "x-auth-discrepancy", "bearerAuth"]
+        schemes = [name for op in operations for name in op.security]
+        return ["security:", "x-vendor-sdk-security", "x-auth-discrepancy", *schemes]
     if "success_status" in parts or "responses" in parts:
         return ["responses:", *(f"'{code}'" for code in re.findall(r"\b[1-5]\d\d\b", detail))]
     if "sms_error_codes" in parts:
-        return ["UnprocessableEntityErrorCode", *re.findall(r'"([a-z_]+)"', detail)]
-    if "fields" in parts:
-        field = parts[parts.index("fields") + 1] if parts.index("fields") + 1 < len(parts) else ""
-        model = REQUEST_MODEL if "request" in parts else RESPONSE_MODEL
-        return [f"{model}:", f"{field}:"] if field else [f"{model}:"]
-    if {"path", "method", "path_params", "operation"} & set(parts):
-        return ["/smsVerifications/retry", "post:", "in: path"]
+        return [ERROR_CODE_MODEL, *re.findall(r'"([a-z_]+)"', detail)]
+    if "fields" in parts and named is not None:
+        after = parts[parts.index("fields") + 1 :]
+        models = [_component(op, "request" in parts) for op in operations]
+        return [f"{name}:" for name in [*models, *after[:1]] if name]
+    if named in (None, parts[-1]) or {"path", "method", "path_params", "operation"} & set(parts):
+        return [
+            term for op in operations for term in (f"{op.path}:", f"operationId: {op.operation_id}")
+        ]
     return [parts[-1]]
 
 
-def review_lines(fragment: Path, differences: Sequence[tuple[str, str]]) -> list[str]:
-    """`file:line: text` for the fragment lines that mention what changed."""
+def _component(operation: Operation, request: bool) -> str | None:
+    """The component schema of the request body, or of the first success response's body."""
+    if request:
+        return operation.body.component if operation.body is not None else None
+    ok = operation.response_for(operation.successes[0]) if operation.successes else None
+    return ok.schema.component if ok is not None and ok.schema is not None else None
+
+
+def review_lines(
+    path: Path, fragment: Fragment, differences: Sequence[tuple[str, str]]
+) -> list[str]:
+    """`file:line: text` for the lines of the fragment at `path` that mention what changed."""
     try:
-        lines = fragment.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return [f"(fragment {fragment} not readable)"]
-    terms = list(dict.fromkeys(term for loc, detail in differences for term in _terms(loc, detail)))
+        return [f"(fragment {path} not readable)"]
+    terms = [term for loc, detail in differences for term in _terms(loc, detail, fragment)]
     hits: dict[int, str] = {}
-    for term in terms:
+    for term in dict.fromkeys(terms):
         for number, text in enumerate(lines, start=1):
             if term in text:
                 hits.setdefault(number, text.rstrip())
-    shown = fragment.name if not fragment.is_absolute() else FRAGMENT_PATH
+    resolved = path.resolve()
+    shown = resolved.relative_to(ROOT) if resolved.is_relative_to(ROOT) else path
     return [f"{shown}:{number}: {hits[number].strip()}" for number in sorted(hits)]
 
 
@@ -402,17 +460,13 @@ def _load_fingerprint(path: Path) -> dict[str, Any]:
     return loaded
 
 
-def _tracked(fingerprint: dict[str, Any], fragment: Path) -> list[str]:
-    """Codes to follow: those the fingerprint holds and those the fragment documents for 422."""
+def _tracked(fingerprint: dict[str, Any], fragment: Fragment) -> list[str]:
+    """Codes to follow: those the fingerprint holds and those the fragment documents."""
     codes = [
         str(c) for c in (fingerprint.get("npm") or {}).get("facts", {}).get("sms_error_codes") or []
     ]
-    try:
-        schemas = (load_file(fragment).get("components") or {}).get("schemas") or {}
-    except (OSError, SpecError):
-        return codes
-    documented = (schemas.get(ERROR_CODE_MODEL) or {}).get("enum") or []
-    return list(dict.fromkeys([*codes, *map(str, documented)]))
+    documented = fragment.schemas.get(ERROR_CODE_MODEL)
+    return list(dict.fromkeys([*codes, *map(str, documented.enum or () if documented else ())]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -435,7 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         default=DEFAULT_FRAGMENT,
         metavar="PATH",
-        help="where to point reviewers",
+        help="the fragment whose operations are tracked (and where to point reviewers)",
     )
     parser.add_argument(
         "--update", action="store_true", help="rewrite the fingerprint from what was read"
@@ -448,7 +502,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         fingerprint = _load_fingerprint(args.fingerprint) if args.fingerprint.exists() else {}
         if not fingerprint and not args.update:
             raise BadInput(f"no fingerprint at {args.fingerprint} (create it with --update)")
-        tracked = _tracked(fingerprint, args.fragment)
+        fragment = model(load_file(args.fragment), str(args.fragment))
+        operation_ids = [operation.operation_id for operation in fragment.operations]
+        tracked = _tracked(fingerprint, fragment)
         observed: dict[str, dict[str, Any]] = {}
         with tempfile.TemporaryDirectory(prefix="vendor-watch-") as scratch:
             if args.package_dir is not None:
@@ -460,7 +516,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             observed["npm"] = {
                 "package": PACKAGE,
                 "checked_version": info.get("version"),
-                "facts": package_facts(root, tracked),
+                "facts": package_facts(root, operation_ids, tracked),
             }
             latest, count = info.get("latest"), info.get("versions")
             print(f"npm: {PACKAGE} {info.get('version')} (latest {latest}, {count} versions)")
@@ -468,7 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             document = load_file(args.openapi)
             about = document.get("info") or {}
             title = f"{about.get('title')} {about.get('version')}"
-            observed["openapi"] = {"document": title, "facts": openapi_facts(document, tracked)}
+            facts = openapi_facts(document, operation_ids, tracked)
+            observed["openapi"] = {"document": title, "facts": facts}
             print(f"openapi: {args.openapi} ({title})")
     except Unreachable as error:
         print(f"NO NETWORK / REGISTRY UNREACHABLE: {error}. Nothing was compared.", file=sys.stderr)
@@ -476,7 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Gone as error:
         print(f"VENDOR CHANGE: the registry no longer has what we read: {error}")
         print("\nFragment lines to review:")
-        for line in review_lines(args.fragment, [("operation", "")]):
+        for line in review_lines(args.fragment, fragment, [("operation", "")]):
             print(f"  {line}")
         return EXIT_CHANGED
     except (BadInput, SpecError, OSError, tarfile.TarError) as error:
@@ -513,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for location, text in differences:
         print(f"  {location}: {text}")
     print("\nFragment lines to review:")
-    for line in review_lines(args.fragment, differences):
+    for line in review_lines(args.fragment, fragment, differences):
         print(f"  {line}")
     print("\nOnce the fragment is updated (or the change accepted), refresh with --update.")
     return EXIT_CHANGED

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from specwatch import FRAGMENT_PATH, PATH
+from dynamic_sdk_runtime.fragment import read_fragment
+from specwatch import FRAGMENT_PATH
 from specwatch._engine import code_point_length, ecma_test
 from specwatch.spec_diff import BREAKING, NON_BREAKING, Change, bump, diff, main, next_version
 
@@ -21,12 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 FRAGMENT: dict[str, Any] = yaml.safe_load((ROOT / FRAGMENT_PATH).read_text(encoding="utf-8"))
 NAME = r"^(?=\S)[\p{L}\p{N}a-zA-Z _.,:!?&%@\/+\-'|]+(?<=\S)$"
 ISO = r"^[a-zA-Z]{2,4}\d?$"
+(SHIPPED,) = read_fragment(FRAGMENT).operations
+THREE: dict[str, Any] = yaml.safe_load(
+    (ROOT / "tests" / "fragments" / "three-operations.yaml").read_text(encoding="utf-8")
+)
+LISTING = read_fragment(THREE).operation("listSmsVerifications")
 
 Edit = Callable[[dict[str, Any]], None]
 
 
 def _op(spec: dict[str, Any]) -> dict[str, Any]:
-    operation: dict[str, Any] = spec["paths"][PATH]["post"]
+    operation: dict[str, Any] = spec["paths"][SHIPPED.path][SHIPPED.method.lower()]
     return operation
 
 
@@ -40,10 +46,14 @@ def _field(spec: dict[str, Any], name: str) -> dict[str, Any]:
     return field
 
 
-def _edited(edit: Edit) -> list[Change]:
-    new = copy.deepcopy(FRAGMENT)
+def _edit_copy(spec: dict[str, Any], edit: Edit) -> dict[str, Any]:
+    new = copy.deepcopy(spec)
     edit(new)
-    return diff(FRAGMENT, new)
+    return new
+
+
+def _edited(edit: Edit, base: dict[str, Any] = FRAGMENT) -> list[Change]:
+    return diff(base, _edit_copy(base, edit))
 
 
 def _only(changes: list[Change]) -> Change:
@@ -285,6 +295,99 @@ def test_semver_rule() -> None:
     changes = _edited(CASES["new optional field"][0]) + _edited(CASES["description wording"][0])
     assert bump(changes) == "minor"
     assert bump([]) == "none"
+
+
+def test_two_operations_added_are_minor_and_each_named() -> None:
+    changes = diff(FRAGMENT, THREE)
+    assert {c.klass for c in changes} == {NON_BREAKING}, [c.line() for c in changes]
+    added = {c.what: c for c in changes if "operation" in c.what}
+    assert set(added) == {
+        "new operation createSmsVerification",
+        "new operation listSmsVerifications",
+    }
+    for operation in read_fragment(THREE).operations[1:]:
+        change = added[f"new operation {operation.operation_id}"]
+        assert change.location == f"{operation.method} {operation.path}"
+        assert (change.level, change.section) == ("minor", "Added")
+    assert bump(changes) == "minor"
+    removed = [c for c in diff(THREE, FRAGMENT) if "operation" in c.what]
+    assert {(c.klass, c.section) for c in removed} == {(BREAKING, "Removed")}
+    assert len(removed) == 2
+
+
+def _listing(spec: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = spec["paths"][LISTING.path][LISTING.method.lower()]
+    return operation
+
+
+def _query(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(
+        p for p in _listing(spec)["parameters"] if (p["in"], p["name"]) == ("query", name)
+    )
+    return found
+
+
+def _new_query(required: bool) -> Edit:
+    def edit(spec: dict[str, Any]) -> None:
+        parameter = {"name": "since", "in": "query", "required": required, "schema": {}}
+        _listing(spec)["parameters"].append(parameter)
+
+    return edit
+
+
+def test_a_new_required_query_parameter_breaks_with_a_witness() -> None:
+    change = _only(_edited(_new_query(required=True), THREE))
+    assert (change.klass, change.level) == (BREAKING, "major")
+    assert change.location == f"GET {LISTING.path} #/parameters/query/since"
+    assert change.what == "new required query parameter"
+    assert "witness" in change.witness
+    assert "since" in change.witness
+
+
+def test_a_new_optional_query_parameter_is_minor() -> None:
+    change = _only(_edited(_new_query(required=False), THREE))
+    assert (change.klass, change.level, change.what) == (
+        NON_BREAKING,
+        "minor",
+        "new optional query parameter",
+    )
+
+
+def test_a_tightened_query_pattern_breaks_with_a_witness() -> None:
+    old_pattern = _query(THREE, "cursor")["schema"]["pattern"]
+    new_pattern = old_pattern.replace("A-Z", "")
+
+    def edit(spec: dict[str, Any]) -> None:
+        _query(spec, "cursor")["schema"]["pattern"] = new_pattern
+
+    change = _only(_edited(edit, THREE))
+    assert (change.klass, change.what) == (BREAKING, "pattern tightened")
+    assert change.location == f"GET {LISTING.path} #/parameters/query/cursor/pattern"
+    witness = change.witness_value
+    assert witness is not None
+    assert _accepts(old_pattern, 16, witness)
+    assert not _accepts(new_pattern, 16, witness)
+
+
+def test_an_operation_removed_breaks_and_a_rename_is_one_change() -> None:
+    def drop_create(spec: dict[str, Any]) -> None:
+        create = read_fragment(THREE).operation("createSmsVerification")
+        del spec["paths"][create.path]
+
+    removed = _only(_edited(drop_create, THREE))
+    assert (removed.klass, removed.section) == (BREAKING, "Removed")
+    assert removed.what == "operation createSmsVerification removed"
+    renamed = _only(_edited(lambda s: _listing(s).update(operationId="listVerifications"), THREE))
+    assert renamed.what.startswith("operationId renamed")
+    assert (renamed.old, renamed.new) == ("'listSmsVerifications'", "'listVerifications'")
+
+
+def test_security_is_compared_per_operation() -> None:
+    change = _only(_edited(lambda s: _listing(s).update(security=[]), THREE))
+    assert change.location == f"GET {LISTING.path} #/security"
+    assert (change.klass, change.what) == (NON_BREAKING, "authentication relaxed")
+    back = _only(diff(_edit_copy(THREE, lambda s: _listing(s).update(security=[])), THREE))
+    assert (back.klass, back.what) == (BREAKING, "new authentication requirement")
 
 
 def _git(repo: Path, *args: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from dynamic_sdk_runtime.fragment import read_fragment
 from specwatch import FRAGMENT_PATH
 from specwatch.vendor_watch import (
     DEFAULT_FINGERPRINT,
@@ -19,9 +20,13 @@ from specwatch.vendor_watch import (
     EXIT_USAGE,
     NPM_ENV,
     main,
+    openapi_facts,
+    package_facts,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+THREE = Path(__file__).parent / "fragments" / "three-operations.yaml"
+RETRY = "npm.operations.retrySmsVerification"
 FINGERPRINT: dict[str, Any] = json.loads(DEFAULT_FINGERPRINT.read_text(encoding="utf-8"))
 REQUEST = {
     "verificationUUID": "string",
@@ -30,6 +35,7 @@ REQUEST = {
     "isoCountryCode": "string",
     "captchaToken?": "string",
 }
+CREATE_REQUEST = {key: kind for key, kind in REQUEST.items() if key != "verificationUUID"}
 RESPONSE = {
     "verificationUUID": "string",
     "phoneNumber": "string",
@@ -61,10 +67,27 @@ def _enum(values: list[str]) -> str:
     return f"export declare enum UnprocessableEntityErrorCode {{\n{members}}}\n"
 
 
-def _api(authorization: bool, method: str = "POST") -> str:
+CREATE_METHOD = (
+    "    /**\n     * synthetic sibling create\n     */\n"
+    "    async createSmsVerificationRaw(requestParameters, initOverrides) {\n"
+    "        const headers = {};\n"
+    "        const response = await this.request({\n"
+    "            path: `/sdk/{environmentId}/smsVerifications/create`,\n"
+    "            method: 'POST',\n"
+    "            headers: headers,\n"
+    "            body: SmsVerificationCreateRequestToJSON(requestParameters.body),\n"
+    "        }, initOverrides);\n"
+    "        return new JSONApiResponse(response,\n"
+    "            (v) => SmsVerificationCreateResponseFromJSON(v));\n"
+    "    }\n"
+)
+
+
+def _api(authorization: bool, method: str = "POST", create: bool = False) -> str:
     auth = '        headers["Authorization"] = `Bearer ${token}`;\n' if authorization else ""
     return (
         "export class SDKApi {\n"
+        f"{CREATE_METHOD if create else ''}"
         "    /**\n     * synthetic sibling\n     */\n"
         "    async retryEmailVerificationRaw(p) {\n"
         '        const headers = {"Authorization": "x"};\n    }\n'
@@ -96,13 +119,19 @@ def make_package(
     codes: list[str] | None = None,
     authorization: bool = False,
     version: str = "0.40.0",
+    create: bool = False,
 ) -> Path:
     """A package directory shaped like sdk-api-core (synthetic content)."""
     (where / "src" / "apis").mkdir(parents=True)
     (where / "src" / "models").mkdir()
     (where / "package.json").write_text(json.dumps({"version": version}), encoding="utf-8")
-    (where / "src" / "apis" / "SDKApi.js").write_text(_api(authorization), encoding="utf-8")
+    (where / "src" / "apis" / "SDKApi.js").write_text(
+        _api(authorization, create=create), encoding="utf-8"
+    )
     models = where / "src" / "models"
+    (models / "SmsVerificationCreateRequest.d.ts").write_text(
+        _interface("SmsVerificationCreateRequest", CREATE_REQUEST), encoding="utf-8"
+    )
     (models / "SmsVerificationRetryRequest.d.ts").write_text(
         _interface("SmsVerificationRetryRequest", REQUEST if request is None else request),
         encoding="utf-8",
@@ -259,7 +288,8 @@ def test_a_dropped_field_fails_with_a_diff_and_fragment_lines(
     )
     assert code == EXIT_CHANGED
     assert (
-        'npm.request.fields.captchaToken: gone (was {"type": "string", "required": false})' in out
+        f"{RETRY}.request.fields.captchaToken: "
+        'gone (was {"type": "string", "required": false})' in out
     )
     review = _review(out)
     assert any("captchaToken:" in text for _, text in review), out
@@ -272,7 +302,7 @@ def test_sending_authorization_fails(tmp_path: Path, capsys: pytest.CaptureFixtu
         capsys, "--package-dir", str(make_package(tmp_path / "pkg", authorization=True))
     )
     assert code == EXIT_CHANGED
-    assert "npm.sends_authorization: false -> true" in out
+    assert f"{RETRY}.sends_authorization: false -> true" in out
     assert any("x-auth-discrepancy" in text for _, text in _review(out))
 
 
@@ -381,7 +411,7 @@ def test_openapi_document_matches_and_changes(
         str(make_openapi(tmp_path / "v200", status="200")),
     )
     assert code == EXIT_CHANGED
-    assert "openapi.success_status: 201 -> 200" in out
+    assert "openapi.operations.retrySmsVerification.success_status: 201 -> 200" in out
     assert any("'200':" in text for _, text in _review(out))
     (tmp_path / "auth").mkdir()
     code, out, _ = run(
@@ -392,7 +422,7 @@ def test_openapi_document_matches_and_changes(
         str(make_openapi(tmp_path / "auth", security=True)),
     )
     assert code == EXIT_CHANGED
-    assert "openapi.sends_authorization: false -> true" in out
+    assert "openapi.operations.retrySmsVerification.sends_authorization: false -> true" in out
 
 
 def test_update_round_trip_keeps_the_notes(
@@ -407,7 +437,7 @@ def test_update_round_trip_keeps_the_notes(
     assert code == EXIT_SAME
     written = json.loads(fingerprint.read_text(encoding="utf-8"))
     assert written["_about"] == ["kept"]
-    assert written["npm"]["facts"]["sends_authorization"] is True
+    assert written["npm"]["facts"]["operations"]["retrySmsVerification"]["sends_authorization"]
     code, out, _ = run(capsys, "--package-dir", package, "--fingerprint", str(fingerprint))
     assert code == EXIT_SAME, out
 
@@ -428,23 +458,87 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_fingerprint_agrees_with_the_fragment() -> None:
     """The committed facts and the fragment tell the same story where they overlap."""
-    spec = yaml.safe_load((ROOT / FRAGMENT_PATH).read_text(encoding="utf-8"))
-    operation = spec["paths"]["/sdk/{environmentId}/smsVerifications/retry"]["post"]
-    schemas = spec["components"]["schemas"]
+    document = yaml.safe_load((ROOT / FRAGMENT_PATH).read_text(encoding="utf-8"))
+    fragment = read_fragment(document)
+    codes = fragment.schemas["UnprocessableEntityErrorCode"].enum
+    assert codes is not None
     for source in ("npm", "openapi"):
         facts = FINGERPRINT[source]["facts"]
-        assert facts["method"] == "POST"
-        assert facts["sends_authorization"] is bool(operation["x-vendor-sdk-security"])
-        request = schemas["SmsVerificationRetryRequest"]
-        assert sorted(facts["request"]["fields"]) == sorted(request["properties"])
-        assert sorted(k for k, v in facts["request"]["fields"].items() if v["required"]) == sorted(
-            request["required"]
-        )
-        assert facts["sms_error_codes"] == sorted(schemas["UnprocessableEntityErrorCode"]["enum"])
-    assert FINGERPRINT["npm"]["facts"]["success_status"] is None  # any 2xx
-    assert FINGERPRINT["openapi"]["facts"]["success_status"] == 201
-    uuid = FINGERPRINT["openapi"]["facts"]["request"]["fields"]["verificationUUID"]
+        assert set(facts["operations"]) == {op.operation_id for op in fragment.operations}
+        assert facts["sms_error_codes"] == sorted(codes)
+        for operation in fragment.operations:
+            known = facts["operations"][operation.operation_id]
+            assert (known["method"], known["path"]) == (operation.method, operation.path)
+            assert known["path_params"] == sorted(p.name for p in operation.located("path"))
+            vendor_security = document["paths"][operation.path][operation.method.lower()]
+            assert known["sends_authorization"] is bool(vendor_security["x-vendor-sdk-security"])
+            assert operation.body is not None
+            fields = known["request"]["fields"]
+            assert sorted(fields) == sorted(p.name for p in operation.body.properties)
+            required = sorted(name for name, fact in fields.items() if fact["required"])
+            assert required == sorted(operation.body.required_names)
+    retry = FINGERPRINT["openapi"]["facts"]["operations"]["retrySmsVerification"]
+    assert (
+        FINGERPRINT["npm"]["facts"]["operations"]["retrySmsVerification"]["success_status"] is None
+    )
+    assert retry["success_status"] in fragment.operation("retrySmsVerification").successes
+    uuid = retry["request"]["fields"]["verificationUUID"]
     assert (uuid["minLength"], uuid["maxLength"]) == (36, 36)
+
+
+def _two_operations(where: Path) -> Path:
+    """The three-operation fixture without its GET: retry and its sibling create."""
+    document = yaml.safe_load(THREE.read_text(encoding="utf-8"))
+    for path in [p for p, item in document["paths"].items() if "get" in item]:
+        del document["paths"][path]
+    where.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return where
+
+
+def test_the_operations_tracked_are_the_fragments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two operations in the fragment: both are fingerprinted, from their own SDK methods."""
+    fragment = _two_operations(tmp_path / "two.yaml")
+    package = str(make_package(tmp_path / "pkg", create=True))
+    fingerprint = tmp_path / "fingerprint.json"
+    argv = ["--package-dir", package, "--fragment", str(fragment), "--fingerprint"]
+    code, _, _ = run(capsys, *argv, str(fingerprint), "--update")
+    assert code == EXIT_SAME
+    operations = json.loads(fingerprint.read_text(encoding="utf-8"))["npm"]["facts"]["operations"]
+    assert set(operations) == {"retrySmsVerification", "createSmsVerification"}
+    create = operations["createSmsVerification"]
+    assert (create["method"], create["path"]) == (
+        "POST",
+        "/sdk/{environmentId}/smsVerifications/create",
+    )
+    assert create["request"]["model"] == "SmsVerificationCreateRequest"
+    assert "verificationUUID" not in create["request"]["fields"]
+    assert (
+        operations["retrySmsVerification"]
+        == (FINGERPRINT["npm"]["facts"]["operations"]["retrySmsVerification"])
+    )
+    code, out, _ = run(capsys, *argv, str(fingerprint))
+    assert code == EXIT_SAME, out
+    # Against the committed fingerprint (one operation), the sibling is new and reviewed.
+    code, out, _ = run(capsys, "--package-dir", package, "--fragment", str(fragment))
+    assert code == EXIT_CHANGED
+    assert "npm.operations.createSmsVerification: new: " in out
+    assert "operationId: createSmsVerification" in out
+    assert "/smsVerifications/create:" in out
+    assert "operationId: retrySmsVerification" not in out
+
+
+def test_an_operation_the_sdk_lacks_is_absent_in_both_sources(tmp_path: Path) -> None:
+    document = yaml.safe_load(make_openapi(tmp_path).read_text(encoding="utf-8"))
+    names = ["retrySmsVerification", "createSmsVerification"]
+    facts = openapi_facts(document, names, CODES)
+    assert facts["operations"]["createSmsVerification"] == {"operation": "absent"}
+    assert facts["operations"]["retrySmsVerification"]["success_status"] == 201
+    assert "invalid_phone" in facts["sms_error_codes"]
+    npm = package_facts(make_package(tmp_path / "pkg"), names, CODES)
+    assert npm["operations"]["createSmsVerification"] == {"operation": "absent"}
+    assert npm["operations"]["retrySmsVerification"]["method"] == "POST"
 
 
 def test_typescript_source_with_request_opts_is_read(
@@ -489,5 +583,5 @@ def test_a_package_without_the_operation_is_a_change(
     )
     code, out, _ = run(capsys, "--package-dir", str(package))
     assert code == EXIT_CHANGED
-    assert 'npm.operation: new: "absent"' in out
+    assert f'{RETRY}.operation: new: "absent"' in out
     assert any("/smsVerifications/retry" in text for _, text in _review(out))
