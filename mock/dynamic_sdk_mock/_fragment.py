@@ -25,7 +25,6 @@ from dynamic_sdk_runtime.schema import schema_violations
 
 __all__ = ["FragmentError", "Lookup", "Spec", "load_spec", "locate_fragment", "spec_from_document"]
 
-FRAGMENT_NAME = "retry-sms-verification.yaml"
 ENV_VARIABLE = "DYNAMIC_MOCK_FRAGMENT"
 
 
