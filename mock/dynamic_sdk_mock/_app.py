@@ -31,7 +31,7 @@ from starlette.types import Message, Receive, Scope, Send
 from dynamic_sdk_runtime.exceptions import ValidationError
 from dynamic_sdk_runtime.fragment import Operation
 
-from ._bodies import Answers, build_answers
+from ._bodies import Answers
 from ._config import MockConfig
 from ._fragment import Spec, load_spec
 from ._state import Fault, MockState, Outcome
@@ -290,17 +290,11 @@ def header_values(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
 class MockApp(Starlette):
     """Starlette app whose __call__ serves the documented operations before any middleware."""
 
-    def __init__(
-        self,
-        config: MockConfig,
-        spec: Spec,
-        state: MockState,
-        answers: Mapping[str, Answers] | None = None,
-    ) -> None:
+    def __init__(self, config: MockConfig, spec: Spec, state: MockState) -> None:
         self.mock_config = config
         self.spec = spec
         self.mock = state
-        self.answers = answers or state.answers
+        self.answers = state.answers
         self.operation_routes = build_routes(spec.operations)
         self._prefix = [segment.encode() for segment in spec.server_prefix]
         control = _ControlEndpoints(self)
@@ -581,5 +575,4 @@ def create_app(
     """
     config = config or MockConfig()
     spec = spec or load_spec(config.fragment)
-    answers = build_answers(spec, config)
-    return MockApp(config, spec, MockState(spec, config, clock, answers), answers)
+    return MockApp(config, spec, MockState(spec, config, clock))

@@ -151,7 +151,6 @@ class MockState:
         spec: Spec,
         config: MockConfig,
         clock: Callable[[], float] = time.monotonic,
-        answers: Mapping[str, Answers] | None = None,
     ) -> None:
         self._spec = spec
         self._config = config
@@ -162,7 +161,8 @@ class MockState:
         self._faults: list[Fault] = []
         self._sequence = 0
         self._windows: dict[str, tuple[float, int]] = {}
-        self.answers: Mapping[str, Answers] = answers or build_answers(spec, config)
+        self.answers: Mapping[str, Answers] = build_answers(spec, config)
+        """Each operation's answers, checked against the fragment (start-up fails here)."""
 
     def __repr__(self) -> str:
         with self._lock:
