@@ -114,7 +114,7 @@ async def client(app: MockApp) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def seed_default(app: MockApp) -> None:
-    app.mock.seed(ENV, UUID, "1", PHONE, "US")
+    app.mock.seed({"environmentId": ENV}, body())
 
 
 _VALID = object()
@@ -453,7 +453,7 @@ async def test_invalid_seeds_are_refused(client: httpx.AsyncClient, seed: object
 
 def test_python_seed_validates_with_the_fragment(mock_app: MockApp) -> None:
     with pytest.raises(ValueError, match=r"phoneNumber"):
-        mock_app.mock.seed(ENV, UUID, "1", "", "US")
+        mock_app.mock.seed({"environmentId": ENV}, body(phoneNumber=""))
     assert mock_app.mock.verifications() == []
 
 
@@ -495,7 +495,7 @@ async def test_error_faults_answer_the_given_5xx(client: httpx.AsyncClient, app:
 async def test_faults_can_target_one_verification(client: httpx.AsyncClient, app: MockApp) -> None:
     seed_default(app)
     other = "11111111-1111-4111-8111-111111111111"
-    app.mock.add_fault(Fault("error", status=502, verification_uuid=other))
+    app.mock.add_fault(Fault("error", status=502, lookup=other))
     assert (await retry(client)).status_code == 201
     assert len(app.mock.faults()) == 1
     response = await retry(client, body(verificationUUID=other))
@@ -630,8 +630,16 @@ def _essence(rules: tuple[FieldRule, ...]) -> list[tuple[object, ...]]:
 def test_rules_read_from_the_fragment_equal_the_generated_client_tables() -> None:
     """The mock reads the fragment itself; a stale generated client would disagree here."""
     spec = load_spec()
-    assert _essence(spec.path_rules) == _essence(PATH_PARAMETERS["retry_sms_verification"])
-    assert _essence(spec.body_rules) == _essence(SCHEMAS["SmsVerificationRetryRequest"])
+    assert spec.lookup is not None
+    operation = spec.lookup.operation
+    assert operation.body is not None
+    body_rules = tuple(
+        p.schema.string_rule("", p.name, p.name, p.required) for p in operation.body.properties
+    )
+    assert _essence(operation.parameter_rules()) == _essence(
+        PATH_PARAMETERS["retry_sms_verification"]
+    )
+    assert _essence(body_rules) == _essence(SCHEMAS["SmsVerificationRetryRequest"])
     assert spec.server_prefix == ("api", "v0")
 
 
@@ -649,7 +657,7 @@ def test_a_fragment_lacking_a_needed_response_is_refused(tmp_path: Path) -> None
     document = yaml.safe_load(FRAGMENT.read_text(encoding="utf-8"))
     del document["paths"]["/sdk/{environmentId}/smsVerifications/retry"]["post"]["responses"]["429"]
     variant = tmp_path / "variant.yaml"
-    variant.write_text(yaml.safe_dump(document), encoding="utf-8")
+    variant.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     with pytest.raises(FragmentError, match="429"):
         create_app(MockConfig(fragment=variant))
 
@@ -660,7 +668,7 @@ async def test_a_fragment_edit_changes_the_mock(tmp_path: Path) -> None:
         "isoCountryCode"
     ]["maxLength"] = 5
     variant = tmp_path / "variant.yaml"
-    variant.write_text(yaml.safe_dump(document), encoding="utf-8")
+    variant.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     app = create_app(MockConfig(token=TOKEN, lenient=True, fragment=variant))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as c:
         response = await c.post(path(), json=body(isoCountryCode="ABCD1"), headers=AUTH)

@@ -30,7 +30,7 @@ def mock_config() -> MockConfig:
 
 @pytest.fixture
 def seeded(mock_server: RunningMock) -> RunningMock:
-    mock_server.state.seed(ENV, UUID, "1", PHONE, "US")
+    mock_server.state.seed({"environmentId": ENV}, body())
     return mock_server
 
 

@@ -140,7 +140,7 @@ def test_nested_objects_arrays_enums_and_additional_properties() -> None:
         ("owner.id", "format"),
         ("body", "additionalProperties"),
     }
-    assert [(v.field, v.rule) for v in operation.violations({}, [])] == [("body", "type")]
+    assert [(v.field, v.rule) for v in operation.violations({}, [])] == [("body", "object")]
     # the self-reference stays finite and accepts whatever it holds
     assert operation.violations({}, {**good, "next": {"anything": True}}) == []
 

@@ -83,7 +83,7 @@ def proxy() -> Iterator[ForwardingProxy]:
 @pytest.fixture
 def mock() -> Iterator[RunningMock]:
     with running_mock(MockConfig(token=TOKEN, cooldown_seconds=0.0)) as running:
-        running.state.seed(ENV, ENV, "1", "9171113333", "US")
+        running.state.seed({"environmentId": ENV}, BODY)
         # The first attempt meets a 503 with Retry-After: only a retry gets the 201.
         running.state.add_fault(Fault(kind="error", status=503, retry_after=0))
         yield running

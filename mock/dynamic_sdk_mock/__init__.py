@@ -1,14 +1,16 @@
-"""Embedded mock of Dynamic's retrySmsVerification operation, driven by the OpenAPI fragment.
+"""Embedded mock of Dynamic's SMS verification API, driven by the OpenAPI fragment.
 
-In process: `create_app(MockConfig(...))` (ASGI, state on `app.state.mock`). Over a real
-socket: `with running_mock(config) as mock: mock.url, mock.state`. From a shell:
+It serves every operation the fragment documents, reading routes, rules, statuses and
+field names from it. In process: `create_app(MockConfig(...))` (ASGI, state on
+`app.state.mock`). Over a real socket: `with running_mock(config) as mock: mock.url,
+mock.state`; any ASGI app: `with serve_app(app) as url`. From a shell:
 `python -m dynamic_sdk_mock --port 0`. Assumptions beyond the vendor's page: docs/mock.md.
 """
 
 from ._app import ConnectionDroppedError, MockApp, create_app
 from ._config import DEFAULT_TOKEN, MockConfig
-from ._fragment import FragmentError, Spec, load_spec, locate_fragment
-from ._server import RunningMock, running_mock
+from ._fragment import FragmentError, Lookup, Spec, load_spec, locate_fragment, spec_from_document
+from ._server import RunningMock, running_mock, serve_app
 from ._state import Fault, MockState, Outcome
 
 __all__ = [
@@ -16,6 +18,7 @@ __all__ = [
     "ConnectionDroppedError",
     "Fault",
     "FragmentError",
+    "Lookup",
     "MockApp",
     "MockConfig",
     "MockState",
@@ -26,4 +29,6 @@ __all__ = [
     "load_spec",
     "locate_fragment",
     "running_mock",
+    "serve_app",
+    "spec_from_document",
 ]

@@ -40,9 +40,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--success-status",
         type=int,
-        choices=(201, 200),
-        default=201,
-        help="status of a successful retry: 201 (vendor's OpenAPI document, default) or 200",
+        default=None,
+        help="status of a successful answer; one the fragment documents "
+        "(default: the operation's first documented 2xx)",
     )
     parser.add_argument("--max-retries", type=int, default=3, help="retries per verification")
     parser.add_argument("--cooldown", type=float, default=30.0, help="seconds between retries")

@@ -1,11 +1,13 @@
-"""The ASGI app: the documented operation (raw ASGI, for byte-level control) and /__mock/.
+"""The ASGI app: every operation of the fragment (raw ASGI, for byte-level control) and /__mock/.
 
-The operation is routed on the raw, still percent-encoded path, so an environmentId with
-an encoded "/" or invalid UTF-8 reaches validation (400) instead of missing the route.
-It is served both at /sdk/... and under the fragment's server path (/api/v0/sdk/...).
-Checks run in this order: method (405), auth (401), declared size (413), streamed size
-(413), content type (415), UTF-8 and JSON syntax (400), documented rules (400), faults,
-then state (201 or 200/404/422/429).
+Operations are routed on the raw, still percent-encoded path against the fragment's path
+templates, so a path value with an encoded "/" or invalid UTF-8 reaches validation (400)
+instead of missing the route. Each is served both at its path and under the fragment's
+server path (e.g. /api/v0/...). Checks run in this order: method (405), rate limit (429),
+auth (401, when the operation has security), then for an operation with a body: declared
+size (413), streamed size (413), content type (415), UTF-8 and JSON syntax (400); then the
+documented rules of path, query, header and body (400), faults, and the answer: the
+stateful operation's (success or 404/422/429), the success echo for every other one.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 import anyio
 from starlette.applications import Starlette
@@ -26,7 +29,9 @@ from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
 from dynamic_sdk_runtime.exceptions import ValidationError
+from dynamic_sdk_runtime.fragment import Operation
 
+from ._bodies import Answers
 from ._config import MockConfig
 from ._fragment import Spec, load_spec
 from ._state import Fault, MockState, Outcome
@@ -71,9 +76,11 @@ def json_response(status: int, body: object, headers: Mapping[str, str] | None =
 async def send_json(
     send: Send, status: int, body: object, headers: Mapping[str, str] | None = None
 ) -> None:
-    payload = render(body)
+    """Send `body` as JSON; None sends no body (a response documented without one)."""
+    payload = b"" if body is None else render(body)
+    media = [] if body is None else [(b"content-type", _JSON_TYPE.encode())]
     raw_headers = [
-        (b"content-type", _JSON_TYPE.encode()),
+        *media,
         (b"content-length", str(len(payload)).encode()),
         *(
             (name.lower().encode("latin-1"), value.encode("latin-1"))
@@ -201,16 +208,95 @@ def _unauthorized(message: str) -> RequestRejectedError:
     return RequestRejectedError(401, message, {"WWW-Authenticate": "Bearer"})
 
 
+# -- routing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OperationRoute:
+    """One path template of the fragment and the operations documented on it, by method."""
+
+    template: str
+    segments: tuple[bytes | None, ...]
+    """Each segment's literal bytes, or None for a path parameter."""
+    names: tuple[str | None, ...]
+    operations: Mapping[str, Operation]
+
+    def values(self, parts: list[bytes]) -> dict[str, str | None] | None:
+        """The decoded path values when `parts` is this template, else None.
+
+        A value that is not valid UTF-8 is None (no string at all: a type error).
+        """
+        if len(parts) != len(self.segments):
+            return None
+        found: dict[str, str | None] = {}
+        for part, literal, name in zip(parts, self.segments, self.names, strict=True):
+            if name is None:
+                if part != literal:
+                    return None
+                continue
+            try:
+                found[name] = unquote_to_bytes(part).decode("utf-8")
+            except UnicodeDecodeError:
+                found[name] = None
+        return found
+
+
+def build_routes(operations: tuple[Operation, ...]) -> tuple[OperationRoute, ...]:
+    """One Route per path template; templates with fewer parameters are matched first."""
+    grouped: dict[str, dict[str, Operation]] = {}
+    for operation in operations:
+        grouped.setdefault(operation.path, {})[operation.method] = operation
+    routes = []
+    for template, by_method in grouped.items():
+        segments = next(iter(by_method.values())).segments
+        names = tuple(s[1:-1] if s.startswith("{") and s.endswith("}") else None for s in segments)
+        literals = tuple(None if n else s.encode() for s, n in zip(segments, names, strict=True))
+        routes.append(OperationRoute(template, literals, names, by_method))
+    return tuple(sorted(routes, key=lambda route: -route.names.count(None)))
+
+
+def query_values(query_string: bytes) -> dict[str, object]:
+    """The query string's parameters (blank values kept); one repeated gives a list.
+
+    A value that is not valid UTF-8 is None, like a path value.
+    """
+    found: dict[str, object] = {}
+    for raw_name, raw_value in parse_qsl(query_string, keep_blank_values=True):
+        name = raw_name.decode("utf-8", "replace")
+        try:
+            value: object = raw_value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = None
+        if name in found:
+            previous = found[name]
+            found[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            found[name] = value
+    return found
+
+
+def header_values(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Request headers by lower-case name; a repeated one joined with ", " (RFC 9110)."""
+    found: dict[str, str] = {}
+    for raw_name, raw_value in headers:
+        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+        found[name] = f"{found[name]}, {value}" if name in found else value
+    return found
+
+
 # -- the app -------------------------------------------------------------------------------
 
 
 class MockApp(Starlette):
-    """Starlette app whose __call__ serves the documented operation before any middleware."""
+    """Starlette app whose __call__ serves the documented operations before any middleware."""
 
     def __init__(self, config: MockConfig, spec: Spec, state: MockState) -> None:
         self.mock_config = config
         self.spec = spec
         self.mock = state
+        self.answers = state.answers
+        self.operation_routes = build_routes(spec.operations)
+        self._prefix = [segment.encode() for segment in spec.server_prefix]
         control = _ControlEndpoints(self)
         super().__init__(
             routes=[
@@ -227,97 +313,128 @@ class MockApp(Starlette):
         self.state.config = config
         self.state.spec = spec
 
-    def match(self, scope: Scope) -> bytes | None:
-        """The raw environmentId segment when the path is the operation's, else None."""
+    def match(self, scope: Scope) -> tuple[OperationRoute, dict[str, str | None]] | None:
+        """The route of the request's path and its path values, or None.
+
+        The path is matched raw (still percent-encoded), under the server prefix first,
+        then as it is.
+        """
         raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
         parts = bytes(raw_path).split(b"?", 1)[0].split(b"/")[1:]
-        prefix = [segment.encode() for segment in self.spec.server_prefix]
-        if parts[: len(prefix)] == prefix and len(parts) == len(prefix) + len(
-            self.spec.path_segments
-        ):
-            parts = parts[len(prefix) :]
-        if len(parts) != len(self.spec.path_segments):
-            return None
-        found: bytes | None = None
-        for index, part in enumerate(parts):
-            if self.spec.parameter_name(index) is not None:
-                found = part
-            elif part != self.spec.path_segments[index].encode():
-                return None
-        return found
+        candidates = [parts]
+        if self._prefix and parts[: len(self._prefix)] == self._prefix:
+            candidates.insert(0, parts[len(self._prefix) :])
+        for candidate in candidates:
+            for route in self.operation_routes:
+                values = route.values(candidate)
+                if values is not None:
+                    return route, values
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            segment = self.match(scope)
-            if segment is not None:
-                await self.operation(scope, receive, send, segment)
+            matched = self.match(scope)
+            if matched is not None:
+                await self.operation(scope, receive, send, *matched)
                 return
         await super().__call__(scope, receive, send)
 
-    async def operation(self, scope: Scope, receive: Receive, send: Send, segment: bytes) -> None:
+    async def operation(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        route: OperationRoute,
+        path: dict[str, str | None],
+    ) -> None:
         started = time.perf_counter()
         outcome = "error"
+        operation = route.operations.get(scope["method"])
+        name = operation.operation_id if operation is not None else route.template
         try:
-            outcome = str(await self._operation(scope, receive, send, segment))
+            if operation is None:
+                allow = {"Allow": ", ".join(route.operations)}
+                await send_json(send, 405, {"error": "method not allowed"}, allow)
+                outcome = "405"
+            else:
+                outcome = str(await self._operation(scope, receive, send, operation, path))
         except ConnectionDroppedError:
             outcome = "dropped"
             raise
         except Exception as error:  # never a traceback or a non-JSON 500 for the client
-            logger.error("unexpected %s while serving the operation", type(error).__name__)
+            logger.error("unexpected %s while serving %s", type(error).__name__, name)
             await send_json(send, 500, {"error": "internal error in the mock"})
             outcome = "500"
         finally:
             access_logger.info(
                 "%s %s -> %s (%.1f ms)",
                 scope["method"],
-                "retrySmsVerification",
+                name,
                 outcome,
                 (time.perf_counter() - started) * 1000,
             )
 
     async def _operation(
-        self, scope: Scope, receive: Receive, send: Send, segment: bytes
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        operation: Operation,
+        path: dict[str, str | None],
     ) -> int | str:
+        answers = self.answers[operation.operation_id]
         headers: list[tuple[bytes, bytes]] = list(scope["headers"])
-        if scope["method"] != "POST":
-            await send_json(send, 405, {"error": "method not allowed"}, {"Allow": "POST"})
-            return 405
         client = scope.get("client")
         wait = self.mock.rate_limited(str(client[0]) if client else "unknown")
         if wait is not None:
-            limited = {"error": "Too many requests, please try again later."}
+            limited = answers.error(429, "Too many requests, please try again later.")
             await send_json(send, 429, limited, {"Retry-After": str(wait)})
             return 429
+        data: object = None
         try:
-            if self.mock_config.require_auth:
+            if self.mock_config.require_auth and operation.security:
                 check_bearer(headers, self.mock_config.token)
-            body = await read_body(headers, receive, self.mock_config.max_body_bytes)
-            check_content_type(headers, body)
-            data = parse_json(body)
-            try:
-                environment_id: object = unquote_to_bytes(segment).decode("utf-8")
-            except UnicodeDecodeError:
-                environment_id = None
-            violations = self.mock.violations(environment_id, data)
+            body_sent = False
+            if operation.body is not None:
+                raw = await read_body(headers, receive, self.mock_config.max_body_bytes)
+                if raw or operation.body_required:
+                    check_content_type(headers, raw)
+                    data = parse_json(raw)
+                    body_sent = True
+            violations = operation.violations(
+                path,
+                data,
+                query=query_values(scope.get("query_string", b"")),
+                headers=header_values(headers),
+                body_sent=body_sent,
+            )
             if violations:
                 raise RequestRejectedError(400, describe(violations))
         except RequestRejectedError as rejection:
-            await send_json(send, rejection.status, {"error": rejection.message}, rejection.headers)
+            body = answers.error(rejection.status, rejection.message)
+            await send_json(send, rejection.status, body, rejection.headers)
             return rejection.status
-        assert isinstance(data, dict)
-        assert isinstance(environment_id, str)
 
-        fault = self.mock.take_fault(data.get("verificationUUID"))
+        lookup = self.spec.lookup
+        stateful = lookup if lookup is not None and lookup.operation == operation else None
+        key = data.get(stateful.field) if stateful and isinstance(data, dict) else None
+        fault = self.mock.take_fault(operation.operation_id, key)
         if fault is not None and fault.kind == "latency":
             await anyio.sleep(fault.seconds)
             fault = None
         if fault is not None:
-            return await self._inject(fault, scope, receive, send)
-        result: Outcome = self.mock.retry(environment_id, data)
+            return await self._inject(fault, answers, receive, send)
+        if stateful is not None and isinstance(data, dict):
+            values = {name: str(value) for name, value in path.items()}
+            result: Outcome = self.mock.lookup_answer(values, data)
+        else:
+            result = Outcome(answers.success, answers.success_body(data))
         await send_json(send, result.status, result.body, result.headers)
         return result.status
 
-    async def _inject(self, fault: Fault, scope: Scope, receive: Receive, send: Send) -> int | str:
+    async def _inject(
+        self, fault: Fault, answers: Answers, receive: Receive, send: Send
+    ) -> int | str:
         await anyio.sleep(fault.seconds)
         if fault.kind == "error":
             headers = {}
@@ -326,10 +443,11 @@ class MockApp(Starlette):
                 retry_after = 1
             if retry_after is not None:
                 headers["Retry-After"] = str(retry_after)
-            await send_json(send, fault.status, {"error": "injected fault"}, headers)
+            body = answers.error(fault.status, "injected fault")
+            await send_json(send, fault.status, body, headers)
             return fault.status
         if fault.kind == "truncate":
-            payload = render({"error": "injected fault: truncated body"})
+            payload = render(answers.error(500, "injected fault: truncated body"))
             await send(
                 {
                     "type": "http.response.start",
@@ -392,21 +510,14 @@ class _ControlEndpoints:
             data = await self._json(request)
             if not isinstance(data, dict):
                 raise RequestRejectedError(400, "body: must be a JSON object [rule: object]")
-            fields = (
-                "environmentId",
-                "verificationUUID",
-                "phoneCountryCode",
-                "phoneNumber",
-                "isoCountryCode",
-            )
-            violations = self.app.mock.violations(data.get("environmentId"), data)
-            missing = [name for name in fields if not isinstance(data.get(name), str)]
-            if violations or missing:
-                if not violations:
-                    violations = [ValidationError(missing[0], "required", "is required")]
+            lookup = self.app.spec.lookup
+            if lookup is None:
+                raise RequestRejectedError(400, "the fragment has no operation with x-lookup-field")
+            path = {name: data[name] for name in lookup.path_names if name in data}
+            violations = lookup.record_violations(path, data)
+            if violations:
                 raise RequestRejectedError(400, describe(violations))
-            seeded = self.app.mock.seed(*(str(data[name]) for name in fields))
-            return json_response(201, {"environmentId": data["environmentId"], **seeded})
+            return json_response(201, {**path, **self.app.mock.seed(path, data)})
 
         return await self._guarded(handler)
 
@@ -426,8 +537,11 @@ class _ControlEndpoints:
                 faults = [Fault.from_json(item) for item in items]
             except ValueError as error:
                 raise RequestRejectedError(400, f"fault: {error}") from None
-            for fault in faults:
-                self.app.mock.add_fault(fault)
+            try:
+                for fault in faults:
+                    self.app.mock.add_fault(fault)
+            except ValueError as error:
+                raise RequestRejectedError(400, f"fault: {error}") from None
             return json_response(201, {"faults": [f.to_json() for f in self.app.mock.faults()]})
 
         return await self._guarded(handler)

@@ -1,10 +1,10 @@
-"""The OpenAPI fragment, read once at start-up: routes, field rules, documented responses.
+"""The OpenAPI fragment, read once at start-up, and what the mock derives from it.
 
-The mock takes every constraint from the fragment it loads, through the runtime's one
-fragment reader (`dynamic_sdk_runtime.fragment`), so a fragment edit changes the mock
-without a code change. By default it loads the fragment the installed client was
-generated from (`dynamic_sdk_client/openapi.json`). Start-up fails loudly when the
-fragment no longer documents something the mock needs (an operation, a status, a code).
+The mock takes every route, rule, status and field name from the fragment it loads,
+through the runtime's operation model (`dynamic_sdk_runtime.fragment`), so a fragment edit
+changes the mock without a code change. By default it loads the fragment the installed
+client was generated from (`dynamic_sdk_client/openapi.json`). Start-up fails loudly when
+the fragment no longer documents something the mock sends (a status, a body shape, a code).
 """
 
 from __future__ import annotations
@@ -18,63 +18,102 @@ from typing import Any
 
 import yaml
 
+from dynamic_sdk_runtime.exceptions import ValidationError
+from dynamic_sdk_runtime.fragment import Fragment, Operation, read_fragment
 from dynamic_sdk_runtime.fragment import FragmentError as ReaderError
-from dynamic_sdk_runtime.fragment import get, read_fragment
-from dynamic_sdk_runtime.rules import FieldRule
+from dynamic_sdk_runtime.schema import schema_violations
 
-__all__ = ["FragmentError", "Spec", "load_spec", "locate_fragment"]
+__all__ = ["FragmentError", "Lookup", "Spec", "load_spec", "locate_fragment", "spec_from_document"]
 
-FRAGMENT_NAME = "retry-sms-verification.yaml"
 ENV_VARIABLE = "DYNAMIC_MOCK_FRAGMENT"
-
-# Every status the mock can send for the operation, and the fragment key documenting it.
-_STATUS_KEYS = {
-    200: "200",
-    201: "201",
-    400: "400",
-    401: "401",
-    404: "404",
-    413: "413",
-    415: "415",
-    422: "422",
-    429: "429",
-    500: "5XX",
-    503: "5XX",
-}
-# The 422 codes the mock uses; each must be in the fragment's UnprocessableEntityErrorCode.
-UNPROCESSABLE_CODES = ("invalid_sms_verification", "too_many_sms_verification_attempts")
 
 
 class FragmentError(RuntimeError):
     """The fragment cannot be found, or lacks something the mock relies on."""
 
 
+def documented_successes(operation: Operation) -> tuple[int, ...]:
+    """The operation's exact 2xx statuses in document order (the first is its default)."""
+    return tuple(int(r.key) for r in operation.responses if r.key[:1] == "2" and r.key.isdigit())
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The one stateful operation (`x-lookup-field`) and the field names it works with."""
+
+    operation: Operation
+    field: str
+    """The body field naming the stored record (with the path values: its key)."""
+    on_file: tuple[str, ...]
+    """Body properties also in the success response, minus `field`: compared with the record."""
+
+    @property
+    def path_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.operation.located("path"))
+
+    @property
+    def needed(self) -> tuple[str, ...]:
+        """The body fields a record holds: the lookup field, then the ones on file."""
+        return (self.field, *self.on_file)
+
+    def record_violations(
+        self, path: Mapping[str, object], fields: Mapping[str, object]
+    ) -> list[ValidationError]:
+        """What keeps (path, fields) from being a record a valid request can match."""
+        assert self.operation.body is not None  # checked when the Lookup is built
+        found: list[ValidationError] = []
+        for parameter in self.operation.located("path"):
+            if parameter.name not in path:
+                found.append(ValidationError(parameter.name, "required", "is required"))
+            else:
+                found += schema_violations(parameter.schema, path[parameter.name], parameter.name)
+        for name in self.needed:
+            prop = self.operation.body.property(name)
+            if name not in fields:
+                found.append(ValidationError(name, "required", "is required"))
+            elif prop is not None:
+                found += schema_violations(prop.schema, fields[name], name)
+        return found
+
+
 @dataclass(frozen=True)
 class Spec:
-    """What the mock reads from the fragment."""
+    """The operation model of the loaded fragment plus what the mock derives from it."""
 
     source: str
-    path_segments: tuple[str, ...]
-    """Operation path split on "/", e.g. ("sdk", "{environmentId}", ...)."""
-    server_prefix: tuple[str, ...]
-    """Path of the fragment's server URL, e.g. ("api", "v0"); the mock also serves it."""
-    path_rules: tuple[FieldRule, ...]
-    body_rules: tuple[FieldRule, ...]
-    request_schema: str
-    response_schemas: Mapping[str, str]
-    """Documented status key ("200", "5XX", ...) -> component schema name."""
-    documented_statuses: frozenset[str]
-    example: tuple[str, Mapping[str, Any]] | None = None
-    """(environmentId example, a verification on file) when the fragment gives both: the
-    phone fields come from the success response's example, which holds real-looking values
-    (the request example holds the page's placeholders)."""
+    fragment: Fragment
+    lookup: Lookup | None
+    """The stateful operation, or None: then every operation answers leniently."""
 
-    def parameter_name(self, index: int) -> str | None:
-        """The path parameter at segment `index`, or None for a literal segment."""
-        segment = self.path_segments[index]
-        if segment.startswith("{") and segment.endswith("}"):
-            return segment[1:-1]
-        return None
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return self.fragment.operations
+
+    @property
+    def server_prefix(self) -> tuple[str, ...]:
+        """Path of the fragment's server URL, e.g. ("api", "v0"); the mock also serves it."""
+        return tuple(part for part in self.fragment.server_prefix.split("/") if part)
+
+    def example(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(path values, record fields) of the stateful operation's examples, when complete.
+
+        The fields come from the request example, the on-file ones overridden by the success
+        response's example, which holds real-looking values where the request example holds
+        the reference page's placeholders.
+        """
+        if self.lookup is None:
+            return None
+        operation = self.lookup.operation
+        path = {p.name: p.example for p in operation.located("path")}
+        request = operation.body_example
+        success = operation.response_for(documented_successes(operation)[0])
+        answer = success.example if success is not None else None
+        if any(v is None for v in path.values()) or not isinstance(request, Mapping):
+            return None
+        fields = {name: request.get(name) for name in self.lookup.needed}
+        if isinstance(answer, Mapping):
+            fields.update({name: answer[name] for name in self.lookup.on_file if name in answer})
+        return path, fields
 
 
 def locate_fragment(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -107,80 +146,37 @@ def load_spec(path: str | os.PathLike[str] | None = None) -> Spec:
     return spec_from_document(document, str(location))
 
 
-def _schema_name(schema: object) -> str:
-    if not isinstance(schema, Mapping) or "$ref" not in schema:
-        raise FragmentError("the mock expects component $refs for bodies")
-    return str(schema["$ref"]).rsplit("/", 1)[-1]
-
-
-def spec_from_document(document: object, source: str) -> Spec:
-    """Build the Spec from a parsed fragment (split out so tests can feed variants)."""
+def spec_from_document(document: object, source: str = "<document>") -> Spec:
+    """Build the Spec from a parsed fragment (tests feed edited variants here)."""
     try:
-        return _spec(document, source)
+        fragment = read_fragment(document)
     except ReaderError as error:
         raise FragmentError(str(error)) from None
-
-
-def _spec(document: object, source: str) -> Spec:
-    fragment = read_fragment(document)
+    for operation in fragment.operations:
+        if not documented_successes(operation):
+            raise FragmentError(f"{operation.operation_id}: documents no 2xx response")
     stateful = [op for op in fragment.operations if op.lookup_field is not None]
-    if len(stateful) != 1:
-        raise FragmentError("the mock serves exactly one operation with x-lookup-field")
-    operation = stateful[0]
-    if operation.body is None or operation.body.component is None:
-        raise FragmentError(f"{operation.operation_id}: the request body must be a component")
-    for prop in operation.body.properties:
-        if prop.schema.type != "string":
-            raise FragmentError(
-                f"{operation.body.component}.{prop.name}: the mock validates strings only"
-            )
-    response_schemas: dict[str, str] = {}
-    for response in operation.responses:
-        if response.schema is None or response.schema.component is None:
-            raise FragmentError("the mock expects component $refs for bodies")
-        response_schemas[response.key] = response.schema.component
-    missing = sorted({key for key in _STATUS_KEYS.values() if key not in response_schemas})
-    if missing:
-        raise FragmentError(f"the fragment does not document responses {missing}")
-    codes = get(document, "components", "schemas", "UnprocessableEntityErrorCode", "enum")
-    absent = [code for code in UNPROCESSABLE_CODES if code not in codes]
-    if absent:
-        raise FragmentError(f"UnprocessableEntityErrorCode lacks {absent}")
-
-    paths = operation.located("path")
-    environment_example = paths[0].example if paths else None
-    body_example = operation.body_example
-    success = next(
-        (operation.response_for(status) for status in sorted(operation.successes, reverse=True)),
-        None,
-    )
-    response_example = success.example if success is not None else None
-    example = None
-    if isinstance(environment_example, str) and isinstance(body_example, Mapping):
-        on_file = dict(body_example)
-        if isinstance(response_example, Mapping):
-            on_file.update({k: v for k, v in response_example.items() if k in on_file})
-        example = (environment_example, on_file)
-    path_rules = tuple(
-        rule for rule in operation.parameter_rules() if rule.name in {p.name for p in paths}
-    )
-    body_rules = tuple(
-        prop.schema.string_rule(operation.body.component, prop.name, prop.name, prop.required)
-        for prop in operation.body.properties
-    )
-    return Spec(
-        source=source,
-        path_segments=operation.segments,
-        server_prefix=tuple(part for part in fragment.server_prefix.split("/") if part),
-        path_rules=path_rules,
-        body_rules=body_rules,
-        request_schema=operation.body.component,
-        response_schemas=response_schemas,
-        documented_statuses=frozenset(response_schemas),
-        example=example,
-    )
+    if len(stateful) > 1:
+        names = ", ".join(op.operation_id for op in stateful)
+        raise FragmentError(f"the mock keeps state for one operation with x-lookup-field: {names}")
+    return Spec(source, fragment, _lookup(stateful[0]) if stateful else None)
 
 
-def status_key(status: int) -> str:
-    """The fragment's response key for a status the mock sends."""
-    return _STATUS_KEYS[status] if status in _STATUS_KEYS else f"{status // 100}XX"
+def _lookup(operation: Operation) -> Lookup:
+    name = operation.operation_id
+    field = str(operation.lookup_field)
+    body = operation.body
+    if body is None or body.property(field) is None:
+        raise FragmentError(f"{name}: x-lookup-field {field!r} is not a request body property")
+    success = operation.response_for(documented_successes(operation)[0])
+    answered = success.schema if success is not None else None
+    if answered is None or answered.property(field) is None:
+        raise FragmentError(f"{name}: the success response does not answer {field!r}")
+    on_file = tuple(
+        p.name for p in body.properties if p.name != field and answered.property(p.name)
+    )
+    for key in (field, *on_file):
+        prop = body.property(key)
+        if prop is None or prop.schema.type != "string" or not prop.required:
+            raise FragmentError(f"{name}: the mock keeps required string fields only ({key})")
+    return Lookup(operation, field, on_file)

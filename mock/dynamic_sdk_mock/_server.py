@@ -1,4 +1,4 @@
-"""Serving the mock over a real loopback socket: `running_mock` and the CLI's server."""
+"""Serving ASGI apps over a real loopback socket: `serve_app`, `running_mock`, the CLI's."""
 
 from __future__ import annotations
 
@@ -10,12 +10,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from ._app import MockApp, create_app
 from ._config import MockConfig
 from ._state import MockState
 
-__all__ = ["RunningMock", "bind_socket", "running_mock", "uvicorn_config"]
+__all__ = [
+    "RunningMock",
+    "bind_socket",
+    "running_mock",
+    "serve_app",
+    "url_of",
+    "uvicorn_config",
+]
 
 _START_TIMEOUT_SECONDS = 10.0
 
@@ -51,7 +59,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: MockApp, log_level: str = "warning") -> uvicorn.Config:
+def uvicorn_config(app: ASGIApp, log_level: str = "warning") -> uvicorn.Config:
     """uvicorn settings: no access log (the mock logs masked lines), no lifespan, no proxy."""
     return uvicorn.Config(
         app,
@@ -71,11 +79,12 @@ def url_of(sock: socket.socket) -> str:
 
 
 @contextlib.contextmanager
-def running_mock(
-    config: MockConfig | None = None, *, host: str = "127.0.0.1", port: int = 0
-) -> Iterator[RunningMock]:
-    """Serve the mock with uvicorn in a background thread until the block ends."""
-    app = create_app(config)
+def serve_app(app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve any ASGI app with uvicorn in a background thread; yield its base URL.
+
+    The socket is bound before uvicorn starts (port 0: a free one, no race); the block
+    runs once uvicorn is accepting, and the server is stopped and the port freed after it.
+    """
     sock = bind_socket(host, port)
     server = uvicorn.Server(uvicorn_config(app))
     thread = threading.Thread(
@@ -86,12 +95,22 @@ def running_mock(
         deadline = time.monotonic() + _START_TIMEOUT_SECONDS
         while not server.started:
             if not thread.is_alive():
-                raise RuntimeError("the mock's server stopped during start-up (see its log)")
+                raise RuntimeError("the server stopped during start-up (see its log)")
             if time.monotonic() > deadline:
-                raise RuntimeError("the mock's server did not start in time")
+                raise RuntimeError("the server did not start in time")
             thread.join(0.01)
-        yield RunningMock(url_of(sock), app)
+        yield url_of(sock)
     finally:
         server.should_exit = True
         thread.join(_START_TIMEOUT_SECONDS)
         sock.close()
+
+
+@contextlib.contextmanager
+def running_mock(
+    config: MockConfig | None = None, *, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[RunningMock]:
+    """Serve the mock with uvicorn in a background thread until the block ends."""
+    app = create_app(config)
+    with serve_app(app, host=host, port=port) as url:
+        yield RunningMock(url, app)

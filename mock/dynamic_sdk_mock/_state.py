@@ -1,4 +1,8 @@
-"""The mock's memory: seeded verifications, the outbox of sent codes, queued faults.
+"""The mock's memory: verifications on file, the outbox of sent codes, queued faults.
+
+Verifications belong to the fragment's one operation with `x-lookup-field`; their key
+(the path values and the lookup field's value) and the fields compared with a request
+(the body properties the success response also holds) are read from the fragment.
 
 All of it sits behind one lock: the ASGI app and test code seeding from another thread
 (running_mock) touch it at once, and a burst of retries must never grant more than
@@ -15,26 +19,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from dynamic_sdk_runtime.exceptions import ValidationError
-from dynamic_sdk_runtime.rules import rules_violations
-
+from ._bodies import MISMATCH_CODE, NOT_FOUND_CODE, TOO_MANY_CODE, Answers, build_answers
 from ._config import MockConfig
-from ._fragment import Spec
+from ._fragment import Lookup, Spec
 
 __all__ = ["Fault", "FaultKind", "MockState", "Outcome"]
 
 FaultKind = Literal["latency", "error", "drop", "truncate"]
 FAULT_KINDS: tuple[FaultKind, ...] = ("latency", "error", "drop", "truncate")
-PHONE_FIELDS = ("phoneCountryCode", "phoneNumber", "isoCountryCode")
 
 
 @dataclass(frozen=True)
 class Fault:
     """One injected failure for the next `count` operation requests that match it.
 
-    latency: wait `seconds`, then answer normally; error: answer `status` (5xx; 503 carries
-    Retry-After); drop: close the connection without a response; truncate: announce the
-    full Content-Length, send part of the body, close.
+    A fault matches every request, or only those of `operation` (an operationId) and/or
+    those whose lookup field (`x-lookup-field`) holds `lookup`.
+
+        latency: wait `seconds`, then answer normally; error: answer `status` (5xx; 503 carries
+        Retry-After); drop: close the connection without a response; truncate: announce the
+        full Content-Length, send part of the body, close.
     """
 
     kind: FaultKind
@@ -42,7 +46,8 @@ class Fault:
     seconds: float = 0.0
     status: int = 500
     retry_after: int | None = None
-    verification_uuid: str | None = None
+    lookup: str | None = None
+    operation: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -61,7 +66,7 @@ class Fault:
         """Build a fault from the control endpoint's JSON (wire names), or raise ValueError."""
         if not isinstance(data, Mapping):
             raise ValueError("a fault must be a JSON object")
-        known = {"kind", "count", "seconds", "status", "retryAfter", "verificationUUID"}
+        known = {"kind", "count", "seconds", "status", "retryAfter", "lookup", "operation"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown fault fields {unknown}")
@@ -74,7 +79,8 @@ class Fault:
             seconds=_number(data, "seconds", 0.0),
             status=_or(_integer(data, "status"), 500),
             retry_after=_integer(data, "retryAfter"),
-            verification_uuid=_string(data, "verificationUUID"),
+            lookup=_string(data, "lookup"),
+            operation=_string(data, "operation"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -84,11 +90,12 @@ class Fault:
             "seconds": self.seconds,
             "status": self.status,
             "retryAfter": self.retry_after,
-            "verificationUUID": self.verification_uuid,
+            "lookup": self.lookup,
+            "operation": self.operation,
         }
 
-    def matches(self, verification_uuid: object) -> bool:
-        return self.verification_uuid is None or self.verification_uuid == verification_uuid
+    def matches(self, operation: str, lookup: object) -> bool:
+        return self.operation in (None, operation) and self.lookup in (None, lookup)
 
 
 def _integer(data: Mapping[str, Any], key: str) -> int | None:
@@ -117,34 +124,22 @@ def _string(data: Mapping[str, Any], key: str) -> str | None:
 
 
 @dataclass
-class _Verification:
-    environment_id: str
-    verification_uuid: str
-    phone_country_code: str
-    phone_number: str
-    iso_country_code: str
+class _Record:
+    """One verification on file: its path values and body fields (names from the fragment)."""
+
+    path: dict[str, str]
+    fields: dict[str, str]
+    """The lookup field first, then the fields on file (names from the fragment)."""
     retries: int = 0
     last_sent: float | None = None
-
-    def response(self) -> dict[str, str]:
-        """The verification as SmsVerificationCreateResponse."""
-        return {
-            "verificationUUID": self.verification_uuid,
-            "phoneNumber": self.phone_number,
-            "phoneCountryCode": self.phone_country_code,
-            "isoCountryCode": self.iso_country_code,
-        }
-
-    def phone_fields(self) -> tuple[str, str, str]:
-        return (self.phone_country_code, self.phone_number, self.iso_country_code)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The answer the state gives to one valid retry."""
+    """The answer the state gives to one valid request."""
 
     status: int
-    body: dict[str, Any]
+    body: dict[str, Any] | None
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -152,22 +147,27 @@ class MockState:
     """Verifications, the outbox and the fault queue of one mock instance (thread-safe)."""
 
     def __init__(
-        self, spec: Spec, config: MockConfig, clock: Callable[[], float] = time.monotonic
+        self,
+        spec: Spec,
+        config: MockConfig,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._spec = spec
         self._config = config
         self._clock = clock
         self._lock = threading.Lock()
-        self._verifications: dict[tuple[str, str], _Verification] = {}
+        self._records: dict[tuple[tuple[str, ...], str], _Record] = {}
         self._outbox: list[dict[str, Any]] = []
         self._faults: list[Fault] = []
         self._sequence = 0
         self._windows: dict[str, tuple[float, int]] = {}
+        self.answers: Mapping[str, Answers] = build_answers(spec, config)
+        """Each operation's answers, checked against the fragment (start-up fails here)."""
 
     def __repr__(self) -> str:
         with self._lock:
             return (
-                f"MockState(verifications={len(self._verifications)}, "
+                f"MockState(records={len(self._records)}, "
                 f"outbox={len(self._outbox)}, faults={len(self._faults)})"
             )
 
@@ -190,102 +190,90 @@ class MockState:
                 return None
             return max(1, math.ceil(start + self._config.rate_window_seconds - now))
 
-    # -- verifications -------------------------------------------------------------------
+    # -- verifications (the stateful operation) ---------------------------------------------
 
-    def seed(
-        self,
-        environment_id: str,
-        verification_uuid: str,
-        phone_country_code: str,
-        phone_number: str,
-        iso_country_code: str,
-    ) -> dict[str, str]:
-        """Put a verification on file (replacing one with the same ids, counters reset).
+    def _lookup(self) -> Lookup:
+        if self._spec.lookup is None:
+            raise ValueError("the fragment has no operation with x-lookup-field: nothing to seed")
+        return self._spec.lookup
 
-        The values must satisfy the fragment's request rules, so that a valid retry can
-        match them; raises the client's ValidationError otherwise.
+    def seed(self, path: Mapping[str, object], fields: Mapping[str, object]) -> dict[str, Any]:
+        """Put a verification on file (replacing one with the same key, counters reset).
+
+        `path` holds the stateful operation's path values, `fields` its lookup field and
+        the fields on file (other members are ignored). The values must satisfy the
+        fragment's request rules, so that a valid request can match them; raises the
+        client's ValidationError otherwise. Returns the record as the success response.
         """
-        body = {
-            "verificationUUID": verification_uuid,
-            "phoneCountryCode": phone_country_code,
-            "phoneNumber": phone_number,
-            "isoCountryCode": iso_country_code,
-        }
-        violations = self.violations(environment_id, body)
+        lookup = self._lookup()
+        violations = lookup.record_violations(path, fields)
         if violations:
             raise violations[0]
-        record = _Verification(
-            environment_id, verification_uuid, phone_country_code, phone_number, iso_country_code
+        record = _Record(
+            {name: str(path[name]) for name in lookup.path_names},
+            {name: str(fields[name]) for name in lookup.needed},
         )
         with self._lock:
-            self._verifications[(environment_id, verification_uuid)] = record
-        return record.response()
+            self._records[self._key(record.path, record.fields)] = record
+        return self._answer(record)
 
-    def seed_example(self) -> dict[str, str]:
+    def seed_example(self) -> dict[str, Any]:
         """Put the fragment's own example verification on file (path and body examples)."""
-        if self._spec.example is None:
+        example = self._spec.example()
+        if example is None:
             raise ValueError("the fragment has no path and body example to seed")
-        environment_id, body = self._spec.example
-        return self.seed(
-            environment_id,
-            *(str(body.get(name)) for name in ("verificationUUID", *PHONE_FIELDS)),
-        )
+        return self.seed(*example)
 
-    def violations(self, environment_id: object, body: object) -> list[ValidationError]:
-        """Every documented rule the request breaks, with the fragment's rules."""
-        path = {rule.name: environment_id for rule in self._spec.path_rules}
-        return rules_violations(self._spec.path_rules, self._spec.body_rules, path, body)
+    def _key(
+        self, path: Mapping[str, object], body: Mapping[str, object]
+    ) -> tuple[tuple[str, ...], str]:
+        lookup = self._lookup()
+        return tuple(str(path[name]) for name in lookup.path_names), str(body[lookup.field])
 
-    def retry(self, environment_id: str, body: Mapping[str, Any]) -> Outcome:
-        """Apply one valid retry: 404, 422, 429 or success with a fresh code in the outbox."""
+    def _answer(self, record: _Record) -> dict[str, Any]:
+        answers = self.answers[self._lookup().operation.operation_id]
+        return answers.success_body(record.fields) or {}
+
+    def lookup_answer(self, path: Mapping[str, str], body: Mapping[str, Any]) -> Outcome:
+        """Apply one valid request to the stateful operation: 404, 422, 429 or success.
+
+        Success appends a fresh code to the outbox. With `lenient`, every valid request
+        gets the success echo instead, without state.
+        """
+        lookup = self._lookup()
+        answers = self.answers[lookup.operation.operation_id]
         if self._config.lenient:
-            return Outcome(
-                self._config.success_status, {name: body[name] for name in _RESPONSE_FIELDS}
-            )
+            return Outcome(answers.success, answers.success_body(body))
         with self._lock:
-            record = self._verifications.get((environment_id, body["verificationUUID"]))
+            record = self._records.get(self._key(path, body))
             if record is None:
-                return Outcome(
-                    404,
-                    {"error": "verification not found", "code": "verification_not_found"},
-                )
-            if tuple(body[name] for name in PHONE_FIELDS) != record.phone_fields():
-                return Outcome(
-                    422,
-                    {
-                        "error": "phone fields do not match the verification on file",
-                        "code": "invalid_sms_verification",
-                    },
-                )
+                message = "verification not found"
+                return Outcome(404, answers.error(404, message, NOT_FOUND_CODE))
+            if any(body.get(name) != record.fields[name] for name in lookup.on_file):
+                message = "phone fields do not match the verification on file"
+                return Outcome(422, answers.error(422, message, MISMATCH_CODE))
             if record.retries >= self._config.max_retries:
-                return Outcome(
-                    422,
-                    {
-                        "error": f"at most {self._config.max_retries} retries per verification",
-                        "code": "too_many_sms_verification_attempts",
-                    },
-                )
+                message = f"at most {self._config.max_retries} retries per verification"
+                return Outcome(422, answers.error(422, message, TOO_MANY_CODE))
             now = self._clock()
             if record.last_sent is not None:
                 wait = record.last_sent + self._config.cooldown_seconds - now
                 if wait > 0:
-                    return Outcome(
-                        429,
-                        {"error": "rate limit exceeded"},
-                        {"Retry-After": str(max(1, math.ceil(wait)))},
-                    )
+                    retry_after = {"Retry-After": str(max(1, math.ceil(wait)))}
+                    return Outcome(429, answers.error(429, "rate limit exceeded"), retry_after)
             record.retries += 1
             record.last_sent = now
             self._sequence += 1
+            answer = self._answer(record)
             self._outbox.append(
                 {
                     "sequence": self._sequence,
-                    "environmentId": environment_id,
-                    **record.response(),
+                    **record.path,
+                    **answer,
                     "code": f"{secrets.randbelow(1_000_000):06d}",
                 }
             )
-            return Outcome(self._config.success_status, record.response())
+            return Outcome(answers.success, answer)
 
     def outbox(self) -> list[dict[str, Any]]:
         """Every code sent so far, oldest first (copies)."""
@@ -293,17 +281,26 @@ class MockState:
             return [dict(message) for message in self._outbox]
 
     def verifications(self) -> list[dict[str, Any]]:
-        """Every verification on file with its counters (copies)."""
+        """Every verification on file (path values, success body, retry count), as copies."""
         with self._lock:
-            return [
-                {"environmentId": v.environment_id, **v.response(), "retries": v.retries}
-                for v in self._verifications.values()
-            ]
+            records = list(self._records.values())
+        return [{**r.path, **self._answer(r), "retries": r.retries} for r in records]
 
     # -- faults --------------------------------------------------------------------------
 
     def add_fault(self, fault: Fault) -> None:
-        """Queue a fault behind the ones already queued."""
+        """Queue a fault behind the ones already queued.
+
+        ValueError when it names no operation of the fragment, or sends a status one of the
+        operations it matches does not document.
+        """
+        targets = [op for op in self._spec.operations if fault.operation in (None, op.operation_id)]
+        if not targets:
+            raise ValueError(f"the fragment has no operation {fault.operation!r}")
+        status = {"error": fault.status, "truncate": 500}.get(fault.kind)
+        undocumented = [op.operation_id for op in targets if status and not op.response_for(status)]
+        if undocumented:
+            raise ValueError(f"status {status} is not documented by {', '.join(undocumented)}")
         with self._lock:
             self._faults.append(fault)
 
@@ -311,11 +308,11 @@ class MockState:
         with self._lock:
             return list(self._faults)
 
-    def take_fault(self, verification_uuid: object) -> Fault | None:
+    def take_fault(self, operation: str, lookup: object = None) -> Fault | None:
         """The first queued fault matching this request, used up by one."""
         with self._lock:
             for index, fault in enumerate(self._faults):
-                if fault.matches(verification_uuid):
+                if fault.matches(operation, lookup):
                     if fault.count == 1:
                         del self._faults[index]
                     else:
@@ -326,10 +323,7 @@ class MockState:
     def reset(self) -> None:
         """Forget every verification, sent code and queued fault."""
         with self._lock:
-            self._verifications.clear()
+            self._records.clear()
             self._outbox.clear()
             self._faults.clear()
             self._sequence = 0
-
-
-_RESPONSE_FIELDS = ("verificationUUID", "phoneNumber", "phoneCountryCode", "isoCountryCode")

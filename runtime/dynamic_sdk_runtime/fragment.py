@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 from attrs import field, frozen
 
 from .exceptions import ValidationError
-from .rules import FieldRule
+from .rules import FieldRule, not_an_object
 from .schema import Property, Schema, schema_violations
 
 __all__ = [
@@ -245,7 +245,7 @@ class Operation:
                 found.append(ValidationError("body", "required", "is required"))
             return found
         if self.body.type == "object" and not isinstance(body, Mapping):
-            return [*found, *schema_violations(self.body, body, "body")]
+            return [*found, not_an_object(body)]
         return found + schema_violations(self.body, body, "")
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "ModelRules",
     "accepts",
     "json_type",
+    "not_an_object",
     "rules_violations",
     "validate_parameters",
     "value_violation",
@@ -139,6 +140,11 @@ def _model_accepts(rules: Sequence[FieldRule], unset: object) -> Callable[[objec
     return _compile("model_accepts", "\n".join(lines) + "\n", names)
 
 
+def not_an_object(body: object) -> ValidationError:
+    """The one wording for a request body that is not a JSON object."""
+    return ValidationError("body", "object", f"must be a JSON object ({_describe(body)})")
+
+
 def rules_violations(
     path_rules: Iterable[FieldRule],
     body_rules: Iterable[FieldRule],
@@ -148,10 +154,7 @@ def rules_violations(
     """Every rule a raw request breaks: path parameters, then the JSON body's fields."""
     found = [v for rule in path_rules if (v := value_violation(rule, path.get(rule.name)))]
     if not isinstance(body, Mapping):
-        return [
-            *found,
-            ValidationError("body", "object", f"must be a JSON object ({_describe(body)})"),
-        ]
+        return [*found, not_an_object(body)]
     for rule in body_rules:
         if rule.name not in body:
             if rule.required:
