@@ -553,8 +553,9 @@ class _Deriver:
         if item.kind == "property":
             alone = f"^{item.text}$"
             inside = [next((c for c in _PROPERTY_PROBES if self.test(alone, c)), "")]
-            probes = (*_NON_MEMBERS, *_PROPERTY_PROBES)
-            outside = [c for c in probes if not self.test(alone, c)][:2]
+            # Two typical non-members, and one from a neighbouring category ('é' for \p{Lu}).
+            outside = [c for c in _NON_MEMBERS if not self.test(alone, c)][:2]
+            outside += [c for c in _PROPERTY_PROBES if not self.test(alone, c)][:1]
             return [ord(c) for c in inside if c], [ord(c) for c in outside]
         ranges = (
             ((item.lo, item.hi),) if item.kind == "range" else _ESCAPE_RANGES[item.text.lower()]
@@ -730,7 +731,7 @@ class _Deriver:
                 else:
                     self.gaps.append(Gap(node.id, side, failure or ""))
 
-    def enclosing(self, node_id: str, kinds: str | frozenset[str]) -> PatternNode | None:
+    def enclosing(self, node_id: str, kinds: frozenset[str]) -> PatternNode | None:
         """The nearest ancestor of one of `kinds`."""
         parent = self.tree.parent[node_id]
         while parent:
@@ -775,7 +776,7 @@ class _Deriver:
         as lookarounds do); then at every instance (where a backreference repeats it)."""
         start, end = base.spans[node.id]
         yield base.text[:start] + char + base.text[end:]
-        loop = self.enclosing(node.id, "quantifier")
+        loop = self.enclosing(node.id, frozenset({"quantifier"}))
         if loop is not None and (loop.upper is None or loop.upper > 2):
             count = max(base.plan.counts.get(loop.id, loop.lower or 0), 1) + 2
             try:
