@@ -14,6 +14,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "node": (
         "tests/test_ecma.py",
         "tests/test_ecma_exhaustive.py",
+        "tests/test_pattern_nodes_v8.py",
         "contract_tests/",
     ),
     "servers": (

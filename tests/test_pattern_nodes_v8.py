@@ -1,0 +1,31 @@
+"""V8 (Node 20) gives every witness of the named patterns the side `pattern_nodes` gives it.
+
+The runtime's engine (regress) chose and checked the witnesses; V8 is the independent
+ECMA-262 engine, so a witness the two disagree on would probe a server with a wrong
+expectation. Lengths are counted by V8 too (`[...value].length`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_tests.ecma_oracle import code_point_lengths, ecma_verdicts
+from dynamic_sdk_runtime.pattern_nodes import witnesses
+from tests.test_pattern_nodes import NAMED, NAMED_IDS
+
+
+@pytest.mark.parametrize(("pattern", "min_length", "max_length"), NAMED, ids=NAMED_IDS)
+def test_v8_agrees_with_every_witness(
+    pattern: str, min_length: int | None, max_length: int | None
+) -> None:
+    found = witnesses(pattern, min_length=min_length, max_length=max_length)
+    values = [witness.value for witness in found]
+    verdicts = ecma_verdicts(pattern, values)
+    assert [
+        (w.node, w.reason, w.value)
+        for w, verdict in zip(found, verdicts, strict=True)
+        if verdict is not (w.side == "accept")
+    ] == []
+    for witness, length in zip(found, code_point_lengths(values), strict=True):
+        assert min_length is None or length >= min_length, witness
+        assert max_length is None or length <= max_length, witness
