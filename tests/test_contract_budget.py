@@ -252,7 +252,7 @@ def test_replay_through_pytest_resends_exactly_the_file(tmp_path: Path) -> None:
             [
                 *(sys.executable, "-m", "pytest", "contract_tests/test_constraints.py", "-q"),
                 *("-p", "no:cacheprovider", "--base-url", url, "--replay", str(replay)),
-                "--rate=100000/min",
+                *("--rate=100000/min", "--max-requests=100000"),
             ],
             cwd=ROOT,
             env={**os.environ, "DYNAMIC_API_TOKEN": TOKEN},

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests._engine import request_violations
+from contract_tests._engine import fragment
 from dynamic_sdk_client.constraints import PATH_PARAMETERS, SCHEMAS
 from dynamic_sdk_mock import (
     ConnectionDroppedError,
@@ -612,7 +612,9 @@ async def test_the_mock_rejects_exactly_what_the_client_rejects(
     transport = httpx.ASGITransport(app=LENIENT_APP)
     async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
         response = await client.post(path(environment_id), json=data, headers=AUTH)
-    expected = 400 if request_violations(environment_id, data) else 201
+    (operation,) = fragment().operations
+    path_values = {p.name: environment_id for p in operation.located("path")}
+    expected = 400 if operation.violations(path_values, data) else 201
     assert response.status_code == expected, response.text
     conforms(response)
 
