@@ -24,9 +24,10 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_readme.py",
         "tests/test_proxy.py",
         "tests/test_contract_catches_broken_servers.py",
+        "tests/test_spec_changes.py",
         "contract_tests/",
     ),
-    "build": ("tests/test_generated.py", "tests/test_packaging.py"),
+    "build": ("tests/test_generated.py", "tests/test_packaging.py", "tests/test_spec_changes.py"),
 }
 
 

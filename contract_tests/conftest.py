@@ -98,6 +98,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="re-send exactly the requests of a replay file (reports/contract-replay.json)",
     )
     group.addoption(
+        "--no-prism",
+        action="store_true",
+        default=False,
+        help="leave out the Prism comparison of the default (embedded mock) run",
+    )
+    group.addoption(
         "--max-wait",
         type=float,
         default=65.0,
@@ -280,6 +286,10 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 def comparison_target(request: pytest.FixtureRequest) -> Iterator[Target | None]:
     """Prism beside the embedded mock in the default run, when Node and Prism are installed."""
     if _selected(request.config) != "mock":
+        yield None
+        return
+    if request.config.getoption("--no-prism"):
+        RECORDER.meta["prism_comparison"] = "not run: --no-prism"
         yield None
         return
     reason = prism_unavailable_reason()

@@ -25,8 +25,8 @@ from contract_tests.model import Probe, RunReport
 from contract_tests.planner import build_plan
 from contract_tests.replay import load_replay, write_replay
 from contract_tests.runner import Budget, run_plan
-from contract_tests.targets import ROOT, Target, detect_prefix, serve_asgi
-from dynamic_sdk_mock import MockConfig, running_mock
+from contract_tests.targets import ROOT, Target, detect_prefix
+from dynamic_sdk_mock import MockConfig, running_mock, serve_app
 
 MOCK_TOKEN = "budget-test-token"
 FRAGMENT = fragment()
@@ -115,7 +115,7 @@ def test_max_requests_spends_the_budget_on_every_boundary_first() -> None:
         (p.check.where, p.check.rule, p.check.node, p.check.side) for p in boundary_probes
     }
     app = reference_app(FRAGMENT)
-    with serve_asgi(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
         target = Target("server", client, "", TOKEN, {}, "mock", url)
         budget = Budget(max_requests=len(boundary_probes) + 5)
         report = _run(target, plan, budget)
@@ -133,7 +133,7 @@ def test_max_requests_spends_the_budget_on_every_boundary_first() -> None:
 def test_safe_mode_sends_only_requests_a_correct_server_must_refuse() -> None:
     plan = _plan(3, 1)
     app = reference_app(FRAGMENT)
-    with serve_asgi(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
         target = Target("server", client, "", TOKEN, {}, "base-url", url)
         report = _run(target, plan, Budget(valid_requests=0))
     sent = [outcome.probe for outcome in report.outcomes]
@@ -150,7 +150,7 @@ def test_the_seed_reproduces_the_plan_and_a_replay_resends_exactly_the_failures(
     assert _plan(5, 2) == _plan(5, 2)
     assert _plan(5, 2) != _plan(6, 2)
     app = reference_app(FRAGMENT, _broken("trims-whitespace"))
-    with serve_asgi(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
         target = Target("server", client, "", TOKEN, {}, "mock", url)
         first = _run(target, _plan(5, 2), Budget())
         replay = tmp_path / "replay.json"
@@ -195,7 +195,7 @@ class _Recorder:
 def test_base_url_run_is_safe_budgeted_and_reports_what_was_not_judged(tmp_path: Path) -> None:
     """End to end through pytest: --base-url sends no request a correct server must accept."""
     recorder = _Recorder()
-    with serve_asgi(recorder) as url:
+    with serve_app(recorder) as url:
         env = {**os.environ, "DYNAMIC_API_TOKEN": TOKEN, "HYPOTHESIS_PROFILE": "dev"}
         result = subprocess.run(  # noqa: S603 - fixed argv
             [
@@ -242,7 +242,7 @@ def test_replay_through_pytest_resends_exactly_the_file(tmp_path: Path) -> None:
     """`--replay FILE` sends the file's requests and nothing else, and fails on them again."""
     broken = _broken("trims-whitespace")
     recorder = _Recorder(broken)
-    with serve_asgi(recorder) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with serve_app(recorder) as url, httpx.Client(base_url=url, timeout=10) as client:
         target = Target("server", client, "", TOKEN, {}, "base-url", url)
         first = _run(target, _plan(13, 1), Budget())
         replay = tmp_path / "replay.json"

@@ -25,7 +25,8 @@ from contract_tests.model import Probe, RunReport
 from contract_tests.planner import build_plan
 from contract_tests.runner import Budget, run_plan
 from contract_tests.summary import unicode_estimate
-from contract_tests.targets import ROOT, Target, serve_asgi
+from contract_tests.targets import ROOT, Target
+from dynamic_sdk_mock import serve_app
 from specwatch.witness import StringRule, compare
 
 SEED = 20261129
@@ -79,7 +80,7 @@ def judge(
     """Start the server, run the plan against it, stop it: (report, failures, seconds)."""
     started = time.perf_counter()
     with (
-        serve_asgi(reference_app(FRAGMENT, breakage)) as url,
+        serve_app(reference_app(FRAGMENT, breakage)) as url,
         httpx.Client(base_url=url, timeout=10) as client,
     ):
         target = Target("server", client, "", TOKEN, {}, "mock", url)

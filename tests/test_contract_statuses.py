@@ -14,7 +14,8 @@ from contract_tests.broken_servers import TOKEN, Breakage, reference_app
 from contract_tests.model import RunReport
 from contract_tests.planner import build_plan
 from contract_tests.runner import Budget, run_plan
-from contract_tests.targets import Target, serve_asgi
+from contract_tests.targets import Target
+from dynamic_sdk_mock import serve_app
 
 FRAGMENT = fragment()
 
@@ -22,7 +23,7 @@ FRAGMENT = fragment()
 def _run(breakage: Breakage) -> RunReport:
     plan = [p for p in build_plan(FRAGMENT, {}, seed=9, examples=1) if p.tier <= 1]
     with (
-        serve_asgi(reference_app(FRAGMENT, breakage)) as url,
+        serve_app(reference_app(FRAGMENT, breakage)) as url,
         httpx.Client(base_url=url, timeout=10) as client,
     ):
         target = Target("server", client, "", TOKEN, {}, "mock", url)

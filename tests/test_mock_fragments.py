@@ -438,3 +438,16 @@ def test_two_stateful_operations_are_refused() -> None:
     create["x-lookup-field"] = next(iter(request_schema(document, CREATE)["properties"]))
     with pytest.raises(FragmentError, match="x-lookup-field"):
         spec_from_document(document)
+
+
+def test_a_non_ascii_query_value_is_judged_not_a_500() -> None:
+    """Percent-encoded UTF-8 in a query value reaches validation (found by the derived suite)."""
+    from dynamic_sdk_mock._app import query_values
+
+    assert query_values(b"a=%CD%B8x&b=%E2%80%8B&c=&d=x+y") == {
+        "a": "\u0378x",
+        "b": "\u200b",
+        "c": "",
+        "d": "x y",
+    }
+    assert query_values(b"bad=%FF") == {"bad": None}

@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, unquote_to_bytes
+from urllib.parse import unquote_to_bytes
 
 import anyio
 from starlette.applications import Starlette
@@ -261,7 +261,13 @@ def query_values(query_string: bytes) -> dict[str, object]:
     A value that is not valid UTF-8 is None, like a path value.
     """
     found: dict[str, object] = {}
-    for raw_name, raw_value in parse_qsl(query_string, keep_blank_values=True):
+    # parse_qsl on bytes re-encodes decoded values as ASCII (a 500 on any non-ASCII value):
+    # split and percent-decode the bytes here instead.
+    for pair in query_string.split(b"&"):
+        if not pair:
+            continue
+        raw_name, _, raw_value = pair.replace(b"+", b" ").partition(b"=")
+        raw_name, raw_value = unquote_to_bytes(raw_name), unquote_to_bytes(raw_value)
         name = raw_name.decode("utf-8", "replace")
         try:
             value: object = raw_value.decode("utf-8")
