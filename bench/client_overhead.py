@@ -96,7 +96,7 @@ def _bare_url(client: httpx.Client | httpx.AsyncClient, preparsed: bool) -> http
     The client hands httpx a parsed URL (`dynamic_sdk_runtime.transport.absolute_url`);
     giving bare httpx the same head start shows what the client itself adds.
     """
-    return client._merge_url(_PATH) if preparsed else _PATH
+    return client.build_request("POST", _PATH).url if preparsed else _PATH
 
 
 def _sync_comparison(
