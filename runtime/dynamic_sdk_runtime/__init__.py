@@ -6,4 +6,4 @@ their checker (`rules`, `fragment`), the exception tree (`exceptions`), safe ret
 contract suite import the public modules here.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.2.0"  # written from VERSION by `nox -s release`
