@@ -19,6 +19,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +27,8 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+
+from dynamic_sdk_runtime.outcomes import retry_after_seconds as parse_retry_after
 
 from ._engine import BODY_RULES, request_violations, schema_violations
 from .checks import RESPONSE_SCHEMAS, VALID_BODY
@@ -302,19 +305,9 @@ class Budget:
 
 
 def retry_after_seconds(response: httpx.Response, cap: float) -> float:
-    """Retry-After in seconds (integer or HTTP date), bounded by `cap`; 1 s when absent."""
-    raw = response.headers.get("retry-after", "").strip()
-    seconds = 1.0
-    if raw.isdigit():
-        seconds = float(raw)
-    elif raw:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            seconds = parsedate_to_datetime(raw).timestamp() - time.time()
-        except (TypeError, ValueError):
-            seconds = 1.0
-    return min(max(seconds, 0.0), cap)
+    """Retry-After in seconds (the client's parser), bounded by `cap`; 1 s when absent."""
+    seconds = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))
+    return min(1.0 if seconds is None else seconds, cap)
 
 
 @dataclass

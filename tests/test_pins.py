@@ -1,5 +1,6 @@
-"""The version has one home, VERSION: the release step writes it into every distribution
-and pin, and the main job's check fails when any of them differs (issue 18)."""
+"""One home per pinned fact (issue 18): the version lives in VERSION, which the release step
+writes into every distribution and pin (the main job's check fails on drift); the suite's
+test-tool pins must be the project's own test group's."""
 
 from __future__ import annotations
 
@@ -93,3 +94,15 @@ def test_the_generated_client_takes_its_version_from_version() -> None:
 
     assert generate.generator_config()["package_version_override"] == release.version()
     assert dynamic_sdk_client.__version__ == release.version()
+
+
+def test_the_suites_tool_pins_are_the_projects_own() -> None:
+    """dynamic-sdk-contract ships the test tools it runs with: the versions tested here."""
+    root = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    tested = {r.partition("==")[0]: r for r in root["dependency-groups"]["test"]}
+    suite = tomllib.loads((ROOT / "contract_tests/pyproject.toml").read_text(encoding="utf-8"))
+    tools = [r for r in suite["project"]["dependencies"] if not r.startswith("dynamic-sdk-")]
+    assert tools
+    for requirement in tools:
+        name = requirement.partition("==")[0]
+        assert requirement == tested.get(name), f"{requirement} vs the test group's {name}"
