@@ -5,7 +5,6 @@ routes through a real proxy on loopback are in test_proxy.py."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -20,30 +19,11 @@ from dynamic_sdk_client import (
 from dynamic_sdk_client.api.sdk import retry_sms_verification
 from dynamic_sdk_client.models import SmsVerificationRetryRequest
 
+from .test_vendor_world import BODY, ENV, Handler, Script
+
 BASE = "https://sandbox.invalid/api/v0"
-ENV = "95b11417-f18f-457f-8804-68e361f9164f"
-BODY: dict[str, Any] = {
-    "verificationUUID": ENV,
-    "phoneCountryCode": "1",
-    "phoneNumber": "9171113333",
-    "isoCountryCode": "US",
-}
-Handler = Callable[[httpx.Request], httpx.Response]
 
-
-class Script:
-    """Answers (or raises) in order and records what was sent."""
-
-    def __init__(self, *steps: httpx.Response | Exception) -> None:
-        self.steps = list(steps)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        step = self.steps.pop(0)
-        if isinstance(step, Exception):
-            raise step
-        return step
+BASE = "https://sandbox.invalid/api/v0"
 
 
 def _client(**kwargs: Any) -> AuthenticatedClient:

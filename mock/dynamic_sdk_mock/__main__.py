@@ -24,6 +24,21 @@ TOKEN_VARIABLE = "DYNAMIC_MOCK_TOKEN"  # noqa: S105 - the variable's name, not a
 _DEFAULTS = MockConfig()  # the one home of every default; the options below only name them
 
 
+# Numeric options: (option, MockConfig field, type, help).
+_NUMBERS: tuple[tuple[str, str, type[int] | type[float], str], ...] = (
+    ("--max-retries", "max_retries", int, "retries per verification"),
+    ("--cooldown", "cooldown_seconds", float, "seconds between retries"),
+    ("--max-body-bytes", "max_body_bytes", int, "larger bodies: 413"),
+    (
+        "--rate-limit",
+        "rate_limit",
+        int,
+        "requests per client IP per --rate-window, then 429; None: off",
+    ),
+    ("--rate-window", "rate_window_seconds", float, "rate-limit window in seconds"),
+)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Options named like MockConfig's fields (`dest`); an option not given keeps its default."""
     parser = argparse.ArgumentParser(
@@ -60,41 +75,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="status of a successful retry: 201 (vendor's OpenAPI document) or 200 "
         "(default %(default)s)",
     )
-    config.add_argument(
-        "--max-retries",
-        type=int,
-        default=_DEFAULTS.max_retries,
-        help="retries per verification (default %(default)s)",
-    )
-    config.add_argument(
-        "--cooldown",
-        dest="cooldown_seconds",
-        metavar="SECONDS",
-        type=float,
-        default=_DEFAULTS.cooldown_seconds,
-        help="seconds between retries (default %(default)s)",
-    )
-    config.add_argument(
-        "--max-body-bytes",
-        type=int,
-        default=_DEFAULTS.max_body_bytes,
-        help="larger bodies: 413 (default %(default)s)",
-    )
-    config.add_argument(
-        "--rate-limit",
-        type=int,
-        default=_DEFAULTS.rate_limit,
-        help="operation requests per client IP per --rate-window seconds, then 429 "
-        "(default %(default)s: off)",
-    )
-    config.add_argument(
-        "--rate-window",
-        dest="rate_window_seconds",
-        metavar="SECONDS",
-        type=float,
-        default=_DEFAULTS.rate_window_seconds,
-        help="rate-limit window in seconds (default %(default)s)",
-    )
+    for option, name, kind, text in _NUMBERS:
+        config.add_argument(
+            option,
+            dest=name,
+            metavar=name.upper(),
+            type=kind,
+            default=getattr(_DEFAULTS, name),
+            help=f"{text} (default %(default)s)",
+        )
     config.add_argument(
         "--fragment",
         default=_DEFAULTS.fragment,
