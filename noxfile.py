@@ -59,8 +59,17 @@ def regenerate(session: nox.Session) -> None:
 
 
 @nox.session
+def release(session: nox.Session) -> None:
+    """Write VERSION (the one home of the version) into every distribution and pin; regenerate."""
+    session.install("-e", "./runtime", *_group("generate"))
+    session.run("python", "-m", "codegen.release")
+    session.run("python", "-m", "codegen", "--output", "generated")
+
+
+@nox.session
 def check_generated(session: nox.Session) -> None:
-    """Fail with a diff when generated/ is not what the fragment and overrides produce."""
+    """Fail with a diff when generated/ is not what the fragment and overrides produce, or a
+    version differs from VERSION."""
     session.install("-e", "./runtime", *_group("generate"))
     session.run("python", "-m", "codegen", "--check", "generated", *session.posargs)
 

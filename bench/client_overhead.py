@@ -3,7 +3,7 @@
 Both sides send the same request through an `httpx.MockTransport` that answers the
 documented 201 body, so no socket or server time dilutes the difference. The client side
 builds the request model (validated), validates the path parameter, sends through its
-retry transport (retries disabled, and again with the default policy) and parses the
+retry loop (retries disabled, and again with the default policy) and parses the
 response into a model; the bare side posts a dict and decodes the JSON. A third pair gives
 bare httpx the parsed URL the client caches, to show what the client itself adds.
 """
@@ -96,7 +96,7 @@ def _bare_url(client: httpx.Client | httpx.AsyncClient, preparsed: bool) -> http
     The client hands httpx a parsed URL (`dynamic_sdk_runtime.transport.absolute_url`);
     giving bare httpx the same head start shows what the client itself adds.
     """
-    return client._merge_url(_PATH) if preparsed else _PATH
+    return client.build_request("POST", _PATH).url if preparsed else _PATH
 
 
 def _sync_comparison(

@@ -4,9 +4,10 @@
     python -m codegen --check generated    # fail with a diff on drift
 
 Steps, all deterministic so that two runs give the same bytes:
-1. openapi-python-client (pinned) with overrides/config.yaml and the copied templates in
-   overrides/templates (the generated code imports the hand-written `dynamic_sdk_runtime`;
-   nothing hand-written is copied in);
+1. openapi-python-client (pinned) with overrides/config.yaml plus the version from its one
+   home, VERSION (`codegen.release`), and the copied templates in overrides/templates (the
+   generated code imports the hand-written `dynamic_sdk_runtime`; nothing hand-written is
+   copied in);
 2. `constraints.py` rendered from the fragment by `dynamic_sdk_runtime.fragment` (every
    `pattern`, `maxLength`, `minLength` and `required` of the operation's path parameters
    and schemas), and `openapi.json`, the fragment itself, shipped for the mock and suite;
@@ -29,6 +30,7 @@ from typing import Any
 import yaml
 from openapi_python_client.strings import snake_case
 
+from codegen import release
 from dynamic_sdk_runtime.fragment import read_fragment
 from dynamic_sdk_runtime.rules import FieldRule
 
@@ -95,6 +97,12 @@ def render_document(spec: dict[str, Any]) -> str:
     return json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
 
 
+def generator_config() -> dict[str, Any]:
+    """overrides/config.yaml with the release's version, whose one home is VERSION."""
+    config = yaml.safe_load((OVERRIDES / "config.yaml").read_text(encoding="utf-8"))
+    return {**config, "package_version_override": release.version()}
+
+
 def _run(*args: str | Path, cwd: Path | None = None) -> None:
     result = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
@@ -105,13 +113,15 @@ def build(destination: Path, fragment: Path = FRAGMENT) -> Path:
     """Generate the package into `destination/dynamic_sdk_client` and return that path."""
     package_dir = destination / PACKAGE
     bin_dir = Path(sys.executable).parent
+    config = destination / "config.yaml"
+    config.write_text(yaml.safe_dump(generator_config()), encoding="utf-8")
     _run(
         bin_dir / "openapi-python-client",
         "generate",
         "--path",
         fragment,
         "--config",
-        OVERRIDES / "config.yaml",
+        config,
         "--custom-template-path",
         OVERRIDES / "templates",
         "--meta",
@@ -174,8 +184,14 @@ def main(argv: list[str] | None = None) -> int:
             if diff:
                 sys.stdout.write(diff)
                 print("generated/ is stale: run `nox -s regenerate` and commit the result.")
+            drift = release.drift()
+            for problem in drift:
+                print(problem)
+            if drift:
+                print("versions differ from VERSION: run `nox -s release` and commit the result.")
+            if diff or drift:
                 return 1
-            print("generated/ matches openapi/ + overrides/.")
+            print("generated/ matches openapi/ + overrides/; every version is VERSION's.")
             return 0
         target = args.output / PACKAGE
         if target.exists():

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 import schemathesis
 from schemathesis import Case, CheckContext, Response
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core import NotSet  # `Case.body` when no body is set (4.32.5, pinned)
 
 from dynamic_sdk_runtime.fragment import Operation
 
@@ -88,14 +89,14 @@ def _sent_body(case: Case[Any]) -> tuple[bool, object]:
             return True, json.loads(body)
         except ValueError:
             return False, None
-    if type(body).__name__ == "NotSet":
+    if isinstance(body, NotSet):
         return False, None
     return True, body
 
 
 def body_is_json(case: Case[Any]) -> bool:
     """Whether the case's body, as sent, parses as JSON (or there is no body)."""
-    return type(case.body).__name__ == "NotSet" or _sent_body(case)[0]
+    return isinstance(case.body, NotSet) or _sent_body(case)[0]
 
 
 def make_verdict_check(kind: str) -> schemathesis.CheckFunction:

@@ -186,7 +186,8 @@ def test_assigning_a_bad_value_later_raises_at_once() -> None:
         (503, {"error": "down"}, ServerError),
         (413, {"error": "too large"}, APIStatusError),
         (418, {}, APIStatusError),
-        (520, {"error": "cloudflare"}, APIStatusError),
+        (520, {"error": "cloudflare"}, ServerError),  # non-standard 5xx: still the server side
+        (599, {}, ServerError),
     ],
 )
 def test_each_status_raises_its_exception(

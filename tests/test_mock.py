@@ -32,6 +32,7 @@ from dynamic_sdk_mock import (
     load_spec,
     locate_fragment,
 )
+from dynamic_sdk_mock import __main__ as mock_cli
 from dynamic_sdk_runtime.rules import FieldRule
 
 pytest_plugins = ["dynamic_sdk_mock.pytest_plugin"]
@@ -689,3 +690,23 @@ async def test_the_fragment_example_can_be_seeded(client: httpx.AsyncClient, app
     assert response.status_code == 201
     assert conforms(response)["phoneNumber"] == success_example["phoneNumber"]
     assert (await retry(client, request_example, url=path(environment_example))).status_code == 422
+
+
+# --- the command line's defaults are MockConfig's ------------------------------------
+
+
+def test_the_command_line_without_options_is_the_default_config(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(mock_cli.TOKEN_VARIABLE, raising=False)
+    assert mock_cli.config_from(mock_cli.parse_args([])) == MockConfig()
+
+
+def test_each_behaviour_option_sets_its_config_field() -> None:
+    argv = ["--no-auth", "--lenient", "--success-status", "200", "--max-retries", "5",
+            "--cooldown", "0", "--max-body-bytes", "10", "--rate-limit", "7",
+            "--rate-window", "9", "--fragment", "f.yaml"]  # fmt: skip
+    config = mock_cli.config_from(mock_cli.parse_args(argv))
+    assert (config.require_auth, config.lenient, config.success_status) == (False, True, 200)
+    assert (config.max_retries, config.cooldown_seconds, config.max_body_bytes) == (5, 0.0, 10)
+    assert (config.rate_limit, config.rate_window_seconds, config.fragment) == (7, 9.0, "f.yaml")

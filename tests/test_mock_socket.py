@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -65,18 +66,30 @@ def test_control_endpoints_over_http(mock_server: RunningMock, http: httpx.Clien
     assert mock_server.state.outbox() == []
 
 
-def test_a_dropped_connection_has_no_response(seeded: RunningMock, http: httpx.Client) -> None:
-    http.post("/__mock/faults", json={"kind": "drop"})
-    with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
-        post(http)
-    assert post(http).status_code == 201
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
-def test_a_truncated_body_is_cut_short(seeded: RunningMock, http: httpx.Client) -> None:
-    seeded.state.add_fault(Fault("truncate"))
-    with pytest.raises(httpx.RemoteProtocolError, match="complete message body"):
-        post(http)
-    assert post(http).status_code == 201
+@pytest.mark.parametrize(("kind", "received"), [("drop", r"\(received 0 bytes"), ("truncate", "")])
+def test_a_connection_fault_closes_the_socket_mid_response(
+    seeded: RunningMock, http: httpx.Client, kind: str, received: str
+) -> None:
+    """uvicorn closes the connection when the app raises mid-response (no ASGI message)."""
+    server_log = _Records()
+    logging.getLogger("uvicorn.error").addHandler(server_log)
+    try:
+        http.post("/__mock/faults", json={"kind": kind})
+        with pytest.raises(httpx.RemoteProtocolError, match=f"complete message body {received}"):
+            post(http)
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(server_log)
+    assert post(http).status_code == 201  # the server keeps serving
+    assert [r.exc_info for r in server_log.records if r.exc_info] == []  # no traceback logged
 
 
 def test_a_503_fault_carries_retry_after(seeded: RunningMock, http: httpx.Client) -> None:

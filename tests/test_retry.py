@@ -1,7 +1,7 @@
 """The retry policy: only what surely never reached the server, or what said when to return.
 
-Everything runs on httpx.MockTransport; sleep, random and the clock are injected, so every
-wait is asserted exactly and nothing sleeps.
+The loop runs around `httpx.Client.send` on httpx.MockTransport; sleep, random and the
+clock are injected (`Pacing`), so every wait is asserted exactly and nothing sleeps.
 """
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ from dynamic_sdk_client import APITimeoutError, AuthenticatedClient
 from dynamic_sdk_client.api.sdk import retry_sms_verification
 from dynamic_sdk_client.models import SmsVerificationRetryRequest
 from dynamic_sdk_runtime.outcomes import retry_after_seconds
-from dynamic_sdk_runtime.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+from dynamic_sdk_runtime.retry import (
+    Pacing,
+    RetryPolicy,
+    send_with_retries,
+    send_with_retries_async,
+)
 
 URL = "https://sandbox.invalid/api/v0/sdk/env-1/smsVerifications/retry"
 NOW = datetime(2025, 3, 4, 12, 0, 0, tzinfo=UTC)
@@ -94,6 +99,7 @@ class TrackedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 def tracked(response: httpx.Response) -> TrackedStream:
+    """The response's own stream (httpx wraps it once the response is sent: ask first)."""
     assert isinstance(response.stream, TrackedStream)
     return response.stream
 
@@ -116,37 +122,51 @@ def post(content: bytes = b'{"phoneNumber": "9171113333"}') -> httpx.Request:
     return httpx.Request("POST", URL, content=content)
 
 
+class Loop:
+    """The retry loop on an httpx client over `script`, recording the waits it would sleep."""
+
+    def __init__(
+        self,
+        script: Callable[[httpx.Request], httpx.Response],
+        policy: RetryPolicy | None = None,
+        *,
+        random: Callable[[], float] = lambda: 1.0,
+        now: Callable[[], datetime] = lambda: NOW,
+    ) -> None:
+        self.policy = policy if policy is not None else RetryPolicy()
+        self.sleeps: list[float] = []
+
+        async def sleep_async(seconds: float) -> None:
+            self.sleeps.append(seconds)
+            await asyncio.sleep(0)  # yield, as a real sleep would
+
+        self.pacing = Pacing(
+            sleep=self.sleeps.append, sleep_async=sleep_async, random=random, now=now
+        )
+        self.http = httpx.Client(transport=httpx.MockTransport(script))
+        self.async_http = httpx.AsyncClient(transport=httpx.MockTransport(script))
+
+    def send(self, request: httpx.Request) -> httpx.Response:
+        return send_with_retries(self.http, request, self.policy, pacing=self.pacing)
+
+    async def send_async(self, request: httpx.Request) -> httpx.Response:
+        return await send_with_retries_async(
+            self.async_http, request, self.policy, pacing=self.pacing
+        )
+
+
 def sync_transport(
-    script: Script,
+    script: Callable[[httpx.Request], httpx.Response],
     policy: RetryPolicy | None = None,
     *,
     random: Callable[[], float] = lambda: 1.0,
     now: Callable[[], datetime] = lambda: NOW,
-) -> tuple[RetryTransport, list[float]]:
-    sleeps: list[float] = []
-    transport = RetryTransport(
-        httpx.MockTransport(script), policy, sleep=sleeps.append, random=random, now=now
-    )
-    return transport, sleeps
+) -> tuple[Loop, list[float]]:
+    loop = Loop(script, policy, random=random, now=now)
+    return loop, loop.sleeps
 
 
-def async_transport(
-    script: Script,
-    policy: RetryPolicy | None = None,
-    *,
-    random: Callable[[], float] = lambda: 1.0,
-    now: Callable[[], datetime] = lambda: NOW,
-) -> tuple[AsyncRetryTransport, list[float]]:
-    sleeps: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-        await asyncio.sleep(0)  # yield, as a real sleep would
-
-    transport = AsyncRetryTransport(
-        httpx.MockTransport(script), policy, sleep=sleep, random=random, now=now
-    )
-    return transport, sleeps
+async_transport = sync_transport
 
 
 def send(
@@ -158,7 +178,7 @@ def send(
 ) -> list[float]:
     """Send one POST, expect 200 at the end, return the waits."""
     transport, sleeps = sync_transport(script, policy, random=random, now=now)
-    assert transport.handle_request(post()).status_code == 200
+    assert transport.send(post()).status_code == 200
     return sleeps
 
 
@@ -192,40 +212,41 @@ def test_attempts_are_capped_and_the_last_exception_surfaces_unchanged() -> None
     script = Script(*errors)
     transport, sleeps = sync_transport(script)
     with pytest.raises(httpx.ConnectError) as caught:
-        transport.handle_request(post())
+        transport.send(post())
     assert caught.value is errors[-1]
     assert script.calls == 3
     assert sleeps == [0.5, 1.0]
 
 
-def test_attempts_are_capped_and_the_last_response_is_returned_unread() -> None:
+def test_attempts_are_capped_and_the_last_response_is_returned_read() -> None:
     responses = [response(503, "2", body=f"busy {n}".encode()) for n in range(3)]
+    streams = [tracked(r) for r in responses]
     script = Script(*responses)
     transport, sleeps = sync_transport(script)
-    final = transport.handle_request(post())
+    final = transport.send(post())
     assert final is responses[-1]
     assert sleeps == [2.0, 2.0]
-    streams = [tracked(r) for r in responses]
-    # The retried ones were drained and closed (connection back to the pool) ...
-    assert [(s.read, s.closed) for s in streams[:2]] == [(True, True), (True, True)]
-    # ... the caller's is untouched, so its error mapping sees the real body.
-    assert (streams[2].read, streams[2].closed) == (False, False)
-    assert final.read() == b"busy 2"
+    # Every one was drained and closed (connection back to the pool), and the caller's
+    # error mapping sees the last one's real body.
+    assert [(s.read, s.closed) for s in streams] == [(True, True)] * 3
+    assert final.content == b"busy 2"
 
 
 def test_retried_response_with_a_broken_body_is_still_closed_and_retried() -> None:
     broken = httpx.Response(503, headers={"Retry-After": "1"}, stream=TrackedStream(b"x", True))
+    stream = tracked(broken)
     script = Script(broken, ok())
     assert send(script) == [1.0]
-    assert tracked(broken).closed
+    assert stream.closed
 
 
 async def test_async_retried_response_with_a_broken_body_is_still_closed() -> None:
     broken = httpx.Response(429, headers={"Retry-After": "1"}, stream=TrackedStream(b"x", True))
+    stream = tracked(broken)
     script = Script(broken, ok())
     result, sleeps = await async_send(script)
     assert (result.status_code, sleeps) == (200, [1.0])
-    assert tracked(broken).closed
+    assert stream.closed
 
 
 def test_max_retries_is_configurable() -> None:
@@ -240,9 +261,9 @@ def test_disabled_policy_never_retries() -> None:
         transport, sleeps = sync_transport(script, RetryPolicy.disabled())
         if isinstance(step, Exception):
             with pytest.raises(httpx.ConnectError):
-                transport.handle_request(post())
+                transport.send(post())
         else:
-            assert transport.handle_request(post()) is step
+            assert transport.send(post()) is step
         assert (script.calls, sleeps) == (1, [])
 
 
@@ -312,7 +333,7 @@ def test_retry_after_past_the_cap_is_handed_back_at_once(status: int, header: st
     first = response(status, header)
     script = Script(first, ok())
     transport, sleeps = sync_transport(script)
-    assert transport.handle_request(post()) is first
+    assert transport.send(post()) is first
     assert (script.calls, sleeps) == (1, [])
 
 
@@ -341,7 +362,7 @@ def test_missing_or_unusable_retry_after_is_not_retried(
     first = response(status, header)
     script = Script(first)
     transport, sleeps = sync_transport(script)
-    assert transport.handle_request(post()) is first
+    assert transport.send(post()) is first
     assert (script.calls, sleeps) == (1, [])
 
 
@@ -376,7 +397,7 @@ def test_server_errors_are_not_retried_by_default(status: int) -> None:
     first = response(status)
     script = Script(first)
     transport, sleeps = sync_transport(script)
-    assert transport.handle_request(post()) is first
+    assert transport.send(post()) is first
     assert (script.calls, sleeps) == (1, [])
 
 
@@ -386,7 +407,7 @@ def test_server_errors_with_retry_after_are_not_retried_by_default_except_503(
 ) -> None:
     script = Script(response(status, "1"), ok())
     transport, sleeps = sync_transport(script)
-    result = transport.handle_request(post())
+    result = transport.send(post())
     assert result.status_code == (200 if status == 503 else status)
     assert (script.calls, sleeps) == ((2, [1.0]) if status == 503 else (1, []))
 
@@ -411,14 +432,14 @@ def test_only_the_opted_in_statuses_are_retried() -> None:
     first = response(500)
     script = Script(first)
     transport, _ = sync_transport(script, RetryPolicy(retry_statuses=frozenset({502})))
-    assert transport.handle_request(post()) is first
+    assert transport.send(post()) is first
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 408, 409, 422, 501, 520])
 def test_other_statuses_are_never_retried_by_default(status: int) -> None:
     script = Script(response(status, "1"))
     transport, sleeps = sync_transport(script)
-    assert transport.handle_request(post()).status_code == status
+    assert transport.send(post()).status_code == status
     assert (script.calls, sleeps) == (1, [])
 
 
@@ -427,7 +448,7 @@ def test_maybe_sent_failure_is_not_retried_by_default(error: Exception) -> None:
     script = Script(error, ok())
     transport, sleeps = sync_transport(script)
     with pytest.raises(type(error)) as caught:
-        transport.handle_request(post())
+        transport.send(post())
     assert caught.value is error
     assert (script.calls, sleeps) == (1, [])
 
@@ -452,7 +473,7 @@ def test_other_errors_are_never_retried_even_when_opted_in(error: Exception) -> 
     script = Script(error, ok())
     transport, _ = sync_transport(script, RetryPolicy(retry_unsafe_errors=True))
     with pytest.raises(type(error)):
-        transport.handle_request(post())
+        transport.send(post())
     assert script.calls == 1
 
 
@@ -466,7 +487,7 @@ def test_post_body_and_headers_are_resent_identically() -> None:
     )
     script = Script(httpx.ConnectError("refused"), response(503, "0"), ok())
     transport, _ = sync_transport(script)
-    assert transport.handle_request(request).status_code == 200
+    assert transport.send(request).status_code == 200
     assert script.bodies == [body, body, body]
     assert {tuple(r.headers.multi_items()) for r in script.requests} == {
         tuple(request.headers.multi_items())
@@ -478,7 +499,7 @@ def test_one_shot_stream_body_is_not_retried() -> None:
     script = Script(httpx.ConnectError("refused"), ok())
     transport, sleeps = sync_transport(script)
     with pytest.raises(httpx.ConnectError):
-        transport.handle_request(request)
+        transport.send(request)
     assert (script.calls, sleeps) == (1, [])
 
 
@@ -498,7 +519,7 @@ def test_retries_are_logged_without_secrets(caplog: pytest.LogCaptureFixture) ->
     )
     transport, _ = sync_transport(script)
     with caplog.at_level(logging.DEBUG, logger="dynamic_sdk_client.retry"):
-        transport.handle_request(request)
+        transport.send(request)
     records = [r for r in caplog.records if r.name == "dynamic_sdk_client.retry"]
     assert [r.levelno for r in records] == [logging.WARNING, logging.WARNING]
     messages = [r.getMessage() for r in records]
@@ -515,7 +536,7 @@ def test_retries_are_logged_without_secrets(caplog: pytest.LogCaptureFixture) ->
 def test_nothing_is_logged_without_a_retry(caplog: pytest.LogCaptureFixture) -> None:
     transport, _ = sync_transport(Script(ok()))
     with caplog.at_level(logging.DEBUG, logger="dynamic_sdk_client.retry"):
-        transport.handle_request(post())
+        transport.send(post())
     assert not [r for r in caplog.records if r.name == "dynamic_sdk_client.retry"]
 
 
@@ -555,47 +576,7 @@ def test_policy_defaults_and_statuses_from_any_iterable() -> None:
     assert RetryPolicy.disabled().max_retries == 0
 
 
-# --- transport plumbing ------------------------------------------------------------------
-
-
-class ClosingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    def __init__(self) -> None:
-        self.closed = 0
-
-    def close(self) -> None:
-        self.closed += 1
-
-    async def aclose(self) -> None:
-        self.closed += 1
-
-
-def test_close_delegates() -> None:
-    inner = ClosingTransport()
-    with httpx.Client(transport=RetryTransport(inner)):
-        pass
-    assert inner.closed == 1
-
-
-async def test_aclose_delegates() -> None:
-    inner = ClosingTransport()
-    async with httpx.AsyncClient(transport=AsyncRetryTransport(inner)):
-        pass
-    assert inner.closed == 1
-
-
-def test_default_wrapped_transports_are_httpx_own() -> None:
-    assert isinstance(RetryTransport().wrapped, httpx.HTTPTransport)
-    assert isinstance(AsyncRetryTransport().wrapped, httpx.AsyncHTTPTransport)
-    assert RetryTransport().policy == RetryPolicy()
-
-
-def test_through_an_httpx_client() -> None:
-    script = Script(httpx.ConnectError("refused"), ok())
-    transport, sleeps = sync_transport(script)
-    with httpx.Client(transport=transport) as client:
-        reply = client.post(URL, json={"phoneNumber": "1"})
-    assert reply.json() == {"ok": True}
-    assert (script.calls, sleeps) == (2, [0.5])
+# --- the generated client ----------------------------------------------------------
 
 
 ENVIRONMENT_ID = "95b11417-f18f-457f-8804-68e361f9164f"
@@ -649,7 +630,7 @@ async def async_send(
     script: Script, policy: RetryPolicy | None = None, request: httpx.Request | None = None
 ) -> tuple[httpx.Response, list[float]]:
     transport, sleeps = async_transport(script, policy)
-    return await transport.handle_async_request(request or post()), sleeps
+    return await transport.send_async(request or post()), sleeps
 
 
 @pytest.mark.parametrize("error", NEVER_SENT, ids=lambda e: type(e).__name__)
@@ -671,24 +652,20 @@ async def test_async_attempts_capped_and_last_exception_surfaces() -> None:
     script = Script(*errors)
     transport, sleeps = async_transport(script)
     with pytest.raises(httpx.ConnectError) as caught:
-        await transport.handle_async_request(post())
+        await transport.send_async(post())
     assert caught.value is errors[-1]
     assert sleeps == [0.5, 1.0]
 
 
-async def test_async_last_response_returned_unread_and_retried_ones_closed() -> None:
+async def test_async_last_response_returned_read_and_every_one_closed() -> None:
     responses = [response(429, "1", body=f"slow down {n}".encode()) for n in range(3)]
+    streams = [tracked(r) for r in responses]
     script = Script(*responses)
     result, sleeps = await async_send(script)
     assert result is responses[-1]
     assert sleeps == [1.0, 1.0]
-    streams = [tracked(r) for r in responses]
-    assert [(s.read, s.closed) for s in streams] == [
-        (True, True),
-        (True, True),
-        (False, False),
-    ]
-    assert await result.aread() == b"slow down 2"
+    assert [(s.read, s.closed) for s in streams] == [(True, True)] * 3
+    assert result.content == b"slow down 2"
 
 
 @pytest.mark.parametrize("step", [response(429), response(503), response(500, "1")])
@@ -702,7 +679,7 @@ async def test_async_unannounced_or_other_statuses_are_not_retried(step: httpx.R
 async def test_async_maybe_sent_failure_needs_opt_in(error: Exception) -> None:
     default, _ = async_transport(Script(error))
     with pytest.raises(type(error)):
-        await default.handle_async_request(post())
+        await default.send_async(post())
     script = Script(error, ok())
     result, sleeps = await async_send(script, RetryPolicy(retry_unsafe_errors=True))
     assert (result.status_code, sleeps) == (200, [0.5])
@@ -726,7 +703,7 @@ async def test_async_disabled_policy_never_retries() -> None:
     script = Script(httpx.ConnectError("refused"))
     transport, sleeps = async_transport(script, RetryPolicy.disabled())
     with pytest.raises(httpx.ConnectError):
-        await transport.handle_async_request(post())
+        await transport.send_async(post())
     assert (script.calls, sleeps) == (1, [])
 
 
@@ -737,7 +714,7 @@ async def test_async_one_shot_stream_is_not_retried() -> None:
     script = Script(httpx.ConnectError("refused"), ok())
     transport, _ = async_transport(script)
     with pytest.raises(httpx.ConnectError):
-        await transport.handle_async_request(httpx.Request("POST", URL, content=chunks()))
+        await transport.send_async(httpx.Request("POST", URL, content=chunks()))
     assert script.calls == 1
 
 
@@ -752,19 +729,11 @@ async def test_async_concurrent_requests_keep_their_own_attempts(
     def route(request: httpx.Request) -> httpx.Response:
         return scripts[request.url.path](request)
 
-    sleeps: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-        await asyncio.sleep(0)
-
-    transport = AsyncRetryTransport(
-        httpx.MockTransport(route), sleep=sleep, random=lambda: 1.0, now=lambda: NOW
-    )
+    transport, sleeps = async_transport(route)
     with caplog.at_level(logging.WARNING, logger="dynamic_sdk_client.retry"):
         results = await asyncio.gather(
-            transport.handle_async_request(httpx.Request("POST", "https://h.invalid/a")),
-            transport.handle_async_request(httpx.Request("POST", "https://h.invalid/b")),
+            transport.send_async(httpx.Request("POST", "https://h.invalid/a")),
+            transport.send_async(httpx.Request("POST", "https://h.invalid/b")),
         )
     assert [r.status_code for r in results] == [200, 200]
     assert sorted(sleeps) == [0.5, 5.0, 6.0]

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 import dynamic_sdk_client
+from codegen import release
 from dynamic_sdk_client import (
     APIConnectionError,
     APIStatusError,
@@ -310,7 +311,7 @@ def test_the_token_is_never_logged_or_shown(caplog: pytest.LogCaptureFixture) ->
 def test_the_package_root_exports_clients_errors_policy_and_version() -> None:
     for name in ("AuthenticatedClient", "Client", "RetryPolicy", "APIConnectionError"):
         assert name in dynamic_sdk_client.__all__
-    assert dynamic_sdk_client.__version__ == "0.2.0"
+    assert dynamic_sdk_client.__version__ == release.version()
 
 
 def test_the_contract_suites_target_never_shows_its_token() -> None:

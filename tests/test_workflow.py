@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from specwatch.vendor_watch import NPM_ENV
+
+from .test_vendor_watch import _fake_npm
+from .test_vendor_watch import run as run_vendor_watch
+
 WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
 WORKFLOW = WORKFLOWS / "ci.yml"
 VENDOR_WATCH = WORKFLOWS / "vendor-watch.yml"
@@ -79,10 +84,20 @@ def test_vendor_watch_is_weekly_and_tells_no_network_from_change() -> None:
     assert "exit 1" in run
 
 
-def test_markers_match_what_vendor_watch_prints() -> None:
-    source = (WORKFLOWS.parent.parent / "specwatch" / "vendor_watch.py").read_text(encoding="utf-8")
-    assert "NO NETWORK / REGISTRY UNREACHABLE" in source
-    assert "VENDOR CHANGE" in source
+def test_the_workflows_greps_classify_what_vendor_watch_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run vendor_watch unreachable and changed: the workflow's greps tell them apart."""
+    run = " ".join(str(step.get("run", "")) for step in _steps(VENDOR_WATCH, "vendor-watch"))
+    unreachable, changed = re.findall(r'grep -q "([^"]+)" vendor-watch\.log', run)
+    monkeypatch.setenv(NPM_ENV, str(_fake_npm(tmp_path, "fail:ENOTFOUND")))
+    _, out, err = run_vendor_watch(capsys)
+    assert unreachable in out + err
+    assert changed not in out + err
+    monkeypatch.setenv(NPM_ENV, str(_fake_npm(tmp_path, "fail:E404")))
+    _, out, err = run_vendor_watch(capsys, "--version", "0.40.0")
+    assert changed in out + err
+    assert unreachable not in out + err
 
 
 @pytest.mark.parametrize("workflow", [WORKFLOW, VENDOR_WATCH], ids=lambda path: path.name)

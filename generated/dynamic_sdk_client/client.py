@@ -1,5 +1,4 @@
 import ssl
-from types import TracebackType
 from typing import Any, Self
 
 import httpx
@@ -31,8 +30,8 @@ class Client:
         ``headers``: A dictionary of headers to be sent with every request
 
         ``timeout``: The maximum amount of a time a request can take (default: 10 s, 5 s to
-        connect; None means the default, never "no limit"). API functions will raise
-        httpx.TimeoutException if this is exceeded. A call's ``timeout=`` argument overrides it.
+        connect; None means the default, never "no limit"). API functions raise
+        errors.APITimeoutError if this is exceeded. A call's ``timeout=`` argument overrides it.
 
         ``retry_policy``: Which failures are retried (see README, "Retries"); the default
         retries only what surely never reached the server, and 429/503 with a short Retry-After.
@@ -89,7 +88,6 @@ class Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
             self._client = sync_client(
-                retry_policy=self.retry_policy,
                 base_url=self._base_url,
                 cookies=self._cookies,
                 headers={"User-Agent": USER_AGENT, **self._headers},
@@ -105,14 +103,9 @@ class Client:
         self.get_httpx_client().__enter__()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None = None,
-        exc: BaseException | None = None,
-        tb: TracebackType | None = None,
-    ) -> None:
+    def __exit__(self, *args: Any, **kwargs: Any) -> None:
         """Exit a context manager for internal httpx.Client (see httpx docs)"""
-        self.get_httpx_client().__exit__(exc_type, exc, tb)
+        self.get_httpx_client().__exit__(*args, **kwargs)
 
     def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
         """Manually set the underlying httpx.AsyncClient
@@ -126,7 +119,6 @@ class Client:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
             self._async_client = async_client(
-                retry_policy=self.retry_policy,
                 base_url=self._base_url,
                 cookies=self._cookies,
                 headers={"User-Agent": USER_AGENT, **self._headers},
@@ -142,14 +134,9 @@ class Client:
         await self.get_async_httpx_client().__aenter__()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None = None,
-        exc: BaseException | None = None,
-        tb: TracebackType | None = None,
-    ) -> None:
+    async def __aexit__(self, *args: Any, **kwargs: Any) -> None:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
-        await self.get_async_httpx_client().__aexit__(exc_type, exc, tb)
+        await self.get_async_httpx_client().__aexit__(*args, **kwargs)
 
 
 @define
@@ -165,8 +152,8 @@ class AuthenticatedClient:
         ``headers``: A dictionary of headers to be sent with every request
 
         ``timeout``: The maximum amount of a time a request can take (default: 10 s, 5 s to
-        connect; None means the default, never "no limit"). API functions will raise
-        httpx.TimeoutException if this is exceeded. A call's ``timeout=`` argument overrides it.
+        connect; None means the default, never "no limit"). API functions raise
+        errors.APITimeoutError if this is exceeded. A call's ``timeout=`` argument overrides it.
 
         ``retry_policy``: Which failures are retried (see README, "Retries"); the default
         retries only what surely never reached the server, and 429/503 with a short Retry-After.
@@ -235,7 +222,6 @@ class AuthenticatedClient:
                 f"{self.prefix} {self.token}" if self.prefix else self.token
             )
             self._client = sync_client(
-                retry_policy=self.retry_policy,
                 base_url=self._base_url,
                 cookies=self._cookies,
                 headers={"User-Agent": USER_AGENT, **self._headers},
@@ -251,14 +237,9 @@ class AuthenticatedClient:
         self.get_httpx_client().__enter__()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None = None,
-        exc: BaseException | None = None,
-        tb: TracebackType | None = None,
-    ) -> None:
+    def __exit__(self, *args: Any, **kwargs: Any) -> None:
         """Exit a context manager for internal httpx.Client (see httpx docs)"""
-        self.get_httpx_client().__exit__(exc_type, exc, tb)
+        self.get_httpx_client().__exit__(*args, **kwargs)
 
     def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
         """Manually set the underlying httpx.AsyncClient
@@ -275,7 +256,6 @@ class AuthenticatedClient:
                 f"{self.prefix} {self.token}" if self.prefix else self.token
             )
             self._async_client = async_client(
-                retry_policy=self.retry_policy,
                 base_url=self._base_url,
                 cookies=self._cookies,
                 headers={"User-Agent": USER_AGENT, **self._headers},
@@ -291,11 +271,6 @@ class AuthenticatedClient:
         await self.get_async_httpx_client().__aenter__()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None = None,
-        exc: BaseException | None = None,
-        tb: TracebackType | None = None,
-    ) -> None:
+    async def __aexit__(self, *args: Any, **kwargs: Any) -> None:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
-        await self.get_async_httpx_client().__aexit__(exc_type, exc, tb)
+        await self.get_async_httpx_client().__aexit__(*args, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import socket
@@ -20,7 +21,26 @@ from ._server import bind_socket, url_of, uvicorn_config
 TOKEN_VARIABLE = "DYNAMIC_MOCK_TOKEN"  # noqa: S105 - the variable's name, not a token
 
 
+_DEFAULTS = MockConfig()  # the one home of every default; the options below only name them
+
+
+# Numeric options: (option, MockConfig field, type, help).
+_NUMBERS: tuple[tuple[str, str, type[int] | type[float], str], ...] = (
+    ("--max-retries", "max_retries", int, "retries per verification"),
+    ("--cooldown", "cooldown_seconds", float, "seconds between retries"),
+    ("--max-body-bytes", "max_body_bytes", int, "larger bodies: 413"),
+    (
+        "--rate-limit",
+        "rate_limit",
+        int,
+        "requests per client IP per --rate-window, then 429; None: off",
+    ),
+    ("--rate-window", "rate_window_seconds", float, "rate-limit window in seconds"),
+)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Options named like MockConfig's fields (`dest`); an option not given keeps its default."""
     parser = argparse.ArgumentParser(
         prog="python -m dynamic_sdk_mock",
         description="Serve the embedded mock of retrySmsVerification (see docs/mock.md).",
@@ -33,35 +53,58 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"bearer token to accept (default ${TOKEN_VARIABLE}, else {DEFAULT_TOKEN!r}); "
         "prefer the variable: command lines are visible to other users",
     )
-    parser.add_argument("--no-auth", action="store_true", help="accept requests without a token")
-    parser.add_argument(
-        "--lenient", action="store_true", help="answer every valid request with its echo"
+    config = parser.add_argument_group("mock behaviour (defaults: MockConfig's)")
+    config.set_defaults(require_auth=_DEFAULTS.require_auth)
+    config.add_argument(
+        "--no-auth",
+        dest="require_auth",
+        action="store_false",
+        help="accept requests without a token",
     )
-    parser.add_argument(
+    config.add_argument(
+        "--lenient",
+        action="store_true",
+        default=_DEFAULTS.lenient,
+        help="answer every valid request with its echo",
+    )
+    config.add_argument(
         "--success-status",
         type=int,
-        default=None,
+        default=_DEFAULTS.success_status,
         help="status of a successful answer; one the fragment documents "
         "(default: the operation's first documented 2xx)",
     )
-    parser.add_argument("--max-retries", type=int, default=3, help="retries per verification")
-    parser.add_argument("--cooldown", type=float, default=30.0, help="seconds between retries")
-    parser.add_argument("--max-body-bytes", type=int, default=65536, help="larger bodies: 413")
-    parser.add_argument(
-        "--rate-limit",
-        type=int,
-        default=None,
-        help="operation requests per client IP per --rate-window seconds, then 429 (default off)",
+    for option, name, kind, text in _NUMBERS:
+        config.add_argument(
+            option,
+            dest=name,
+            metavar=name.upper(),
+            type=kind,
+            default=getattr(_DEFAULTS, name),
+            help=f"{text} (default %(default)s)",
+        )
+    config.add_argument(
+        "--fragment",
+        default=_DEFAULTS.fragment,
+        help="OpenAPI fragment (default: bundled)",
     )
-    parser.add_argument("--rate-window", type=float, default=60.0, help="rate-limit window (s)")
     parser.add_argument(
         "--seed-example",
         action="store_true",
         help="put the fragment's example verification on file at start-up",
     )
-    parser.add_argument("--fragment", default=None, help="OpenAPI fragment (default: bundled)")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     return parser.parse_args(argv)
+
+
+_CONFIG_FIELDS = frozenset(field.name for field in dataclasses.fields(MockConfig)) - {"token"}
+
+
+def config_from(args: argparse.Namespace) -> MockConfig:
+    """The MockConfig the command line asks for (the token: option, variable, default)."""
+    token = args.token or os.environ.get(TOKEN_VARIABLE) or DEFAULT_TOKEN
+    given = {name: value for name, value in vars(args).items() if name in _CONFIG_FIELDS}
+    return MockConfig(token=token, **given)
 
 
 async def _serve(server: uvicorn.Server, sock_url: str, sockets: list[socket.socket]) -> None:
@@ -75,20 +118,8 @@ async def _serve(server: uvicorn.Server, sock_url: str, sockets: list[socket.soc
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    token = args.token or os.environ.get(TOKEN_VARIABLE) or DEFAULT_TOKEN
     try:
-        config = MockConfig(
-            token=token,
-            require_auth=not args.no_auth,
-            lenient=args.lenient,
-            success_status=args.success_status,
-            max_retries=args.max_retries,
-            cooldown_seconds=args.cooldown,
-            max_body_bytes=args.max_body_bytes,
-            rate_limit=args.rate_limit,
-            rate_window_seconds=args.rate_window,
-            fragment=args.fragment,
-        )
+        config = config_from(args)
         app = create_app(config)
         if args.seed_example:
             app.mock.seed_example()

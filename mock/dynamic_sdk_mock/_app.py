@@ -26,7 +26,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from dynamic_sdk_runtime.exceptions import ValidationError
 from dynamic_sdk_runtime.fragment import Operation
@@ -46,7 +46,7 @@ _JSON_TYPE = "application/json"
 
 
 class ConnectionDroppedError(ConnectionError):
-    """Raised to an in-process caller where a real socket would be closed (drop/truncate)."""
+    """An injected drop/truncate: the server closes the socket; in process, the caller sees it."""
 
 
 class RequestRejectedError(Exception):
@@ -452,45 +452,33 @@ class MockApp(Starlette):
             body = answers.error(fault.status, "injected fault")
             await send_json(send, fault.status, body, headers)
             return fault.status
+        # ASGI has no "close the connection" message. A server closes the connection when
+        # the app raises after starting a response (uvicorn 0.54.0, pinned <0.55 in
+        # mock/pyproject.toml; tests/test_mock_socket.py checks it), so: headers announcing
+        # a body, part of it (truncate) or none (drop), then ConnectionDroppedError, which
+        # in-process transports hand to the caller.
+        payload = render(answers.error(500, f"injected fault: {fault.kind}"))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 500,
+                "headers": [
+                    (b"content-type", _JSON_TYPE.encode()),
+                    (b"content-length", str(len(payload)).encode()),
+                ],
+            }
+        )
         if fault.kind == "truncate":
-            payload = render(answers.error(500, "injected fault: truncated body"))
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [
-                        (b"content-type", _JSON_TYPE.encode()),
-                        (b"content-length", str(len(payload)).encode()),
-                    ],
-                }
-            )
-            await send(
-                {
-                    "type": "http.response.body",
-                    "body": payload[: len(payload) // 2],
-                    "more_body": True,
-                }
-            )
-        await _close_connection(send, receive)
-        return "dropped" if fault.kind == "drop" else "truncated"
+            body = payload[: len(payload) // 2]
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+        raise ConnectionDroppedError(f"the mock dropped the connection (injected {fault.kind})")
 
 
-async def _close_connection(send: Send, receive: Receive) -> None:
-    """Close the client's socket without (finishing) a response.
+class QuietDrops(logging.Filter):
+    """Keeps an injected drop out of the server's error log (it logs the app's exception)."""
 
-    ASGI has no message for this; uvicorn's `send` is a method of its request cycle, whose
-    transport we close, then wait for uvicorn to notice, so it sends no 500 of its own.
-    Elsewhere (in-process transports) ConnectionDroppedError reaches the caller instead.
-    """
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    close: Callable[[], None] | None = getattr(transport, "close", None)
-    if close is None:
-        raise ConnectionDroppedError("the mock dropped the connection (injected fault)")
-    close()
-    with anyio.move_on_after(5):
-        message: Message = {"type": ""}
-        while message["type"] != "http.disconnect":
-            message = await receive()
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ConnectionDroppedError))
 
 
 class _ControlEndpoints:

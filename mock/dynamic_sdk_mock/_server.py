@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import uvicorn
 from starlette.types import ASGIApp
 
-from ._app import MockApp, create_app
+from ._app import MockApp, QuietDrops, create_app
 from ._config import MockConfig
 from ._state import MockState
 
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 _START_TIMEOUT_SECONDS = 10.0
+_QUIET_DROPS = QuietDrops()
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 def uvicorn_config(app: ASGIApp, log_level: str = "warning") -> uvicorn.Config:
     """uvicorn settings: no access log (the mock logs masked lines), no lifespan, no proxy."""
+    logging.getLogger("uvicorn.error").addFilter(_QUIET_DROPS)  # uvicorn's documented logger
     return uvicorn.Config(
         app,
         log_level=log_level,

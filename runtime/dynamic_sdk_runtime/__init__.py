@@ -7,4 +7,4 @@ contract suite import the public modules here, and the suite derives its pattern
 node by node from `pattern_nodes`.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.2.0"  # written from VERSION by `nox -s release`

@@ -17,7 +17,7 @@
         ├── NotFoundError                      404
         ├── UnprocessableEntityError           422 (see `.code`)
         ├── RateLimitError                     429 (see `.retry_after`)
-        └── ServerError                        5xx (standard codes; 520 etc. stay APIStatusError)
+        └── ServerError                        any 5xx (500-599, non-standard ones such as 520 too)
 
 httpx's own exception is kept as `__cause__` of an APIConnectionError. No message carries
 the bearer token, and phone-like digit runs in server messages are masked.
@@ -29,7 +29,6 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from http import HTTPStatus
 from typing import Any, ClassVar
 
 import httpx
@@ -53,7 +52,7 @@ __all__ = [
     "ValidationError",
 ]
 """The exception tree (the client's `errors` module re-exports exactly these). The helpers
-below (`status_error`, `response_error`, `connection_error`, `mask`, `mask_digit_runs`)
+below (`documented_success`, `status_error`, `connection_error`, `mask`, `mask_digit_runs`)
 are imported by name by the generated code and the runtime."""
 
 # A UUID (an identifier, never a phone number) is kept whole; other digit runs are masked.
@@ -253,10 +252,9 @@ class RateLimitError(APIStatusError):
 
 
 class ServerError(APIStatusError):
-    """5xx: the server failed."""
+    """5xx, any of 500-599: the server (or a gateway in front of it, as Cloudflare's 520) failed."""
 
 
-_STANDARD_STATUSES = frozenset(int(status) for status in HTTPStatus)
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     cls.documented_status: cls
     for cls in (
@@ -287,20 +285,30 @@ def status_error(
             parsed = None
     if response.status_code in _BY_STATUS:
         return _BY_STATUS[response.status_code](response, parsed=parsed)
-    if 500 <= response.status_code <= 599 and response.status_code in _STANDARD_STATUSES:
+    if 500 <= response.status_code <= 599:
         return ServerError(response, parsed=parsed)
-    # Anything else, including non-standard codes such as Cloudflare's 520, which come
-    # from intermediaries rather than the vendor's server.
     return APIStatusError(response, parsed=parsed)
 
 
-def response_error(
-    response: httpx.Response, *, parse: Callable[[], object] | None = None
-) -> DynamicSdkError:
-    """The exception for a response that is not a documented success."""
-    if 200 <= response.status_code <= 299:
-        return UnexpectedSuccessError(response)
-    return status_error(response, parse=parse)
+def documented_success(response: httpx.Response, parse: Callable[[], object]) -> object:
+    """The parsed body of a documented 2xx; every other answer raises its exception.
+
+    `parse` is the generated `_parse_response`: the model of each documented status, None
+    for an undocumented one (so a 2xx documented without a body would count as undocumented;
+    the fragment has none).
+    """
+    if not 200 <= response.status_code <= 299:
+        raise status_error(response, parse=parse)
+    try:
+        parsed = parse()
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise ResponseValidationError(
+            f"HTTP {response.status_code} body is not the documented shape: {exc}",
+            response=response,
+        ) from None
+    if parsed is None:
+        raise UnexpectedSuccessError(response)
+    return parsed
 
 
 def connection_error(error: httpx.TransportError) -> APIConnectionError:

@@ -1,16 +1,16 @@
 """Safe retries for an operation that texts a person: a blind retry can send two SMS.
 
 By default only failures where the request surely never reached the server are retried
-(refused connection / DNS failure, connect timeout, pool timeout, a refused proxy tunnel),
-plus 429 and 503 responses that say when to come back (`Retry-After`) within
-`retry_after_max`; a longer Retry-After is handed to the caller at once (RateLimitError
-with `.retry_after`), since a retry before the server's time is bound to fail. Everything
-else is retried only on explicit opt-in, see `RetryPolicy`.
+(refused connection / DNS failure, connect timeout, pool timeout; a proxy's refusal is
+final, see `outcomes`), plus 429 and 503 responses that say when to come back
+(`Retry-After`) within `retry_after_max`; a longer Retry-After is handed to the caller at
+once (RateLimitError with `.retry_after`), since a retry before the server's time is bound
+to fail. Everything else is retried only on explicit opt-in, see `RetryPolicy`.
 
-A call's deadline (request extension `DEADLINE`) bounds the whole call: every attempt's
-timeouts are cut to the time left, and no wait runs past it. A call may carry its own
-policy (extension `POLICY`). The loop itself is tenacity's; this module supplies the rule
-(`retry`), the waits (`wait`), the limit (`stop`) and the clean-up (`before_sleep`).
+The loop (`send_with_retries`, `send_with_retries_async`) runs in the call path around
+httpx's public `Client.send`, so it holds for any httpx client a caller hands the generated
+client (built from `httpx_args`, or given with `set_httpx_client`): it owns the attempts,
+the waits, the call's deadline and the "was it sent?" decision.
 """
 
 from __future__ import annotations
@@ -23,20 +23,14 @@ import random as _random
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import attrs
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, Retrying
 
 from .outcomes import retry_after_seconds, transient_and_never_sent
 
-__all__ = ["DEADLINE", "POLICY", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
-
-DEADLINE = "dynamic_sdk.deadline"
-"""Request extension: the `time.monotonic()` value by which the whole call must end."""
-POLICY = "dynamic_sdk.retry_policy"
-"""Request extension: a `RetryPolicy` for this call only."""
+__all__ = ["Pacing", "RetryPolicy", "send_with_retries", "send_with_retries_async"]
 
 logger = logging.getLogger("dynamic_sdk_client.retry")
 
@@ -112,6 +106,24 @@ class RetryPolicy:
         return cls(max_retries=0)
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@attrs.frozen
+class Pacing:
+    """Where the loop reads time and chance: injectable, so tests assert every wait exactly."""
+
+    sleep: Callable[[float], None] = time.sleep
+    sleep_async: Callable[[float], Awaitable[None]] = asyncio.sleep
+    random: Callable[[], float] = _random.random
+    now: Callable[[], datetime] = _utc_now
+    clock: Callable[[], float] = time.monotonic
+
+
+_PACING = Pacing()
+
+
 def _may_retry_error(error: BaseException, policy: RetryPolicy) -> bool:
     """A transport error worth another attempt: surely never sent, or opted in."""
     if transient_and_never_sent(error):
@@ -119,15 +131,9 @@ def _may_retry_error(error: BaseException, policy: RetryPolicy) -> bool:
     return policy.retry_unsafe_errors and isinstance(error, _MAYBE_SENT)
 
 
-def _may_retry_status(status: int, policy: RetryPolicy) -> bool:
-    """A status worth a look at its Retry-After, or opted in (`_Attempts.should_retry`)."""
-    if status in policy.retry_statuses:
-        return True
-    return status in _RETRY_AFTER_STATUSES and (status != 429 or policy.retry_rate_limited)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+def _backoff(policy: RetryPolicy, attempt: int, random: Callable[[], float]) -> float:
+    doublings = min(attempt - 1, _MAX_DOUBLINGS)
+    return random() * min(policy.backoff_max, policy.backoff_initial * 2.0**doublings)
 
 
 def _is_replayable(request: httpx.Request) -> bool:
@@ -139,121 +145,50 @@ def _is_replayable(request: httpx.Request) -> bool:
     return True
 
 
-class _Attempts:
-    """The rule for one request: tenacity's `retry`, `wait` and `before_sleep` hooks.
+def _attempts(request: httpx.Request, policy: RetryPolicy) -> int:
+    """How many attempts `request` may take (asked before the first: sending reads a body)."""
+    return policy.max_retries + 1 if _is_replayable(request) else 1
 
-    One instance per request, so concurrent requests never share state.
-    """
 
-    def __init__(
-        self,
-        request: httpx.Request,
-        policy: RetryPolicy,
-        random: Callable[[], float],
-        now: Callable[[], datetime],
-        clock: Callable[[], float],
-    ) -> None:
-        self.request = request
-        self.policy = policy
-        self.clock = clock
-        deadline = request.extensions.get(DEADLINE)
-        self.deadline: float | None = float(deadline) if deadline is not None else None
-        self.random = random
-        self.now = now
-        # Set by `should_retry`: the Retry-After to honour, or None for backoff.
-        self.retry_after: float | None = None
-        self.reason = ""
-
-    def should_retry(self, state: RetryCallState) -> bool:
-        outcome = state.outcome
-        if outcome is None:  # pragma: no cover - tenacity always sets it before `retry`
-            return False
-        self.retry_after = None
-        if outcome.failed:
-            error = outcome.exception()
-            self.reason = type(error).__name__
-            return error is not None and _may_retry_error(error, self.policy)
-        response = cast(httpx.Response, outcome.result())
-        status = response.status_code
-        if not _may_retry_status(status, self.policy):
-            return False
-        opted_in = status in self.policy.retry_statuses
-        self.reason = f"HTTP {status}"
-        delay = retry_after_seconds(response.headers.get("Retry-After"), self.now())
-        if delay is not None:
-            if delay > self.policy.retry_after_max:
-                return False  # retrying before the server's time is bound to fail
-            self.retry_after = delay
-            self.reason += " with Retry-After"
-            return True
-        return opted_in
-
-    def should_stop(self, state: RetryCallState) -> bool:
-        """Out of attempts, or the next wait would end past the call's deadline."""
-        if state.attempt_number > self.policy.max_retries:
-            return True
-        return self.deadline is not None and self.clock() + state.upcoming_sleep >= self.deadline
-
-    def wait(self, state: RetryCallState) -> float:
-        if self.retry_after is not None:
-            return self.retry_after
-        doublings = min(state.attempt_number - 1, _MAX_DOUBLINGS)
-        ceiling = min(self.policy.backoff_max, self.policy.backoff_initial * 2.0**doublings)
-        return self.random() * ceiling
-
-    def log(self, state: RetryCallState) -> None:
-        # Method and path only: no query, headers or body, so no token or phone number.
-        logger.warning(
-            "%s %s: attempt %d of %d failed (%s); retrying in %.3f s",
-            self.request.method,
-            self.request.url.path,
-            state.attempt_number,
-            self.policy.max_retries + 1,
-            self.reason,
-            state.upcoming_sleep,
-        )
-
-    def discarded_response(self, state: RetryCallState) -> httpx.Response | None:
-        outcome = state.outcome
-        if outcome is None or outcome.failed:
+def _next_wait(
+    outcome: httpx.Response | Exception, policy: RetryPolicy, attempt: int, pacing: Pacing
+) -> tuple[float, str] | None:
+    """The wait before another attempt and its reason, or None: `outcome` is the answer."""
+    if isinstance(outcome, Exception):
+        if not _may_retry_error(outcome, policy):
             return None
-        return cast(httpx.Response, outcome.result())
-
-    def close_and_log(self, state: RetryCallState) -> None:
-        """Drain and close the response being retried so its connection goes back to the pool."""
-        self.log(state)
-        response = self.discarded_response(state)
-        if response is not None:
-            try:
-                with contextlib.suppress(httpx.TransportError):
-                    response.read()
-            finally:
-                response.close()
-
-    async def aclose_and_log(self, state: RetryCallState) -> None:
-        self.log(state)
-        response = self.discarded_response(state)
-        if response is not None:
-            try:
-                with contextlib.suppress(httpx.TransportError):
-                    await response.aread()
-            finally:
-                await response.aclose()
+        wait, reason = _backoff(policy, attempt, pacing.random), type(outcome).__name__
+    else:
+        status = outcome.status_code
+        opted_in = status in policy.retry_statuses
+        if not opted_in and (
+            status not in _RETRY_AFTER_STATUSES or (status == 429 and not policy.retry_rate_limited)
+        ):
+            return None
+        delay = retry_after_seconds(outcome.headers.get("Retry-After"), pacing.now())
+        if delay is None and not opted_in:
+            return None
+        if delay is not None and delay > policy.retry_after_max:
+            return None  # retrying before the server's time is bound to fail
+        if delay is None:
+            wait, reason = _backoff(policy, attempt, pacing.random), f"HTTP {status}"
+        else:
+            wait, reason = delay, f"HTTP {status} with Retry-After"
+    return wait, reason
 
 
-def _last_outcome(state: RetryCallState) -> httpx.Response:
-    """Retries exhausted: hand back the last response, or raise the last exception, as is."""
-    if state.outcome is None:  # pragma: no cover - tenacity always sets it before stopping
-        raise RuntimeError("retry loop stopped without an outcome")
-    return cast(httpx.Response, state.outcome.result())
+def _past(deadline: float | None, wait: float, clock: Callable[[], float]) -> bool:
+    """The wait would end at or after the call's deadline: no time for another attempt."""
+    return deadline is not None and clock() + wait >= deadline
 
 
-def _within_deadline(request: httpx.Request, clock: Callable[[], float]) -> httpx.Request:
-    """Cut this attempt's timeouts to the time left before the call's deadline."""
-    deadline = request.extensions.get(DEADLINE)
+def _within_deadline(
+    request: httpx.Request, deadline: float | None, clock: Callable[[], float]
+) -> httpx.Request:
+    """Cut this attempt's timeouts (the request's public `timeout` extension) to the time left."""
     if deadline is None:
         return request
-    left = float(deadline) - clock()
+    left = deadline - clock()
     if left <= 0:
         # Nothing is sent: a timeout that says so (APITimeoutError, never reached).
         raise httpx.PoolTimeout("the call's deadline passed before this attempt", request=request)
@@ -268,144 +203,102 @@ def _within_deadline(request: httpx.Request, clock: Callable[[], float]) -> http
     return request
 
 
-def _settled(first: httpx.Response | Exception, policy: RetryPolicy) -> bool:
-    """The first attempt's outcome is final: the policy retries nothing like it."""
-    if isinstance(first, Exception):
-        return not _may_retry_error(first, policy)
-    return not _may_retry_status(first.status_code, policy)
+def _log(request: httpx.Request, attempt: int, policy: RetryPolicy, wait: float, why: str) -> None:
+    # Method and path only: no query, headers or body, so no token or phone number.
+    logger.warning(
+        "%s %s: attempt %d of %d failed (%s); retrying in %.3f s",
+        request.method,
+        request.url.path,
+        attempt,
+        policy.max_retries + 1,
+        why,
+        wait,
+    )
 
 
-def _result(outcome: httpx.Response | Exception) -> httpx.Response:
-    """An attempt's outcome as the caller sees it: the response, or its exception raised."""
+def _answer(outcome: httpx.Response | Exception) -> httpx.Response:
+    """The final outcome as the caller sees it: its exception raised, or the response read."""
     if isinstance(outcome, Exception):
         raise outcome
+    try:
+        outcome.read()
+    except BaseException:
+        outcome.close()  # as `httpx.Client.send` does when its read fails
+        raise
     return outcome
 
 
-def _replaying(
-    first: httpx.Response | Exception, attempt: Callable[[httpx.Request], httpx.Response]
-) -> Callable[[httpx.Request], httpx.Response]:
-    """tenacity's attempts: the first one already made (its outcome replayed), then real ones."""
-    pending = [first]
-
-    def call(request: httpx.Request) -> httpx.Response:
-        return _result(pending.pop()) if pending else attempt(request)
-
-    return call
-
-
-def _replaying_async(
-    first: httpx.Response | Exception,
-    attempt: Callable[[httpx.Request], Awaitable[httpx.Response]],
-) -> Callable[[httpx.Request], Awaitable[httpx.Response]]:
-    """The async twin of `_replaying`."""
-    pending = [first]
-
-    async def call(request: httpx.Request) -> httpx.Response:
-        return _result(pending.pop()) if pending else await attempt(request)
-
-    return call
+async def _answer_async(outcome: httpx.Response | Exception) -> httpx.Response:
+    if isinstance(outcome, Exception):
+        raise outcome
+    try:
+        await outcome.aread()
+    except BaseException:
+        await outcome.aclose()
+        raise
+    return outcome
 
 
-class RetryTransport(httpx.BaseTransport):
-    """Wraps a transport and retries what `RetryPolicy` allows; everything else passes through.
+def send_with_retries(
+    http: httpx.Client,
+    request: httpx.Request,
+    policy: RetryPolicy,
+    *,
+    deadline: float | None = None,
+    pacing: Pacing = _PACING,
+) -> httpx.Response:
+    """Send `request` with `http` as `policy` allows, before `deadline` (a `pacing.clock` time).
 
-    ``sleep``, ``random``, ``now`` and ``clock`` are injectable so tests assert the waits
-    exactly.
+    Returns the last response, read; raises the last exception as it was.
     """
-
-    def __init__(
-        self,
-        wrapped: httpx.BaseTransport | None = None,
-        policy: RetryPolicy | None = None,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        random: Callable[[], float] = _random.random,
-        now: Callable[[], datetime] = _utc_now,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.wrapped = wrapped if wrapped is not None else httpx.HTTPTransport()
-        self.policy = policy if policy is not None else RetryPolicy()
-        self._sleep = sleep
-        self._random = random
-        self._now = now
-        self._clock = clock
-
-    def _attempt(self, request: httpx.Request) -> httpx.Response:
-        return self.wrapped.handle_request(_within_deadline(request, self._clock))
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        policy = request.extensions.get(POLICY) or self.policy
-        if policy.max_retries == 0 or not _is_replayable(request):
-            return self._attempt(request)
-        # The first attempt runs outside the retry loop: most calls end with it.
-        first: httpx.Response | Exception
+    attempt, attempts = 1, _attempts(request, policy)
+    while True:
+        outcome: httpx.Response | Exception
         try:
-            first = self._attempt(request)
-        except Exception as error:  # judged by `_settled`, raised again by `_result`
-            first = error
-        if _settled(first, policy):
-            return _result(first)
-        attempts = _Attempts(request, policy, self._random, self._now, self._clock)
-        retrying = Retrying(
-            sleep=self._sleep,
-            stop=attempts.should_stop,
-            wait=attempts.wait,
-            retry=attempts.should_retry,
-            before_sleep=attempts.close_and_log,
-            retry_error_callback=_last_outcome,
-        )
-        return retrying(_replaying(first, self._attempt), request)
-
-    def close(self) -> None:
-        self.wrapped.close()
+            outcome = http.send(_within_deadline(request, deadline, pacing.clock), stream=True)
+        except Exception as error:  # judged below, raised again when final
+            outcome = error
+        step = None if attempt == attempts else _next_wait(outcome, policy, attempt, pacing)
+        if step is None or _past(deadline, step[0], pacing.clock):
+            return _answer(outcome)
+        if isinstance(outcome, httpx.Response):
+            # Drained, so its connection goes back to the pool (a broken body is no matter).
+            try:
+                with contextlib.suppress(httpx.TransportError):
+                    outcome.read()
+            finally:
+                outcome.close()
+        _log(request, attempt, policy, *step)
+        pacing.sleep(step[0])
+        attempt += 1
 
 
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """The async twin of `RetryTransport`, with an awaitable ``sleep``."""
-
-    def __init__(
-        self,
-        wrapped: httpx.AsyncBaseTransport | None = None,
-        policy: RetryPolicy | None = None,
-        *,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        random: Callable[[], float] = _random.random,
-        now: Callable[[], datetime] = _utc_now,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.wrapped = wrapped if wrapped is not None else httpx.AsyncHTTPTransport()
-        self.policy = policy if policy is not None else RetryPolicy()
-        self._sleep = sleep
-        self._random = random
-        self._now = now
-        self._clock = clock
-
-    async def _attempt(self, request: httpx.Request) -> httpx.Response:
-        return await self.wrapped.handle_async_request(_within_deadline(request, self._clock))
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        policy = request.extensions.get(POLICY) or self.policy
-        if policy.max_retries == 0 or not _is_replayable(request):
-            return await self._attempt(request)
-        first: httpx.Response | Exception
+async def send_with_retries_async(
+    http: httpx.AsyncClient,
+    request: httpx.Request,
+    policy: RetryPolicy,
+    *,
+    deadline: float | None = None,
+    pacing: Pacing = _PACING,
+) -> httpx.Response:
+    """The async twin of `send_with_retries` (it sleeps with `pacing.sleep_async`)."""
+    attempt, attempts = 1, _attempts(request, policy)
+    while True:
+        outcome: httpx.Response | Exception
         try:
-            first = await self._attempt(request)
-        except Exception as error:  # judged by `_settled`, raised again by `_result`
-            first = error
-        if _settled(first, policy):
-            return _result(first)
-        attempts = _Attempts(request, policy, self._random, self._now, self._clock)
-        retrying = AsyncRetrying(
-            sleep=self._sleep,
-            stop=attempts.should_stop,
-            wait=attempts.wait,
-            retry=attempts.should_retry,
-            before_sleep=attempts.aclose_and_log,
-            retry_error_callback=_last_outcome,
-        )
-        response: httpx.Response = await retrying(_replaying_async(first, self._attempt), request)
-        return response
-
-    async def aclose(self) -> None:
-        await self.wrapped.aclose()
+            attempt_request = _within_deadline(request, deadline, pacing.clock)
+            outcome = await http.send(attempt_request, stream=True)
+        except Exception as error:  # judged below, raised again when final
+            outcome = error
+        step = None if attempt == attempts else _next_wait(outcome, policy, attempt, pacing)
+        if step is None or _past(deadline, step[0], pacing.clock):
+            return await _answer_async(outcome)
+        if isinstance(outcome, httpx.Response):
+            try:
+                with contextlib.suppress(httpx.TransportError):
+                    await outcome.aread()
+            finally:
+                await outcome.aclose()
+        _log(request, attempt, policy, *step)
+        await pacing.sleep_async(step[0])
+        attempt += 1

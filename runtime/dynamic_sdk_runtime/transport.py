@@ -1,5 +1,6 @@
-"""What the generated `Client` classes lack: finite timeouts, a deadline, safe retries on
-every route httpx may take, typed transport errors, a User-Agent, and redaction.
+"""What the generated `Client` classes lack: finite timeouts, a deadline, safe retries in
+the call path (whatever httpx client is in use), typed transport errors, a User-Agent, and
+redaction.
 
 Kept out of the generated package so the copied `client.py.jinja` and
 `endpoint_module.py.jinja` change by a few lines only.
@@ -10,16 +11,17 @@ from __future__ import annotations
 import platform
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from .exceptions import connection_error
-from .retry import DEADLINE, POLICY, AsyncRetryTransport, RetryPolicy, RetryTransport
+from .retry import RetryPolicy, send_with_retries, send_with_retries_async
 
 __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_TIMEOUT",
+    "GeneratedClient",
     "absolute_url",
     "async_client",
     "finite_timeout",
@@ -77,32 +79,16 @@ def _check_transports(args: Mapping[str, Any], expected: type, kind: str) -> Non
             )
 
 
-def sync_client(*, retry_policy: RetryPolicy, **kwargs: Any) -> httpx.Client:
-    """An httpx.Client whose every route (default, proxy, mounts) goes through retries.
-
-    httpx picks the transport itself (environment proxies with trust_env, `proxy=`,
-    `mounts=`, a custom `transport=`); wrapping after construction keeps that choice.
-    """
+def sync_client(**kwargs: Any) -> httpx.Client:
+    """The generated client's httpx.Client, refusing an async-only transport up front."""
     _check_transports(kwargs, httpx.BaseTransport, "sync")
-    client = httpx.Client(**kwargs)
-    client._transport = RetryTransport(client._transport, retry_policy)
-    client._mounts = {
-        pattern: None if inner is None else RetryTransport(inner, retry_policy)
-        for pattern, inner in client._mounts.items()
-    }
-    return client
+    return httpx.Client(**kwargs)
 
 
-def async_client(*, retry_policy: RetryPolicy, **kwargs: Any) -> httpx.AsyncClient:
+def async_client(**kwargs: Any) -> httpx.AsyncClient:
     """The async twin of `sync_client`."""
     _check_transports(kwargs, httpx.AsyncBaseTransport, "async")
-    client = httpx.AsyncClient(**kwargs)
-    client._transport = AsyncRetryTransport(client._transport, retry_policy)
-    client._mounts = {
-        pattern: None if inner is None else AsyncRetryTransport(inner, retry_policy)
-        for pattern, inner in client._mounts.items()
-    }
-    return client
+    return httpx.AsyncClient(**kwargs)
 
 
 _URL_CACHE_SIZE = 256
@@ -115,7 +101,8 @@ def absolute_url(http: httpx.Client | httpx.AsyncClient, path: str) -> httpx.URL
 
     Given a string, httpx parses it and then the URL merged with `base_url` on every
     request (about a fifth of an in-memory call); an `httpx.URL` passes through unparsed.
-    The merge is httpx's own (`Client._merge_url`), written with public `httpx.URL` calls.
+    The merge is the one `httpx.Client.build_request` does, written with public `httpx.URL`
+    calls (tests compare the two).
     """
     base = http.base_url
     key = (id(base), path)
@@ -131,43 +118,64 @@ def absolute_url(http: httpx.Client | httpx.AsyncClient, path: str) -> httpx.URL
     return url
 
 
-def _call_options(
+class GeneratedClient(Protocol):
+    """What `send` reads of a generated `Client`/`AuthenticatedClient` (it cannot import them)."""
+
+    @property
+    def retry_policy(self) -> RetryPolicy: ...
+
+    @property
+    def deadline(self) -> float | None: ...
+
+    def get_httpx_client(self) -> httpx.Client: ...
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient: ...
+
+
+def _request(
     http: httpx.Client | httpx.AsyncClient,
     kwargs: dict[str, Any],
     timeout: httpx.Timeout | float | None,
-    deadline: float | None,
-    retry_policy: RetryPolicy | None,
-) -> dict[str, Any]:
+) -> httpx.Request:
     kwargs["url"] = absolute_url(http, kwargs["url"])
-    if timeout is not None:  # None keeps the client's (finite) default
+    if timeout is not None:  # None keeps the httpx client's timeout
         kwargs["timeout"] = timeout
-    extensions: dict[str, Any] = {}
-    if deadline is not None:
-        extensions[DEADLINE] = time.monotonic() + deadline
-    if retry_policy is not None:
-        extensions[POLICY] = retry_policy
-    if extensions:
-        kwargs["extensions"] = extensions
-    return kwargs
+    return http.build_request(**kwargs)
+
+
+def _end(client: GeneratedClient, deadline: float | None) -> float | None:
+    """The call's deadline as a `time.monotonic()` value (the client's when none is given)."""
+    seconds = client.deadline if deadline is None else deadline
+    return None if seconds is None else time.monotonic() + seconds
 
 
 def send(
-    http: httpx.Client,
+    client: GeneratedClient,
     kwargs: dict[str, Any],
     *,
     timeout: httpx.Timeout | float | None,
     deadline: float | None,
     retry_policy: RetryPolicy | None,
 ) -> httpx.Response:
-    """One call: the request with its deadline and policy; transport errors become ours."""
+    """One call through the retry loop, on whatever httpx client `client` holds.
+
+    The per-call `timeout`, `deadline` and `retry_policy` override the client's; transport
+    errors become this package's `APIConnectionError` tree.
+    """
+    http = client.get_httpx_client()
     try:
-        return http.request(**_call_options(http, kwargs, timeout, deadline, retry_policy))
+        return send_with_retries(
+            http,
+            _request(http, kwargs, timeout),
+            retry_policy or client.retry_policy,
+            deadline=_end(client, deadline),
+        )
     except httpx.TransportError as error:
         raise connection_error(error) from error
 
 
 async def send_async(
-    http: httpx.AsyncClient,
+    client: GeneratedClient,
     kwargs: dict[str, Any],
     *,
     timeout: httpx.Timeout | float | None,
@@ -175,7 +183,13 @@ async def send_async(
     retry_policy: RetryPolicy | None,
 ) -> httpx.Response:
     """The async twin of `send`."""
+    http = client.get_async_httpx_client()
     try:
-        return await http.request(**_call_options(http, kwargs, timeout, deadline, retry_policy))
+        return await send_with_retries_async(
+            http,
+            _request(http, kwargs, timeout),
+            retry_policy or client.retry_policy,
+            deadline=_end(client, deadline),
+        )
     except httpx.TransportError as error:
         raise connection_error(error) from error

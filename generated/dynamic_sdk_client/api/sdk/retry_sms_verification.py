@@ -1,10 +1,10 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
 
-from dynamic_sdk_runtime.exceptions import ResponseValidationError, response_error
+from dynamic_sdk_runtime.exceptions import documented_success
 from dynamic_sdk_runtime.retry import RetryPolicy
 from dynamic_sdk_runtime.rules import validate_parameters
 from dynamic_sdk_runtime.transport import send, send_async
@@ -34,6 +34,7 @@ def _get_kwargs(
             "environmentId": environment_id,
         },
     )
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -45,118 +46,94 @@ def _get_kwargs(
 
     _kwargs["json"] = body.to_dict()
 
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> SmsVerificationCreateResponse:
+) -> (
+    BadRequest
+    | Forbidden
+    | InternalServerError
+    | NotFound
+    | SmsVerificationCreateResponse
+    | TooManyRequests
+    | Unauthorized
+    | UnprocessableEntity
+    | None
+):
     if response.status_code == 200:
-        try:
-            response_200 = SmsVerificationCreateResponse.from_dict(response.json())
+        response_200 = SmsVerificationCreateResponse.from_dict(response.json())
 
-            return response_200
+        return response_200
 
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            raise ResponseValidationError(
-                f"HTTP {response.status_code} body is not the documented shape: {exc}",
-                response=response,
-            ) from None
     if response.status_code == 201:
-        try:
-            response_201 = SmsVerificationCreateResponse.from_dict(response.json())
+        response_201 = SmsVerificationCreateResponse.from_dict(response.json())
 
-            return response_201
+        return response_201
 
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            raise ResponseValidationError(
-                f"HTTP {response.status_code} body is not the documented shape: {exc}",
-                response=response,
-            ) from None
     if response.status_code == 400:
+        response_400 = BadRequest.from_dict(response.json())
 
-        def _parse_400() -> BadRequest:
-            response_400 = BadRequest.from_dict(response.json())
+        return response_400
 
-            return response_400
-
-        raise response_error(response, parse=_parse_400)
     if response.status_code == 401:
+        response_401 = Unauthorized.from_dict(response.json())
 
-        def _parse_401() -> Unauthorized:
-            response_401 = Unauthorized.from_dict(response.json())
+        return response_401
 
-            return response_401
-
-        raise response_error(response, parse=_parse_401)
     if response.status_code == 403:
+        response_403 = Forbidden.from_dict(response.json())
 
-        def _parse_403() -> Forbidden:
-            response_403 = Forbidden.from_dict(response.json())
+        return response_403
 
-            return response_403
-
-        raise response_error(response, parse=_parse_403)
     if response.status_code == 404:
+        response_404 = NotFound.from_dict(response.json())
 
-        def _parse_404() -> NotFound:
-            response_404 = NotFound.from_dict(response.json())
+        return response_404
 
-            return response_404
-
-        raise response_error(response, parse=_parse_404)
     if response.status_code == 413:
+        response_413 = BadRequest.from_dict(response.json())
 
-        def _parse_413() -> BadRequest:
-            response_413 = BadRequest.from_dict(response.json())
+        return response_413
 
-            return response_413
-
-        raise response_error(response, parse=_parse_413)
     if response.status_code == 415:
+        response_415 = BadRequest.from_dict(response.json())
 
-        def _parse_415() -> BadRequest:
-            response_415 = BadRequest.from_dict(response.json())
+        return response_415
 
-            return response_415
-
-        raise response_error(response, parse=_parse_415)
     if response.status_code == 422:
+        response_422 = UnprocessableEntity.from_dict(response.json())
 
-        def _parse_422() -> UnprocessableEntity:
-            response_422 = UnprocessableEntity.from_dict(response.json())
+        return response_422
 
-            return response_422
-
-        raise response_error(response, parse=_parse_422)
     if response.status_code == 429:
+        response_429 = TooManyRequests.from_dict(response.json())
 
-        def _parse_429() -> TooManyRequests:
-            response_429 = TooManyRequests.from_dict(response.json())
+        return response_429
 
-            return response_429
-
-        raise response_error(response, parse=_parse_429)
     if 500 <= response.status_code <= 599:
+        response_5xx = InternalServerError.from_dict(response.json())
 
-        def _parse_500() -> InternalServerError:
-            response_5xx = InternalServerError.from_dict(response.json())
+        return response_5xx
 
-            return response_5xx
-
-        raise response_error(response, parse=_parse_500)
-    raise response_error(response)
+    return None
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[SmsVerificationCreateResponse]:
-    parsed = _parse_response(client=client, response=response)  # raises unless a documented 2xx
     return Response(
+        parsed=cast(
+            SmsVerificationCreateResponse,
+            documented_success(response, lambda: _parse_response(client=client, response=response)),
+        ),
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=parsed,
     )
 
 
@@ -182,7 +159,8 @@ def sync_detailed(
         errors.APIStatusError: For any non-2xx status (a subclass per documented status).
         errors.ResponseValidationError: If a documented 2xx body is not its shape.
         errors.UnexpectedSuccessError: For an undocumented 2xx (the request reached the server).
-        errors.APIConnectionError: If no response arrived after safe retries (APITimeoutError for timeouts and the deadline); see .may_have_reached_server.
+        errors.APIConnectionError: If no response arrived after safe retries (APITimeoutError for
+            timeouts and the deadline); see .may_have_reached_server.
 
     Returns:
         Response[SmsVerificationCreateResponse]
@@ -193,13 +171,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = send(
-        client.get_httpx_client(),
-        kwargs,
-        timeout=timeout,
-        deadline=client.deadline if deadline is None else deadline,
-        retry_policy=retry_policy,
-    )
+    response = send(client, kwargs, timeout=timeout, deadline=deadline, retry_policy=retry_policy)
 
     return _build_response(client=client, response=response)
 
@@ -226,13 +198,14 @@ def sync(
         errors.APIStatusError: For any non-2xx status (a subclass per documented status).
         errors.ResponseValidationError: If a documented 2xx body is not its shape.
         errors.UnexpectedSuccessError: For an undocumented 2xx (the request reached the server).
-        errors.APIConnectionError: If no response arrived after safe retries (APITimeoutError for timeouts and the deadline); see .may_have_reached_server.
+        errors.APIConnectionError: If no response arrived after safe retries (APITimeoutError for
+            timeouts and the deadline); see .may_have_reached_server.
 
     Returns:
         SmsVerificationCreateResponse
     """
 
-    parsed = sync_detailed(
+    return sync_detailed(
         environment_id=environment_id,
         client=client,
         body=body,
@@ -240,7 +213,6 @@ def sync(
         deadline=deadline,
         retry_policy=retry_policy,
     ).parsed
-    return parsed
 
 
 async def asyncio_detailed(
@@ -265,7 +237,8 @@ async def asyncio_detailed(
         errors.APIStatusError: For any non-2xx status (a subclass per documented status).
         errors.ResponseValidationError: If a documented 2xx body is not its shape.
         errors.UnexpectedSuccessError: For an undocumented 2xx (the request reached the server).
-        errors.APIConnectionError: If no response arrived after safe retries (APITimeoutError for timeouts and the deadline); see .may_have_reached_server.
+        errors.APIConnectionError: If no response arrived after safe retries (APITimeoutError for
+            timeouts and the deadline); see .may_have_reached_server.
 
     Returns:
         Response[SmsVerificationCreateResponse]
@@ -277,11 +250,7 @@ async def asyncio_detailed(
     )
 
     response = await send_async(
-        client.get_async_httpx_client(),
-        kwargs,
-        timeout=timeout,
-        deadline=client.deadline if deadline is None else deadline,
-        retry_policy=retry_policy,
+        client, kwargs, timeout=timeout, deadline=deadline, retry_policy=retry_policy
     )
 
     return _build_response(client=client, response=response)
@@ -309,13 +278,14 @@ async def asyncio(
         errors.APIStatusError: For any non-2xx status (a subclass per documented status).
         errors.ResponseValidationError: If a documented 2xx body is not its shape.
         errors.UnexpectedSuccessError: For an undocumented 2xx (the request reached the server).
-        errors.APIConnectionError: If no response arrived after safe retries (APITimeoutError for timeouts and the deadline); see .may_have_reached_server.
+        errors.APIConnectionError: If no response arrived after safe retries (APITimeoutError for
+            timeouts and the deadline); see .may_have_reached_server.
 
     Returns:
         SmsVerificationCreateResponse
     """
 
-    parsed = (
+    return (
         await asyncio_detailed(
             environment_id=environment_id,
             client=client,
@@ -325,4 +295,3 @@ async def asyncio(
             retry_policy=retry_policy,
         )
     ).parsed
-    return parsed
