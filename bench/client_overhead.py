@@ -18,7 +18,7 @@ import httpx
 
 from dynamic_sdk_client import AuthenticatedClient, RetryPolicy
 from dynamic_sdk_client.api.sdk import retry_sms_verification
-from dynamic_sdk_client.constraints import PATH_PARAMETERS, SCHEMAS
+from dynamic_sdk_client.constraints import PARAMETERS, SCHEMAS
 from dynamic_sdk_client.models.sms_verification_retry_request import SmsVerificationRetryRequest
 from dynamic_sdk_runtime.rules import rules_violations
 
@@ -166,7 +166,7 @@ def run(*, quick: bool) -> dict[str, Any]:
     )
     violations_us = per_call_microseconds(
         lambda: rules_violations(
-            PATH_PARAMETERS["retry_sms_verification"],
+            PARAMETERS["retry_sms_verification"],
             SCHEMAS["SmsVerificationRetryRequest"],
             {"environmentId": ENVIRONMENT_ID},
             REQUEST_BODY,

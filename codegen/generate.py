@@ -65,14 +65,10 @@ def render_constraints(spec: dict[str, Any]) -> str:
         "",
         "from dynamic_sdk_runtime.rules import FieldRule",
         "",
-        "PATH_PARAMETERS: Final[dict[str, tuple[FieldRule, ...]]] = {",
+        "PARAMETERS: Final[dict[str, tuple[FieldRule, ...]]] = {",
     ]
     for operation in sorted(fragment.operations, key=lambda o: o.operation_id):
-        rules = [
-            rule
-            for rule in operation.parameter_rules(snake_case)
-            if rule.name in {p.name for p in operation.located("path")}
-        ]
+        rules = operation.parameter_rules(snake_case)  # path, query and header parameters
         # Keyed like the endpoint module (snake_case operationId), as templates see it.
         lines.append(f'    "{snake_case(operation.operation_id)}": (')
         lines += [_rule_line(rule) for rule in rules]

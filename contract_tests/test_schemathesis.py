@@ -1,20 +1,22 @@
 """Schemathesis over the fragment: every applicable built-in check, plus the verdict check.
 
-Every generated case goes twice: in process to the embedded mock's ASGI app, and over
-HTTP to the selected target (by default the embedded mock on a real uvicorn socket). Phases:
+Every generated case goes twice: to the strict (stateful) embedded mock on its own loopback
+socket, and to the selected target (by default the lenient embedded mock). Phases:
 examples, coverage (boundary values derived from the schema) and fuzzing, positive and
 negative data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from schemathesis import Case
 from schemathesis.specs.openapi.checks import ignored_auth, unsupported_method
 
-from ._engine import fragment
+from ._engine import fragment, fragment_path
 from .conftest import MOCK_TOKEN
 from .report import RECORDER
 from .st_checks import body_is_json, configure, load_schema, make_verdict_check
@@ -22,24 +24,19 @@ from .targets import Target, TargetUnavailableError, detect_prefix
 
 
 @pytest.fixture(scope="session")
-def mock_asgi_app() -> Any:
-    """The embedded mock's ASGI app, for in-process calls."""
+def mock_url() -> Iterator[str]:
+    """The embedded mock (strict, stateful) on its own loopback socket, with its prefix."""
     try:
-        from dynamic_sdk_mock import MockConfig, create_app
+        from dynamic_sdk_mock import MockConfig, running_mock
     except ImportError as error:
         pytest.fail(f"the embedded mock is not importable ({error})", pytrace=False)
-    return create_app(MockConfig(token=MOCK_TOKEN))
-
-
-@pytest.fixture(scope="session")
-def asgi_prefix(mock_asgi_app: Any) -> str:
-    from starlette.testclient import TestClient
-
-    with TestClient(mock_asgi_app) as client:
-        try:
-            return detect_prefix(client, MOCK_TOKEN, fragment())
-        except TargetUnavailableError as error:
-            pytest.fail(str(error), pytrace=False)
+    with running_mock(MockConfig(token=MOCK_TOKEN, fragment=fragment_path())) as mock:
+        url = str(mock.url).rstrip("/")
+        with httpx.Client(base_url=url, timeout=10) as client:
+            try:
+                yield url + detect_prefix(client, MOCK_TOKEN, fragment())
+            except TargetUnavailableError as error:
+                pytest.fail(str(error), pytrace=False)
 
 
 # One schema for both transports: building the coverage phase's cases (boundary strings of
@@ -50,13 +47,12 @@ SCHEMA = load_schema("asgi")
 
 @pytest.mark.unbudgeted
 @SCHEMA.parametrize()  # type: ignore[untyped-decorator]
-def test_fragment(case: Case[Any], mock_asgi_app: Any, asgi_prefix: str, target: Target) -> None:
-    """Each generated case: in process against the mock, then over HTTP to the target."""
+def test_fragment(case: Case[Any], mock_url: str, target: Target) -> None:
+    """Each generated case: against the strict embedded mock, then to the selected target."""
     RECORDER.meta["schemathesis_cases"] = RECORDER.meta.get("schemathesis_cases", 0) + 1
     configure(SCHEMA, "asgi")
     case.call_and_validate(
-        base_url="http://testserver" + asgi_prefix,
-        app=mock_asgi_app,
+        base_url=mock_url,
         headers={"Authorization": f"Bearer {MOCK_TOKEN}"},
         additional_checks=[make_verdict_check("asgi")],
     )

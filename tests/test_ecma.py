@@ -37,7 +37,7 @@ from dynamic_sdk_runtime.ecma import (
 FRAGMENT_PATTERNS = sorted(
     {
         rule.pattern
-        for rules in (*constraints.PATH_PARAMETERS.values(), *constraints.SCHEMAS.values())
+        for rules in (*constraints.PARAMETERS.values(), *constraints.SCHEMAS.values())
         for rule in rules
         if rule.pattern is not None
     }

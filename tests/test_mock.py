@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_tests._engine import fragment
-from dynamic_sdk_client.constraints import PATH_PARAMETERS, SCHEMAS
+from dynamic_sdk_client.constraints import PARAMETERS, SCHEMAS
 from dynamic_sdk_mock import (
     ConnectionDroppedError,
     Fault,
@@ -639,9 +639,7 @@ def test_rules_read_from_the_fragment_equal_the_generated_client_tables() -> Non
     body_rules = tuple(
         p.schema.string_rule("", p.name, p.name, p.required) for p in operation.body.properties
     )
-    assert _essence(operation.parameter_rules()) == _essence(
-        PATH_PARAMETERS["retry_sms_verification"]
-    )
+    assert _essence(operation.parameter_rules()) == _essence(PARAMETERS["retry_sms_verification"])
     assert _essence(body_rules) == _essence(SCHEMAS["SmsVerificationRetryRequest"])
     assert spec.server_prefix == ("api", "v0")
 

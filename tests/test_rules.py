@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dynamic_sdk_client.constraints import PATH_PARAMETERS, SCHEMAS
+from dynamic_sdk_client.constraints import PARAMETERS, SCHEMAS
 from dynamic_sdk_runtime.rules import FieldRule, accepts, value_violation
 
 RULES = [
-    *PATH_PARAMETERS["retry_sms_verification"],
+    *PARAMETERS["retry_sms_verification"],
     *(rule for rules in SCHEMAS.values() for rule in rules),
 ]
 VALUES = st.one_of(

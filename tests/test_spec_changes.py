@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from openapi_python_client.strings import snake_case
 
 from contract_tests.broken_servers import TOKEN, reference_app
 from contract_tests.model import RunReport
@@ -144,6 +145,35 @@ def _variant(tmp_path: Path, name: str) -> tuple[Path, str, str]:
     return path, place, finding
 
 
+def _query_parameters_are_validated_by_the_built_client(out: Path, variant: Fragment) -> None:
+    """A built client refuses a query value breaking its pattern, before any I/O."""
+    operation = next(op for op in variant.operations if op.located("query"))
+    parameter = next(p for p in operation.located("query") if p.schema.pattern)
+    module = "dynamic_sdk_client.api.sdk." + snake_case(operation.operation_id)
+    arguments = {snake_case(p.name): "US" for p in operation.located("query") if p.required}
+    arguments[snake_case(parameter.name)] = "U!"
+    environment = str(operation.located("path")[0].example)
+    script = f"""
+import httpx, importlib
+from dynamic_sdk_client import Client, ValidationError
+module = importlib.import_module({module!r})
+sent = []
+client = Client("http://x", httpx_args={{"transport": httpx.MockTransport(sent.append)}})
+try:
+    module.sync_detailed({environment!r}, client=client, **{arguments!r})
+except ValidationError as error:
+    print(error.field, error.rule, len(sent))
+"""
+    ran = subprocess.run(  # noqa: S603 - our own snippet
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(out)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.stdout.split() == [parameter.name, "pattern", "0"], ran.stdout + ran.stderr
+
+
 def _judge(fragment: Fragment, server: Fragment) -> RunReport:
     """The plan of `fragment` against a reference server built from `server`."""
     plan = build_plan(fragment, {}, seed=3, examples=1)
@@ -187,6 +217,9 @@ def test_a_spec_change_needs_only_the_fragment(tmp_path: Path, name: str) -> Non
         assert member not in names
     elif place.startswith("body."):
         assert member in names
+
+    if name == "three-operations":
+        _query_parameters_are_validated_by_the_built_client(out, variant)
 
     # 2. the reference server of the variant passes the variant's plan; the shipped one does not
     assert _judge(variant, variant).failures() == {}

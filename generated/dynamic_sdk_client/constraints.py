@@ -4,7 +4,7 @@ from typing import Final
 
 from dynamic_sdk_runtime.rules import FieldRule
 
-PATH_PARAMETERS: Final[dict[str, tuple[FieldRule, ...]]] = {
+PARAMETERS: Final[dict[str, tuple[FieldRule, ...]]] = {
     "retry_sms_verification": (
         FieldRule(
             schema="retrySmsVerification",

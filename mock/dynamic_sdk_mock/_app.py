@@ -449,8 +449,9 @@ class MockApp(Starlette):
                 retry_after = 1
             if retry_after is not None:
                 headers["Retry-After"] = str(retry_after)
-            body = answers.error(fault.status, "injected fault")
-            await send_json(send, fault.status, body, headers)
+            await send_json(
+                send, fault.status, answers.error(fault.status, "injected fault"), headers
+            )
             return fault.status
         # ASGI has no "close the connection" message. A server closes the connection when
         # the app raises after starting a response (uvicorn 0.54.0, pinned <0.55 in
@@ -469,8 +470,8 @@ class MockApp(Starlette):
             }
         )
         if fault.kind == "truncate":
-            body = payload[: len(payload) // 2]
-            await send({"type": "http.response.body", "body": body, "more_body": True})
+            part = payload[: len(payload) // 2]
+            await send({"type": "http.response.body", "body": part, "more_body": True})
         raise ConnectionDroppedError(f"the mock dropped the connection (injected {fault.kind})")
 
 

@@ -166,14 +166,23 @@ def rules_violations(
     return found
 
 
-def validate_parameters(rules: Sequence[FieldRule], params: Mapping[str, object]) -> None:
-    """Raise one error naming every path parameter that breaks a rule, before any I/O."""
+def validate_parameters(
+    rules: Sequence[FieldRule], params: Mapping[str, object], *, unset: object = None
+) -> None:
+    """Raise one error naming every parameter that breaks a rule, before any I/O.
+
+    A parameter whose value is `unset` (an optional query or header parameter left out)
+    is judged only by `required`.
+    """
     for rule in rules:
-        if not accepts(rule)(params.get(rule.name)):
+        value = params.get(rule.name, unset)
+        if not accepts(rule)(value) and (value is not unset or rule.required):
             break
     else:
         return
-    found = rules_violations(rules, (), params, {})
+    given = {name: value for name, value in params.items() if value is not unset}
+    present = [rule for rule in rules if rule.name in given or rule.required]
+    found = rules_violations(present, (), given, {})
     if found:
         raise ValidationError.combine(found)
 

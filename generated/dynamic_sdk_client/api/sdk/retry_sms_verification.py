@@ -10,7 +10,7 @@ from dynamic_sdk_runtime.rules import validate_parameters
 from dynamic_sdk_runtime.transport import send, send_async
 
 from ...client import AuthenticatedClient, Client
-from ...constraints import PATH_PARAMETERS
+from ...constraints import PARAMETERS
 from ...models.bad_request import BadRequest
 from ...models.forbidden import Forbidden
 from ...models.internal_server_error import InternalServerError
@@ -20,7 +20,7 @@ from ...models.sms_verification_retry_request import SmsVerificationRetryRequest
 from ...models.too_many_requests import TooManyRequests
 from ...models.unauthorized import Unauthorized
 from ...models.unprocessable_entity import UnprocessableEntity
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -29,10 +29,11 @@ def _get_kwargs(
     body: SmsVerificationRetryRequest,
 ) -> dict[str, Any]:
     validate_parameters(
-        PATH_PARAMETERS["retry_sms_verification"],
+        PARAMETERS["retry_sms_verification"],
         {
             "environmentId": environment_id,
         },
+        unset=UNSET,
     )
 
     headers: dict[str, Any] = {}
