@@ -53,7 +53,7 @@ mode), and leave room for the team's own traffic (docs/contract.md)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("contract", "retrySmsVerification contract suite")
+    group = parser.getgroup("contract", "contract suite for the fragment's operations")
     group.addoption(
         "--target",
         choices=("mock", "prism", "sandbox"),

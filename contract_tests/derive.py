@@ -512,7 +512,7 @@ def configured_requests(fragment: Any, environ: Mapping[str, str]) -> list[tuple
     """The one budgeted success: a stored resource named by DYNAMIC_<MEMBER> variables.
 
     For each operation with `x-lookup-field`, every required body member comes from the
-    environment (verificationUUID from DYNAMIC_VERIFICATION_UUID, ...), path values from
+    environment (a member fooBar from DYNAMIC_FOO_BAR, ...), path values from
     DYNAMIC_<PARAMETER>; an operation whose variables are not all set is left out.
     """
     from .targets import env_name

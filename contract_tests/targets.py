@@ -175,7 +175,7 @@ def detect_prefix(client: httpx.Client, token: str | None, fragment: Fragment) -
 
 
 def path_values_from_env(fragment: Fragment, environ: Mapping[str, str]) -> dict[str, str]:
-    """DYNAMIC_<NAME> for each path parameter <name> (environmentId: DYNAMIC_ENVIRONMENT_ID)."""
+    """DYNAMIC_<NAME> for each path parameter <name> (camelCase as DYNAMIC_CAMEL_CASE)."""
     names = {p.name for op in fragment.operations for p in op.located("path")}
     return {name: environ[env_name(name)] for name in names if environ.get(env_name(name))}
 

@@ -43,7 +43,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Options named like MockConfig's fields (`dest`); an option not given keeps its default."""
     parser = argparse.ArgumentParser(
         prog="python -m dynamic_sdk_mock",
-        description="Serve the embedded mock of retrySmsVerification (see docs/mock.md).",
+        description="Serve the embedded mock of the fragment's operations (see docs/mock.md).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
