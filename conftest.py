@@ -25,6 +25,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_proxy.py",
         "tests/test_contract_catches_broken_servers.py",
         "tests/test_spec_changes.py",
+        "tests/test_contract_safe_runs.py",
         "contract_tests/",
     ),
     "build": ("tests/test_generated.py", "tests/test_packaging.py", "tests/test_spec_changes.py"),

@@ -381,8 +381,19 @@ def _wrong_lengths(
     return found
 
 
-def reference_app(fragment: Fragment, breakage: Breakage | None = None) -> Starlette:
-    """Every operation as documented (every valid request gets the success echo)."""
+def reference_app(
+    fragment: Fragment,
+    breakage: Breakage | None = None,
+    *,
+    on_file: frozenset[str] | None = None,
+    seen: list[object] | None = None,
+) -> Starlette:
+    """Every operation as documented (every valid request gets the success echo).
+
+    `on_file` makes it vendor-like: an operation with `x-lookup-field` validates, then
+    answers 404 (NotFound) unless the lookup member names one of `on_file` (success).
+    `seen` collects every lookup value that reached a success: a safe run leaves it empty.
+    """
     defect = breakage or Breakage("none", "none")
 
     def reply(payload: object, status: int, headers: dict[str, str] | None = None) -> Response:
@@ -439,6 +450,13 @@ def reference_app(fragment: Fragment, breakage: Breakage | None = None) -> Starl
                 if status == 404:  # NotFound carries a code
                     payload["code"] = "not_found"
                 return reply(payload, status)
+            lookup = documented.lookup_field
+            if on_file is not None and lookup is not None:
+                named = body.get(lookup) if isinstance(body, dict) else None
+                if not isinstance(named, str) or named not in on_file:
+                    return reply({"error": "not found", "code": "not_found"}, 404)
+                if seen is not None:
+                    seen.append(named)
             return reply(_success_body(documented, body, defect), documented.successes[0])
 
         return handle

@@ -116,8 +116,9 @@ def _string_accepts(schema: Schema, value: str) -> bool:
     return not schema_violations(schema, value, "value")
 
 
-def _string_seeds(schema: Schema) -> list[str]:
-    """Accepted strings in a fixed order: the example, enum members, pattern witnesses."""
+def _string_seeds(schema: Schema, avoid: frozenset[str] = frozenset()) -> list[str]:
+    """Accepted strings in a fixed order: the example, enum members, pattern witnesses;
+    never one of `avoid` (values naming a resource that may exist)."""
     seeds: list[str] = []
     if isinstance(schema.example, str):
         seeds.append(schema.example)
@@ -132,7 +133,7 @@ def _string_seeds(schema: Schema) -> list[str]:
         ]
     low = schema.min_length or 1
     seeds.append("a" * (low if schema.max_length is None else min(low, schema.max_length)))
-    return [s for s in dict.fromkeys(seeds) if _string_accepts(schema, s)]
+    return [s for s in dict.fromkeys(seeds) if s not in avoid and _string_accepts(schema, s)]
 
 
 def accepted_value(schema: Schema, avoid: frozenset[str] = frozenset()) -> Any:
@@ -257,8 +258,8 @@ def _at_length(schema: Schema, seeds: list[str], length: int, *, keep_pattern: b
     return None if keep_pattern else fallback
 
 
-def _string_candidates(schema: Schema) -> Iterator[Candidate]:
-    seeds = _string_seeds(schema)
+def _string_candidates(schema: Schema, avoid: frozenset[str]) -> Iterator[Candidate]:
+    seeds = _string_seeds(schema, avoid)
     if not seeds:
         return
     base = seeds[0]
@@ -391,10 +392,10 @@ def _type_candidates(place: Place) -> Iterator[Candidate]:
         yield ("type", name, value, "reject", 1, None, None)
 
 
-def _place_candidates(place: Place) -> Iterator[Candidate]:
+def _place_candidates(place: Place, avoid: frozenset[str]) -> Iterator[Candidate]:
     schema = place.schema
     if schema.type == "string" or (schema.type is None and schema.pattern is not None):
-        yield from _string_candidates(schema)
+        yield from _string_candidates(schema, avoid)
     elif schema.enum is not None:
         for member in schema.enum:
             yield ("enum", f"member-{json.dumps(member)}", member, "accept", 0, None, None)
@@ -466,9 +467,18 @@ def _verdict(operation: Operation, request: BaseRequest) -> bool:
 
 
 def derive_probes(
-    operation: Operation, base: BaseRequest, *, allow_auth: bool = True
+    operation: Operation,
+    base: BaseRequest,
+    *,
+    allow_auth: bool = True,
+    avoid: frozenset[str] = frozenset(),
 ) -> list[Probe]:
-    """Every derived probe of one operation; each one's side is the checker's verdict."""
+    """Every derived probe of one operation; each one's side is the checker's verdict.
+
+    No probe names a resource that may exist: the lookup member never carries one of
+    `avoid` or a value the fragment shows for it (a broken server must not act on it).
+    """
+    forbidden = avoid | _lookup_examples(operation)
     if not _verdict(operation, base):
         found = operation.violations(base.path, base.body, query=base.query, headers=base.headers)
         raise AssertionError(f"{operation.operation_id}: the base request breaks {found}")
@@ -477,6 +487,10 @@ def derive_probes(
 
     def add(where: str, candidate: Candidate, request: BaseRequest) -> None:
         rule, reason, _value, side, tier, node, since = candidate
+        body = request.body
+        named = body.get(operation.lookup_field or "") if isinstance(body, dict) else None
+        if isinstance(named, str) and named in forbidden:
+            return
         accepted = _verdict(operation, request)
         if since is None and accepted != (side == "accept"):
             return  # the engine and the checker disagree with the claim: not a witness
@@ -485,12 +499,12 @@ def derive_probes(
             place = next((p for p in field_places(operation) if p.where == where), None)
             pattern = place.schema.pattern if place is not None else None
         check = Check(op, where, rule, reason, side, since, pattern, node)
-        body = request.body
         probes.append(Probe(check, request.path, request.query, request.headers, body, tier))
 
     for place in field_places(operation):
         start = _ensure_parents(operation, base, place.where)
-        for candidate in _place_candidates(place):
+        lookup_place = place.where == f"body.{operation.lookup_field}"
+        for candidate in _place_candidates(place, forbidden if lookup_place else frozenset()):
             add(place.where, candidate, _with_value(start, place.where, candidate[2]))
     if operation.body is not None:
         if operation.body.type in ("object", None) and operation.body.properties:

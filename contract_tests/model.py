@@ -173,6 +173,8 @@ class RunReport:
     """(target, check key) -> why some of its probes were not sent."""
     response_failures: dict[str, str] = field(default_factory=dict)
     pinned_version: str | None = None
+    lookup_order: dict[str, str] = field(default_factory=dict)
+    """target -> what its answers showed about validation before lookup (see runner)."""
 
     def by_check(self) -> dict[str, list[Outcome]]:
         grouped: dict[str, list[Outcome]] = defaultdict(list)

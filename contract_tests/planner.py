@@ -136,7 +136,7 @@ def build_plan(
     probes: list[Probe] = []
     for operation in fragment.operations:
         base = base_request(operation, path_values, avoid)
-        probes += _prioritised(derive_probes(operation, base, allow_auth=allow_auth))
+        probes += _prioritised(derive_probes(operation, base, allow_auth=allow_auth, avoid=avoid))
         probes += _drawn(operation, base, seed, examples)
     probes.sort(key=lambda probe: probe.tier)
     return probes

@@ -169,7 +169,7 @@ def run_plan(
         expected = expected_verdict(probe.check, report.pinned_version)
         valid = probe.auth == "token" and probe.check.side == "accept"
         limit = budget.valid_requests
-        if valid and limit is not None and budget.valid_sent >= limit:
+        if valid and may_act(operation) and limit is not None and budget.valid_sent >= limit:
             report.not_sent_reason[key] = "valid request, no SMS budget (safe mode)"
             continue
         if budget.exhausted():
@@ -194,7 +194,7 @@ def run_plan(
             budget.waited_seconds += wait
             if budget.exhausted():
                 break
-        budget.valid_sent += int(valid and response is not None)
+        budget.valid_sent += int(valid and may_act(operation) and response is not None)
         if response is None:
             report.outcomes.append(
                 Outcome(probe, target.name, None, "server-error", expected, note)
@@ -216,7 +216,80 @@ def run_plan(
                 probe, target.name, response.status_code, verdict, expected, response.text[:120]
             )
         )
+    settle_lookups(report, fragment, target.name)
     return report
+
+
+def may_act(operation: Operation) -> bool:
+    """Whether a valid probe of `operation` may make the server act (send an SMS).
+
+    Probes of an operation with `x-lookup-field` always name a resource that does not
+    exist (derive.base_request), so a valid one is answered 404 and costs nothing; any
+    other operation's valid request may act, and spends the SMS budget.
+    """
+    return operation.lookup_field is None
+
+
+def _looked_up(fragment: Fragment, outcome: Outcome) -> bool:
+    """A 404 to a probe of a lookup operation that did not change a path parameter."""
+    check = outcome.probe.check
+    if outcome.status != 404 or check.where.startswith("path.") or check.where == "auth":
+        return False
+    return fragment.operation(check.operation).lookup_field is not None
+
+
+def _changes_the_route(outcome: Outcome) -> bool:
+    """A path value that no longer makes one segment: its 404 is the router's, not a verdict."""
+    values = outcome.probe.path.values()
+    return any(not v or "/" in v or v in (".", "..") for v in values)
+
+
+def settle_lookups(report: RunReport, fragment: Fragment, target: str) -> None:
+    """Turn "404: not found" into a verdict when the server showed it validates first.
+
+    Evidence from the server's own answers: an invalid probe got 400 while a valid-shaped
+    one (the same unknown resource) got 404. Then 404 means "passed validation": accepted,
+    which fails a reject probe and passes an accept probe. Without that evidence the 404s
+    stay unjudged, with the reason in the summary. Path values the same way: when some
+    invalid path values got 400, another invalid one answered 404 slipped past validation.
+    """
+    mine = [o for o in report.outcomes if o.target == target]
+    path_rejects = [
+        o
+        for o in mine
+        if o.probe.check.where.startswith("path.")
+        and o.probe.check.side == "reject"
+        and o.probe.check.unicode_since is None
+        and not _changes_the_route(o)
+    ]
+    if any(o.status == 400 for o in path_rejects):
+        for outcome in path_rejects:
+            if outcome.status == 404:
+                outcome.verdict = "accepted"
+                outcome.note = "404 where other invalid path values got 400: passed validation"
+    lookups = [o for o in mine if _looked_up(fragment, o)]
+    if not lookups:
+        return
+    refused_invalid = any(
+        o.status == 400
+        and o.probe.check.side == "reject"
+        and not o.probe.check.where.startswith("path.")
+        for o in mine
+    )
+    found_valid = any(o.probe.check.side == "accept" for o in lookups)
+    if refused_invalid and found_valid:
+        report.lookup_order[target] = (
+            "validates, then looks up: 400 for invalid probes, 404 for valid-shaped ones "
+            "naming an unknown resource; such a 404 is judged as passed validation"
+        )
+        for outcome in lookups:
+            outcome.verdict = "accepted"
+            outcome.note = "404 after validation (unknown resource)"
+    else:
+        report.lookup_order[target] = (
+            "not seen to validate before the lookup (no 400 beside a valid-shaped 404): "
+            f"{len(lookups)} answers of 404 are not judged"
+        )
 
 
 def request_bytes(probe: Probe) -> bytes | None:

@@ -182,6 +182,8 @@ def summarize(
             f"waited {budget.waited_seconds:.0f} s; "
             f"unicode_estimate={unicode_estimate(report, target.name)}"
         )
+        if target.name in report.lookup_order:
+            lines.append(f"  lookup order: {report.lookup_order[target.name]}")
         by_reason: dict[str, list[str]] = defaultdict(list)
         for key in sorted(planned - judged):
             mine = [p for p in plan if p.check.key == key]

@@ -1,0 +1,74 @@
+"""A safe run (no SMS budget) judges both sides against a server that validates, then looks up.
+
+The vendor very likely validates a request before it looks the verification up, and answers
+404 for one it does not know. Every probe names a verification that does not exist, so a
+valid-shaped probe gets 404 and costs nothing; once the run has seen an invalid probe get
+400 beside such a 404, a 404 means "passed validation". Against vendor-like servers with
+one documented rule broken at a time, the safe run must catch each defect, and no request
+may ever reach a verification that exists (the fragment's example is on file).
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from contract_tests._engine import fragment
+from contract_tests.broken_servers import TOKEN, Breakage, reference_app
+from contract_tests.model import Probe, RunReport
+from contract_tests.planner import build_plan
+from contract_tests.runner import Budget, run_plan
+from contract_tests.targets import Target
+from dynamic_sdk_mock import serve_app
+
+from .test_contract_catches_broken_servers import BROKEN
+
+FRAGMENT = fragment()
+ON_FILE = frozenset(
+    str(example[op.lookup_field])
+    for op in FRAGMENT.operations
+    if op.lookup_field is not None
+    for example in [op.body_example, *(r.example for r in op.responses)]
+    if isinstance(example, dict) and op.lookup_field in example
+)
+# Response-side defects need one real success (--sms-budget 1); they are not in a safe run.
+# (BROKEN: the derived defects that some value tells apart from the documented rules.)
+REQUEST_SIDE = [
+    b for b in BROKEN if not b.drop_response_member and b.content_type == "application/json"
+]
+
+
+@pytest.fixture(scope="module")
+def plan() -> list[Probe]:
+    return build_plan(FRAGMENT, {}, seed=17, examples=1)
+
+
+def _safe_run(plan: list[Probe], breakage: Breakage | None) -> tuple[RunReport, list[object]]:
+    seen: list[object] = []
+    app = reference_app(FRAGMENT, breakage, on_file=ON_FILE, seen=seen)
+    with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("vendor-like", client, "", TOKEN, {}, "base-url", url)
+        report = run_plan(target, FRAGMENT, plan, Budget(valid_requests=0), report=RunReport())
+    return report, seen
+
+
+def test_the_correct_vendor_like_server_passes_and_every_check_is_judged(plan: list[Probe]) -> None:
+    assert ON_FILE, "the fragment shows an example verification"
+    report, seen = _safe_run(plan, None)
+    assert seen == []
+    assert report.failures() == {}
+    assert "validates, then looks up" in report.lookup_order["vendor-like"]
+    judged = report.judged_keys("vendor-like")
+    planned = {p.check.key for p in plan}
+    assert len(judged) / len(planned) >= 0.9, sorted(planned - judged)[:10]
+    accepted_404 = [o for o in report.outcomes if o.status == 404 and o.verdict == "accepted"]
+    assert any(o.probe.check.side == "accept" for o in accepted_404)
+
+
+@pytest.mark.parametrize("breakage", REQUEST_SIDE, ids=[b.name for b in REQUEST_SIDE])
+def test_a_safe_run_catches_each_request_side_defect_and_texts_nobody(
+    plan: list[Probe], breakage: Breakage
+) -> None:
+    report, seen = _safe_run(plan, breakage)
+    assert seen == [], "a probe reached a verification that exists"
+    assert report.failures() or report.response_failures, breakage.name
