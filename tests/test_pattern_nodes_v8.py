@@ -8,10 +8,12 @@ expectation. Lengths are counted by V8 too (`[...value].length`).
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from contract_tests.ecma_oracle import code_point_lengths, ecma_verdicts
 from dynamic_sdk_runtime.pattern_nodes import witnesses
-from tests.test_pattern_nodes import NAMED, NAMED_IDS
+from tests.test_pattern_nodes import NAMED, NAMED_IDS, PATTERNS
 
 
 @pytest.mark.parametrize(("pattern", "min_length", "max_length"), NAMED, ids=NAMED_IDS)
@@ -29,3 +31,14 @@ def test_v8_agrees_with_every_witness(
     for witness, length in zip(found, code_point_lengths(values), strict=True):
         assert min_length is None or length >= min_length, witness
         assert max_length is None or length <= max_length, witness
+
+
+@settings(max_examples=60, deadline=None)
+@given(parts=PATTERNS, max_length=st.none() | st.integers(0, 12))
+def test_v8_agrees_on_generated_patterns(
+    parts: tuple[str, str, str], max_length: int | None
+) -> None:
+    pattern = "".join(parts)
+    found = witnesses(pattern, max_length=max_length)
+    verdicts = ecma_verdicts(pattern, [witness.value for witness in found])
+    assert [w for w, v in zip(found, verdicts, strict=True) if v is not (w.side == "accept")] == []

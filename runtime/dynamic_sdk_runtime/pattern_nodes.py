@@ -26,10 +26,10 @@ from .ecma import EcmaPattern, UnsupportedPatternError, code_point_length
 __all__ = ["Gap", "PatternNode", "Side", "Witness", "parse", "uncovered", "witnesses"]
 
 Side = Literal["accept", "reject"]
-SIDES: tuple[Side, Side] = ("accept", "reject")
-MATCHERS = frozenset({"literal", "class", "property", "dot", "escape-class"})
-LOOKAROUNDS = frozenset({"lookahead", "negative-lookahead", "lookbehind", "negative-lookbehind"})
-ASSERTIONS = LOOKAROUNDS | {"start-anchor", "end-anchor", "word-boundary"}
+_SIDES: tuple[Side, Side] = ("accept", "reject")
+_MATCHERS = frozenset({"literal", "class", "property", "dot", "escape-class"})
+_LOOKAROUNDS = frozenset({"lookahead", "negative-lookahead", "lookbehind", "negative-lookbehind"})
+_ASSERTIONS = _LOOKAROUNDS | {"start-anchor", "end-anchor", "word-boundary"}
 
 _BUDGET = 10_000
 """No value is built longer than this many code points (`{1,100000}` has no useful top)."""
@@ -205,7 +205,7 @@ class _Parser:
         bounds = self.quantifier()
         if bounds is None:
             return atom
-        if atom.kind in ASSERTIONS:
+        if atom.kind in _ASSERTIONS:
             raise self.fail(f"a quantified {atom.kind}")
         return _Raw("quantifier", start, self.pos, [atom], lower=bounds[0], upper=bounds[1])
 
@@ -234,11 +234,11 @@ class _Parser:
             return self.group(start)
         if char == "\\":
             return self.atom_escape(start)
-        kind = {"^": "start-anchor", "$": "end-anchor", ".": "dot"}.get(char, "literal")
-        matcher = _LINE_TERMINATORS if char == "." else None
-        if kind == "literal":
-            matcher = _Matcher((self.point(ord(char)),))
-        return _Raw(kind, start, self.pos, matcher=matcher)
+        if char == ".":
+            return _Raw("dot", start, self.pos, matcher=_LINE_TERMINATORS)
+        if char in ("^", "$"):
+            return _Raw("start-anchor" if char == "^" else "end-anchor", start, self.pos)
+        return _Raw("literal", start, self.pos, matcher=_Matcher((self.point(ord(char)),)))
 
     def group(self, start: int) -> _Raw:
         opener = next((pair for pair in _OPENERS if self.text.startswith(pair[0], start)), None)
@@ -597,7 +597,7 @@ class _Deriver:
 
         def visit(node_id: str) -> None:
             node, start = self.tree.by_id[node_id], size
-            if node.kind in MATCHERS:
+            if node.kind in _MATCHERS:
                 emit(plan.chars.get(node_id) or next(iter(self.choices_of(node_id)), ""))
             elif node.kind == "quantifier":
                 count = plan.counts.get(node_id, node.lower or 0)
@@ -682,7 +682,7 @@ class _Deriver:
         for container in ("", *(node.id for node in self.tree.nodes if node.id in base.spans)):
             node = self.tree.by_id.get(container)
             ids = self.tree.children[container]
-            if node is not None and node.kind in MATCHERS:
+            if node is not None and node.kind in _MATCHERS:
                 current = plan.chars.get(node.id) or base.text[base.spans[node.id][0]]
                 options = [c for c in self.choices_of(node.id) if c != current]
                 yield from (plan.but(chars={node.id: c}) for c in options[:4])
@@ -698,21 +698,21 @@ class _Deriver:
     # witnesses ---------------------------------------------------------------------
 
     def derive(self, node: PatternNode) -> None:
-        lookaround = self.enclosing(node.id, LOOKAROUNDS)
+        lookaround = self.enclosing(node.id, _LOOKAROUNDS)
         if lookaround is not None:
             via = f"inside {lookaround.source}: exercised through {lookaround.id}"
-            self.gaps += [Gap(node.id, side, via) for side in SIDES]
+            self.gaps += [Gap(node.id, side, via) for side in _SIDES]
             return
         if node.kind == "group":
-            self.gaps += [Gap(node.id, side, "exercised through its children") for side in SIDES]
+            self.gaps += [Gap(node.id, side, "exercised through its children") for side in _SIDES]
             return
         base = self.base(node.id)
         if isinstance(base, str):
-            self.gaps += [Gap(node.id, side, base) for side in SIDES]
+            self.gaps += [Gap(node.id, side, base) for side in _SIDES]
             return
         groups = list(self.candidates(node, base))
         taken: set[tuple[str, str]] = set()
-        for side in SIDES:
+        for side in _SIDES:
             mine = [group for group in groups if group[0].side == side]
             if not mine:
                 self.gaps.append(Gap(node.id, side, _none_reason(node, side)))
@@ -743,7 +743,7 @@ class _Deriver:
     def candidates(self, node: PatternNode, base: _Base) -> Iterator[tuple[_Candidate, ...]]:
         """Groups of candidates; the first that passes the checks in a group is kept."""
         text = base.text
-        if node.kind in MATCHERS:
+        if node.kind in _MATCHERS:
             members, near = self.sampled(node.id)
             for char in members:
                 reason = f"{node.source} member {char!r}"
@@ -756,7 +756,7 @@ class _Deriver:
                 yield tuple(_Candidate("reject", reason, v, variant) for v in values)
         elif node.kind == "quantifier":
             yield from self.quantifier_candidates(node, base)
-        elif node.kind in ASSERTIONS:
+        elif node.kind in _ASSERTIONS:
             yield (_Candidate("accept", f"{node.source} holds", text),)
             probes = tuple(self.assertion_probes(node, base))
             if probes:
@@ -861,13 +861,13 @@ class _Deriver:
                 yield _Candidate("reject", reason, value, variant)
             return
         chars = [text[at - 1 : at], text[at : at + 1]]
-        inner = [n.id for n in self.tree.nodes if n.kind in MATCHERS and n.start >= node.start]
+        inner = [n.id for n in self.tree.nodes if n.kind in _MATCHERS and n.start >= node.start]
         inner = [i for i in inner if self.tree.by_id[i].end <= node.end]
         for inner_id in reversed(inner) if behind else inner:
             chars += self.sampled(inner_id)[1]
         for char in _unique(c for c in [*chars, *_PROBES] if c):
             yield _Candidate("reject", reason, text[:at] + char + text[at:], variant)
-            if node.kind in LOOKAROUNDS and (at > 0 if behind else at < len(text)):
+            if node.kind in _LOOKAROUNDS and (at > 0 if behind else at < len(text)):
                 edited = (
                     text[: at - 1] + char + text[at:]
                     if behind
@@ -878,7 +878,7 @@ class _Deriver:
 
 def _none_reason(node: PatternNode, side: Side) -> str:
     """Why a node has no candidate at all on one side."""
-    if node.kind in MATCHERS:
+    if node.kind in _MATCHERS:
         return "no member found" if side == "accept" else "no near miss outside the class"
     if node.kind == "quantifier":
         return "a quantifier from 0 to unbounded has no bound to break"
