@@ -74,6 +74,10 @@ PATH_LOOKALIKES: dict[str, str] = {
 """A path segment is always a string: the JSON type names as text are its 'wrong types'."""
 
 PLACEHOLDER_TOKEN = "$DYNAMIC_API_TOKEN"
+ANY_TOKEN = "Prism takes any token"
+SAFE_MODE = "valid request, no SMS budget (safe mode)"
+BY_DESIGN = (ANY_TOKEN, SAFE_MODE)
+"""Reasons a check is left out on purpose: not judged, but not counted against the run."""
 
 
 @dataclass(frozen=True)
@@ -502,15 +506,14 @@ def run_plan(
     report = report or RunReport(budget=budget, pinned_version=pinned_version)
     for probe in plan:
         if target.kind == "prism" and probe.auth == "wrong":
-            report.not_sent_reason[(target.name, probe.check.key)] = "Prism takes any token"
+            report.not_sent_reason[(target.name, probe.check.key)] = ANY_TOKEN
             continue
         expected = expected_verdict(probe.check, pinned_version)
         valid = probe.auth == "token" and probe.check.side == "accept"
         limit = budget.valid_requests
         if valid and limit is not None and budget.valid_sent >= limit:
             report.not_sent.append(probe)
-            reason = "valid request, no SMS budget (safe mode)"
-            report.not_sent_reason[(target.name, probe.check.key)] = reason
+            report.not_sent_reason[(target.name, probe.check.key)] = SAFE_MODE
             continue
         if budget.exhausted():
             report.not_sent.append(probe)
