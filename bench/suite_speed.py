@@ -8,12 +8,12 @@ in process through its ASGI app and once over HTTP to a mock subprocess on loopb
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-import warnings
 from typing import Any
 
 import schemathesis
@@ -21,6 +21,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 from schemathesis.config import SchemathesisConfig
+
+from contract_tests.targets import detect_asgi_prefix
 
 from .servers import FRAGMENT, ROOT, mock_server
 
@@ -82,16 +84,8 @@ def _drive(examples: int, call: Any) -> dict[str, Any]:
 def _in_process(examples: int) -> dict[str, Any]:
     from dynamic_sdk_mock import MockConfig, create_app
 
-    # Schemathesis' ASGI calls go through Starlette's TestClient, which warns about httpx.
-    warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
-    from starlette.testclient import TestClient
-
-    from .servers import OPERATION_PATH
-
     app = create_app(MockConfig(token=TOKEN))
-    with TestClient(app) as client:
-        probe = OPERATION_PATH.format(environment_id="not-a-uuid")
-        prefix = "" if client.post(probe, content=b"{}").status_code != 404 else "/api/v0"
+    prefix = asyncio.run(detect_asgi_prefix(app, TOKEN))
     headers = {"Authorization": f"Bearer {TOKEN}"}
 
     def call(case: Case[Any]) -> None:

@@ -34,7 +34,7 @@ exit codes:
 
 Every pytest option is accepted too (-x, -k, -q, --hypothesis-seed N, ...):
 `python -m pytest --help` lists them. Reports: contract-summary.json and .md, JUnit,
-contract-replay.json. Documentation: docs/contract.md of the project.
+contract-replay.json. Documentation: the project's docs/contract.md.
 """
 
 
@@ -42,6 +42,7 @@ def help_parser() -> argparse.ArgumentParser:
     """The suite's options as `--help` shows them, built from the plugin's one table."""
     parser = argparse.ArgumentParser(
         prog="dynamic-sdk-contract",
+        usage="%(prog)s [options] [pytest options]   (also: python -m contract_tests)",
         description="Contract-test a server's POST /sdk/{environmentId}/smsVerifications/retry "
         "against the documented patterns and lengths (default: the embedded mock).",
         epilog=EPILOG,

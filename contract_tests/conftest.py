@@ -24,6 +24,7 @@ import httpx
 import pytest
 from hypothesis import settings
 
+from . import profiles  # the Hypothesis profiles, under a plain `pytest --pyargs` run too
 from .plan import (
     CHECKS,
     Budget,
@@ -120,6 +121,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Without `-p contract_tests.profiles` this runs after Hypothesis read its options: the
+    # seed drawn here then rebuilds the plan (what the server saw), not the local draws.
+    profiles.pytest_configure(config)
     config.addinivalue_line(
         "markers", "sends_sms: may send a real SMS; runs only with --target sandbox and a budget"
     )

@@ -6,6 +6,8 @@ package, so options defined in `conftest.py` are unknown to `python -m contract_
 (`-p contract_tests.plugin` by `__main__`, the `pytest11` entry point of the distribution,
 `pytest_plugins` in the checkout's root conftest) and does nothing unless its options are
 used: it only adds them and refuses bad values before anything is sent.
+
+PYTEST_DONT_REWRITE: `__main__` imports it before pytest starts (no assertions here).
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ OPTIONS: tuple[Option, ...] = (
         "target",
         "test any server at this URL (the operation lives at URL/sdk/...); token from "
         f"{TOKEN_VARIABLE}, environment id from DYNAMIC_ENVIRONMENT_ID",
-        "none: the embedded mock",
+        "none (the embedded mock)",
         {"metavar": "URL", "default": None},
     ),
     Option(
@@ -132,14 +134,14 @@ OPTIONS: tuple[Option, ...] = (
         "verdict",
         "judge version-dependent letters/numbers against this Unicode version "
         "(15.0, 15.1, 16.0, 17.0, 18.0)",
-        "none: reported as version-dependent, never failing",
+        "none (reported as version-dependent, never failing)",
         {"metavar": "V", "default": None},
     ),
     Option(
         ("--replay",),
         "reproduce",
         "re-send exactly the requests of a replay file (reports/contract-replay.json)",
-        "none: the seeded plan",
+        "none (the seeded plan)",
         {"metavar": "FILE", "default": None},
     ),
 )

@@ -1,6 +1,6 @@
 """Where the contract suite sends requests, and how each kind of target says "rejected".
 
-A `Target` wraps an httpx client (a real socket, or Starlette's in-process TestClient) and
+A `Target` wraps an httpx client (a real socket, or an in-process ASGI transport) and
 the URL prefix the operation lives under. Requests are built by hand from raw JSON-able
 values, because the generated client refuses invalid input and the suite must send it.
 
@@ -24,7 +24,7 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,17 @@ FRAGMENT = fragment_path()
 OPERATION_PATH = "/sdk/{environmentId}/smsVerifications/retry"
 REPORTS = Path(os.environ.get("DYNAMIC_CONTRACT_REPORTS") or Path.cwd() / "reports")
 """Where summaries, JUnit and replay files go: ./reports unless DYNAMIC_CONTRACT_REPORTS."""
+
+
+PRISM_PACKAGE = "@stoplight/prism-cli@5.16.0"
+"""The Prism the suite's findings were made with (package.json pins the same)."""
+
+
+def prism_install_hint() -> str:
+    """How to get the pinned Prism: `npm ci` in a checkout, `npm install` anywhere else."""
+    if (ROOT / "package-lock.json").is_file():
+        return f"run `npm ci` in {ROOT}"
+    return f"run `npm install {PRISM_PACKAGE}` in the working directory"
 
 
 def _prism_bin() -> Path:
@@ -84,10 +95,7 @@ class Target:
 
     def headers(self, *, auth: bool = True) -> dict[str, str]:
         """JSON content type plus the bearer token (unless `auth` is False)."""
-        headers = {"Content-Type": "application/json"}
-        if auth and self.token is not None:
-            headers["Authorization"] = f"Bearer {self.token}"
-        return headers
+        return json_headers(self.token if auth else None)
 
     def send(self, environment_id: str, body: object, *, auth: bool = True) -> httpx.Response:
         """POST a raw JSON value (lone surrogates travel as \\u escapes) to the operation."""
@@ -115,6 +123,14 @@ class Target:
             shlex.quote(json.dumps(body)),
         ]
         return " ".join(parts)
+
+
+def json_headers(token: str | None) -> dict[str, str]:
+    """JSON content type, plus the bearer token when there is one."""
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
 
 
 def prism_input_violations(raw: str | None) -> list[dict[str, Any]]:
@@ -164,21 +180,47 @@ def serve_asgi(app: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+PREFIXES = ("/api/v0", "")
+"""Where a server may route the operation, in the order tried."""
+
+
+def _routed(statuses: Iterable[tuple[str, int]]) -> str:
+    """The first prefix whose probe was not answered 404 (no route)."""
+    for prefix, status in statuses:
+        if status != 404:
+            return prefix
+    raise TargetUnavailableError("the operation is routed neither under /api/v0 nor at the root")
+
+
+def _prefix_probe(prefix: str) -> str:
+    return prefix + OPERATION_PATH.format(environmentId="not-a-uuid")
+
+
 def detect_prefix(client: httpx.Client, token: str | None) -> str:
     """The URL prefix ("" or "/api/v0") under which the server routes the operation.
 
     A request with a malformed environment id reaches validation (400/401/422) only where
     the route exists; elsewhere the server answers 404.
     """
-    headers = {"Content-Type": "application/json"}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    for prefix in ("/api/v0", ""):
-        path = prefix + OPERATION_PATH.format(environmentId="not-a-uuid")
-        response = client.post(path, content=b"{}", headers=headers)
-        if response.status_code != 404:
-            return prefix
-    raise TargetUnavailableError("the operation is routed neither under /api/v0 nor at the root")
+    headers = json_headers(token)
+    return _routed(
+        (prefix, client.post(_prefix_probe(prefix), content=b"{}", headers=headers).status_code)
+        for prefix in PREFIXES
+    )
+
+
+async def detect_asgi_prefix(app: Any, token: str | None) -> str:
+    """`detect_prefix` for an ASGI app in process, through httpx's own ASGITransport
+    (Starlette's TestClient deprecates httpx in favour of another package)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        headers = json_headers(token)
+        probe = _prefix_probe
+        statuses = [
+            (prefix, (await client.post(probe(prefix), content=b"{}", headers=headers)).status_code)
+            for prefix in PREFIXES
+        ]
+    return _routed(statuses)
 
 
 def random_environment_id() -> str:
@@ -196,14 +238,11 @@ def start_prism() -> Iterator[str]:
     """Start `prism mock` on the fragment (loopback, free port), wait until it routes."""
     if shutil.which("node") is None:
         raise TargetUnavailableError(
-            "--target prism needs Node.js (>= 20) on PATH; install Node.js, then `npm ci` "
-            "at the repository root to install the pinned @stoplight/prism-cli"
+            f"--target prism needs Node.js (20.20 or newer) on PATH; install it, then "
+            f"{prism_install_hint()}"
         )
     if not PRISM_BIN.exists():
-        raise TargetUnavailableError(
-            f"--target prism needs {PRISM_BIN}: run `npm ci` where package.json pins "
-            "@stoplight/prism-cli (the repository root)"
-        )
+        raise TargetUnavailableError(f"--target prism needs {PRISM_BIN}: {prism_install_hint()}")
     port = free_port()
     log = REPORTS / "prism.log"
     log.parent.mkdir(exist_ok=True)
@@ -246,5 +285,5 @@ def prism_unavailable_reason() -> str | None:
     if shutil.which("node") is None:
         return "Node.js is not on PATH"
     if not PRISM_BIN.exists():
-        return "node_modules/.bin/prism is missing (run `npm ci` at the repository root)"
+        return f"node_modules/.bin/prism is missing ({prism_install_hint()})"
     return None

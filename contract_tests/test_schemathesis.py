@@ -8,6 +8,7 @@ negative data.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from schemathesis.specs.openapi.checks import ignored_auth, unsupported_method
 from .conftest import MOCK_TOKEN
 from .report import RECORDER
 from .st_checks import body_is_json, configure, load_schema, make_verdict_check
-from .targets import Target, TargetUnavailableError, detect_prefix
+from .targets import Target, TargetUnavailableError, detect_asgi_prefix
 
 
 @pytest.fixture(scope="session")
@@ -32,13 +33,10 @@ def mock_asgi_app() -> Any:
 
 @pytest.fixture(scope="session")
 def asgi_prefix(mock_asgi_app: Any) -> str:
-    from starlette.testclient import TestClient
-
-    with TestClient(mock_asgi_app) as client:
-        try:
-            return detect_prefix(client, MOCK_TOKEN)
-        except TargetUnavailableError as error:
-            pytest.fail(str(error), pytrace=False)
+    try:
+        return asyncio.run(detect_asgi_prefix(mock_asgi_app, MOCK_TOKEN))
+    except TargetUnavailableError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 # One schema for both transports: building the coverage phase's cases (boundary strings of
