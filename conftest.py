@@ -24,6 +24,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_readme.py",
         "tests/test_proxy.py",
         "tests/test_contract_catches_broken_servers.py",
+        "tests/test_contract_verdict.py",
         "contract_tests/",
     ),
     "build": ("tests/test_generated.py", "tests/test_packaging.py"),
