@@ -44,7 +44,7 @@ def help_parser() -> argparse.ArgumentParser:
         prog="dynamic-sdk-contract",
         usage="%(prog)s [options] [pytest options]   (also: python -m contract_tests)",
         description="Contract-test a server's POST /sdk/{environmentId}/smsVerifications/retry "
-        "against the documented patterns and lengths (default: the embedded mock).",
+        "against the documented patterns and lengths: the embedded mock unless told otherwise.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
