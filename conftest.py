@@ -1,11 +1,12 @@
 """Test tiers for the whole repository; Hypothesis profiles and the run's seed come from
-`contract_tests.profiles`, which the installed contract suite loads the same way."""
+`contract_tests.profiles`, and the contract suite's options from `contract_tests.plugin`,
+which the installed contract suite loads the same way."""
 
 from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["contract_tests.profiles"]
+pytest_plugins = ["contract_tests.profiles", "contract_tests.plugin"]
 
 
 # Test tiers: what a test needs beyond Python. `nox -s fast` runs none of these; the
@@ -26,6 +27,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_contract_catches_broken_servers.py",
         "tests/test_spec_changes.py",
         "tests/test_contract_safe_runs.py",
+        "tests/test_contract_verdict.py",
         "contract_tests/",
     ),
     "build": ("tests/test_generated.py", "tests/test_packaging.py", "tests/test_spec_changes.py"),

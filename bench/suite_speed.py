@@ -8,14 +8,15 @@ in process through its ASGI app and once over HTTP to a mock subprocess on loopb
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-import warnings
 from typing import Any
 
+import httpx
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -38,10 +39,6 @@ _CONFIG = {
         "missing_required_header": {"expected-statuses": ["400", "401", "415", "422"]},
     },
 }
-
-
-def fragment_path_prefix() -> str:
-    return fragment().server_prefix
 
 
 def _strategy() -> st.SearchStrategy[Case[Any]]:
@@ -89,15 +86,16 @@ def _drive(examples: int, call: Any) -> dict[str, Any]:
 def _in_process(examples: int) -> dict[str, Any]:
     from dynamic_sdk_mock import MockConfig, create_app
 
-    # Schemathesis' ASGI calls go through Starlette's TestClient, which warns about httpx.
-    warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
-    from starlette.testclient import TestClient
-
     app = create_app(MockConfig(token=TOKEN))
-    with TestClient(app) as client:
-        probe = operation_path("not-a-valid-value")
-        answer = client.request(OPERATION.method, probe, content=b"{}").status_code
-        prefix = "" if answer != 404 else fragment_path_prefix()
+
+    async def answer() -> int:
+        """One request in process through httpx's own ASGI transport (no Starlette TestClient)."""
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            probe = operation_path("not-a-valid-value")
+            return (await client.request(OPERATION.method, probe, content=b"{}")).status_code
+
+    prefix = "" if asyncio.run(answer()) != 404 else fragment().server_prefix
     headers = {"Authorization": f"Bearer {TOKEN}"}
 
     def call(case: Case[Any]) -> None:

@@ -1,29 +1,75 @@
-"""`python -m contract_tests [pytest options]`: the installed suite, no checkout needed.
+"""`python -m contract_tests [options]` (or `dynamic-sdk-contract`): the installed suite.
 
-Runs pytest on the installed package, whose `conftest.py` is the suite's pytest plugin
-(options --target, --base-url, --max-requests, --rate, --replay, --unicode-version, ...),
-with the Hypothesis profiles of `contract_tests.profiles`. Reports go to ./reports
+Runs pytest on the installed package with the suite's options (`plugin.py`) and Hypothesis
+profiles (`profiles.py`) loaded before pytest parses the command line. `--help` lists the
+suite's own options first; every pytest option is accepted too. Reports go to ./reports
 (or $DYNAMIC_CONTRACT_REPORTS).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import pytest
 
+from .plugin import EXIT_INCONCLUSIVE, GROUPS, OPTIONS, TOKEN_VARIABLE
 from .targets import REPORTS
+
+EPILOG = f"""\
+environment:
+  {TOKEN_VARIABLE}           bearer token for --base-url and --target sandbox
+  DYNAMIC_ENVIRONMENT_ID      environment id (default: a random one)
+  DYNAMIC_SANDBOX_BASE_URL    the sandbox's URL for --target sandbox
+  DYNAMIC_SANDBOX_SMS_BUDGET  default of --sms-budget
+  DYNAMIC_CONTRACT_REPORTS    where reports go (default: ./reports)
+  HYPOTHESIS_PROFILE          dev (default) or ci (more examples)
+
+exit codes:
+  0  pass: no check failed, and each target judged at least --min-judged of its checks
+  1  a check failed (FAIL lines in the contract summary)
+  2  interrupted; 3 internal error; 5 no tests collected
+  4  usage error, before anything is sent (e.g. --base-url without {TOKEN_VARIABLE})
+  {EXIT_INCONCLUSIVE}  inconclusive: too few checks judged (401/403, 404, 429, budget spent)
+
+Every pytest option is accepted too (-x, -k, -q, --hypothesis-seed N, ...):
+`python -m pytest --help` lists them. Reports: contract-summary.json and .md, JUnit,
+contract-replay.json. Documentation: the project's docs/contract.md.
+"""
+
+
+def help_parser() -> argparse.ArgumentParser:
+    """The suite's options as `--help` shows them, built from the plugin's one table."""
+    parser = argparse.ArgumentParser(
+        prog="dynamic-sdk-contract",
+        usage="%(prog)s [options] [pytest options]   (also: python -m contract_tests)",
+        description="Contract-test a server's POST /sdk/{environmentId}/smsVerifications/retry "
+        "against the documented patterns and lengths: the embedded mock unless told otherwise.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    for key, title in GROUPS.items():
+        group = parser.add_argument_group(title)
+        for option in OPTIONS:
+            if option.group == key:
+                group.add_argument(*option.names, help=option.full_help(), **option.kwargs)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Exit with pytest's code; JUnit lands beside the summary."""
+    """Exit with pytest's code, or the suite's own for an inconclusive run."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in args or "--help" in args:
+        help_parser().print_help()
+        return 0
     REPORTS.mkdir(parents=True, exist_ok=True)
     return int(
         pytest.main(
             [
                 "--pyargs",
                 "contract_tests",
+                "-p",
+                "contract_tests.plugin",
                 "-p",
                 "contract_tests.profiles",
                 "-p",

@@ -7,7 +7,8 @@ pytest contract_tests --base-url URL       # any server (DYNAMIC_API_TOKEN, DYNA
 pytest contract_tests --target sandbox     # vendor sandbox: DYNAMIC_SANDBOX_BASE_URL etc.;
                                            # only requests the server must reject
 
-Budget and reproduction: --max-requests N, --rate N/min, --sms-budget N,
+The options live in `plugin.py` (pytest parses them before it collects this package);
+budget and reproduction: --max-requests N, --rate N/min, --sms-budget N, --min-judged F,
 --unicode-version V, --replay FILE (see docs/contract.md).
 """
 
@@ -23,9 +24,18 @@ import httpx
 import pytest
 from hypothesis import settings
 
+from . import profiles  # the Hypothesis profiles, under a plain `pytest --pyargs` run too
 from ._engine import fragment, fragment_path
 from .model import Check, Probe, RunReport
 from .planner import all_checks, build_plan
+from .plugin import (
+    REMOTE_MAX_REQUESTS,
+    REMOTE_RATE,
+    normalize_version,
+    rate_per_minute,
+    selected,
+    token,
+)
 from .replay import REPLAY_FILE, load_replay, write_replay
 from .report import RECORDER
 from .runner import Budget, run_plan
@@ -36,97 +46,25 @@ from .targets import (
     Target,
     TargetUnavailableError,
     detect_prefix,
-    env_name,
     path_values_from_env,
     prism_unavailable_reason,
     start_prism,
 )
-from .unicode_ages import VERSIONS
+from .verdict import TargetCounts, Verdict, count, decide
 
 MOCK_TOKEN = "contract-suite-token"
 PRISM_TOKEN = "prism-accepts-any-bearer"
-REMOTE_MAX_REQUESTS = 60
-REMOTE_RATE = 5.0
-"""The vendor limits OTP endpoints to a few requests per minute per IP: 60 probes at 5/min
-take 12 minutes, cover every boundary and every explicit probe (about 50 in reject-only
-mode), and leave room for the team's own traffic (docs/contract.md)."""
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("contract", "contract suite for the fragment's operations")
-    group.addoption(
-        "--target",
-        choices=("mock", "prism", "sandbox"),
-        default="mock",
-        help="server to test: the embedded mock (default), Stoplight Prism, or the vendor sandbox",
-    )
-    group.addoption(
-        "--base-url",
-        default=None,
-        help="test any server at this URL (the operation lives at URL/sdk/...); "
-        "token from DYNAMIC_API_TOKEN, environment id from DYNAMIC_ENVIRONMENT_ID",
-    )
-    group.addoption(
-        "--max-requests",
-        type=int,
-        default=None,
-        help="at most N requests per target (default: unlimited for mock/prism, "
-        f"{REMOTE_MAX_REQUESTS} for --base-url/sandbox); boundaries first, then more examples",
-    )
-    group.addoption(
-        "--rate",
-        default=None,
-        help="at most N requests per minute, e.g. 5/min (default: unlimited for mock/prism, "
-        f"{REMOTE_RATE}/min for --base-url/sandbox)",
-    )
-    group.addoption(
-        "--sms-budget",
-        type=int,
-        default=None,
-        help="requests a correct server must ACCEPT (may send an SMS) allowed against "
-        "--base-url/sandbox (default DYNAMIC_SANDBOX_SMS_BUDGET, else 0: reject-only)",
-    )
-    group.addoption(
-        "--unicode-version",
-        default=None,
-        help="judge version-dependent letters/numbers against this Unicode version "
-        "(default: report them as version-dependent, never failing)",
-    )
-    group.addoption(
-        "--replay",
-        default=None,
-        help="re-send exactly the requests of a replay file (reports/contract-replay.json)",
-    )
-    group.addoption(
-        "--no-prism",
-        action="store_true",
-        default=False,
-        help="leave out the Prism comparison of the default (embedded mock) run",
-    )
-    group.addoption(
-        "--max-wait",
-        type=float,
-        default=65.0,
-        help="longest Retry-After honoured for one 429, in seconds (default 65)",
-    )
-
-
-def _selected(config: pytest.Config) -> str:
-    if config.getoption("--base-url"):
-        return "base-url"
-    return str(config.getoption("--target"))
-
-
-def _allow_auth(config: pytest.Config) -> bool:
-    """x-auth-discrepancy: against the vendor, which auth rule it enforces is still open."""
-    kind = _selected(config)
-    return not (
-        kind == "sandbox" or (kind == "base-url" and not os.environ.get("DYNAMIC_API_TOKEN"))
-    )
+COUNTS = pytest.StashKey[list[TargetCounts]]()
+"""The plan's per-target counts, for the verdict at session end."""
 
 
 def _plan(config: pytest.Config, path_values: dict[str, str]) -> list[Probe]:
-    """The run's seeded plan for the fragment under test (the same at collection and run)."""
+    """The run's seeded plan for the fragment under test (the same at collection and run).
+
+    x-auth-discrepancy: against the sandbox, or with --no-auth, no auth probe is planned.
+    """
+    kind = selected(config)
+    allow_auth = kind != "sandbox" and not (kind == "base-url" and token(config) is None)
     avoid = frozenset(v for v in (os.environ.get("DYNAMIC_VERIFICATION_UUID"),) if v)
     return build_plan(
         fragment(),
@@ -134,7 +72,7 @@ def _plan(config: pytest.Config, path_values: dict[str, str]) -> list[Probe]:
         seed=_seed(config),
         examples=profile_max_examples(),
         avoid=avoid,
-        allow_auth=_allow_auth(config),
+        allow_auth=allow_auth,
     )
 
 
@@ -158,7 +96,7 @@ def _sms_budget(config: pytest.Config) -> int:
 def budgeted(config: pytest.Config) -> bool:
     """A run whose requests are all planned: a remote target, a budget, or a replay."""
     return (
-        _selected(config) in ("base-url", "sandbox")
+        selected(config) in ("base-url", "sandbox")
         or config.getoption("--max-requests") is not None
         or config.getoption("--rate") is not None
         or config.getoption("--replay") is not None
@@ -171,7 +109,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     Schemathesis and the random differential test send unbudgeted and valid requests, so a
     budgeted run leaves them out (the summary says so).
     """
-    sms_allowed = _selected(config) == "sandbox" and _sms_budget(config) > 0
+    sms_allowed = selected(config) == "sandbox" and _sms_budget(config) > 0
 
     def unplanned(item: pytest.Item) -> bool:
         if item.get_closest_marker("sends_sms") is not None:
@@ -188,19 +126,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Without `-p contract_tests.profiles` this runs after Hypothesis read its options: the
+    # seed drawn here then rebuilds the plan (what the server saw), not the local draws.
+    profiles.pytest_configure(config)
     config.addinivalue_line(
         "markers", "sends_sms: may send a real SMS; runs only with --target sandbox and a budget"
     )
     config.addinivalue_line(
         "markers", "unbudgeted: sends requests outside the plan; left out of budgeted runs"
     )
-    raw = config.getoption("--unicode-version", None)
-    if raw is not None:  # a bad value is a usage error before anything is sent
-        try:
-            _normalize_version(str(raw))
-        except ValueError as error:
-            raise pytest.UsageError(str(error)) from None
-    _rate(config.getoption("--rate", None))
     RECORDER.meta.update(
         hypothesis_seed=getattr(config.option, "hypothesis_seed", None),
         profile=settings.get_current_profile_name(),
@@ -208,14 +142,54 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+VERDICT = pytest.StashKey[Verdict]()
+
+
+def _judges(session: pytest.Session) -> bool:
+    """Whether this run sends the plan: some selected test needs its report."""
+    if session.config.getoption("collectonly"):
+        return False
+    return any("plan_report" in getattr(item, "fixturenames", ()) for item in session.items)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Judge the run from its checks, not its test items; too little judged: INCONCLUSIVE."""
+    if exitstatus not in (0, 1) or not _judges(session):
+        return
+    counts = session.config.stash.get(COUNTS, None)
+    verdict = decide(counts, float(session.config.getoption("--min-judged")), int(exitstatus))
+    session.config.stash[VERDICT] = verdict
+    session.exitstatus = verdict.exit_code
+    lines = [c.line() for c in counts or []] + [verdict.line()]
+    RECORDER.meta.setdefault("plan_lines", []).extend(lines)
+    RECORDER.meta["verdict"] = {
+        "word": verdict.word,
+        "exit_code": verdict.exit_code,
+        "reason": verdict.reason,
+        "min_judged": session.config.getoption("--min-judged"),
+        "targets": [c.as_dict() for c in counts or []],
+    }
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not RECORDER.tallies and not RECORDER.meta.get("schemathesis_cases"):
+    """The contract summary, printed and written whenever the plan ran or was meant to."""
+    judged = VERDICT in terminalreporter.config.stash
+    if not judged and not RECORDER.tallies and not RECORDER.meta.get("schemathesis_cases"):
         return
     terminalreporter.section("contract summary")
     for line in RECORDER.lines():
         terminalreporter.write_line(line)
     RECORDER.write(REPORTS)
     terminalreporter.write_line(f"written: {REPORTS / 'contract-summary.json'} and .md")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Repeat the verdict as the last line, below pytest's count of test items."""
+    verdict = config.stash.get(VERDICT, None)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if verdict is not None and reporter is not None:
+        reporter.write_line(verdict.line())
 
 
 def _fail(message: str) -> None:
@@ -247,37 +221,27 @@ def _prism() -> Iterator[Target]:
 
 
 @contextlib.contextmanager
-def _remote(kind: str, url: str) -> Iterator[Target]:
-    token = os.environ.get("DYNAMIC_API_TOKEN")
+def _remote(kind: str, url: str, bearer: str | None) -> Iterator[Target]:
     with httpx.Client(base_url=url.rstrip("/"), timeout=20) as client:
         values = path_values_from_env(fragment(), os.environ)
-        yield Target(kind, client, "", token, values, kind, url.rstrip("/"))
+        yield Target(kind, client, "", bearer, values, kind, url.rstrip("/"))
 
 
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     """The server selected on the command line, started and stopped by the suite."""
-    kind = _selected(request.config)
+    kind = selected(request.config)
     try:
-        if kind == "base-url":
-            context = _remote("base-url", str(request.config.getoption("--base-url")))
-        elif kind == "sandbox":
-            url = os.environ.get("DYNAMIC_SANDBOX_BASE_URL")
-            needed = {env_name(p.name) for op in fragment().operations for p in op.located("path")}
-            missing = sorted(name for name in needed if not os.environ.get(name))
-            if not url or missing:
-                raise TargetUnavailableError(
-                    f"--target sandbox needs DYNAMIC_SANDBOX_BASE_URL and {', '.join(missing)} "
-                    "(and DYNAMIC_API_TOKEN when the sandbox enforces auth)"
-                )
-            context = _remote("sandbox", url)
+        if kind in ("base-url", "sandbox"):  # plugin.py refused a missing URL or token
+            url = request.config.getoption("--base-url") or os.environ["DYNAMIC_SANDBOX_BASE_URL"]
+            context = _remote(kind, str(url), token(request.config))
         elif kind == "prism":
             context = _prism()
         else:
             context = _embedded_mock()
-        with context as selected:
-            RECORDER.meta["targets"].append(selected.name)
-            yield selected
+        with context as chosen:
+            RECORDER.meta["targets"].append(chosen.name)
+            yield chosen
     except TargetUnavailableError as error:
         _fail(str(error))
 
@@ -285,7 +249,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 @pytest.fixture(scope="session")
 def comparison_target(request: pytest.FixtureRequest) -> Iterator[Target | None]:
     """Prism beside the embedded mock in the default run, when Node and Prism are installed."""
-    if _selected(request.config) != "mock":
+    if selected(request.config) != "mock":
         yield None
         return
     if request.config.getoption("--no-prism"):
@@ -326,21 +290,11 @@ def _seed(config: pytest.Config) -> int:
     return int(raw) if raw.isdigit() else zlib.crc32(raw.encode())
 
 
-def _rate(raw: str | None) -> float | None:
-    if raw is None:
-        return None
-    number = raw.strip().lower().removesuffix("/min").removesuffix("/m")
-    try:
-        return float(number)
-    except ValueError:
-        raise pytest.UsageError(f"--rate expects N/min, got {raw!r}") from None
-
-
 def _budget(config: pytest.Config, target: Target) -> Budget:
     """The request budget for one target: explicit options, else the target kind's default."""
     remote = target.kind in ("base-url", "sandbox")
     max_requests = config.getoption("--max-requests")
-    rate = _rate(config.getoption("--rate"))
+    rate = rate_per_minute(config.getoption("--rate"))
     return Budget(
         max_requests=max_requests
         if max_requests is not None
@@ -355,7 +309,7 @@ def _budget(config: pytest.Config, target: Target) -> Budget:
 def pinned_unicode(request: pytest.FixtureRequest) -> str | None:
     raw = request.config.getoption("--unicode-version")
     try:
-        return None if raw is None else _normalize_version(str(raw))
+        return None if raw is None else normalize_version(str(raw))
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
 
@@ -384,12 +338,5 @@ def plan_report(
         run_plan(target, fragment(), plan, budgets[target.name], report=report)
     entries = write_replay(REPORTS / REPLAY_FILE, report, _seed(request.config))
     summarize(report, targets, plan, budgets, len(entries), fragment())
+    request.config.stash[COUNTS] = count(report, [t.name for t in targets], plan)
     return report
-
-
-def _normalize_version(version: str) -> str:
-    """'16' -> '16.0'; '17.0.1' -> '17.0'; must be a tabled version."""
-    short = ".".join([*version.split("."), "0"][:2])
-    if short not in VERSIONS:
-        raise ValueError(f"--unicode-version must be one of {', '.join(VERSIONS)}")
-    return short

@@ -59,7 +59,7 @@ class _NodeProcess:
         if node is None:
             raise NodeUnavailableError(
                 "Node.js is required for the ECMA-262 oracle (contract_tests/ecma_oracle.mjs): "
-                "install Node.js >= 20 and put `node` on PATH"
+                "install Node.js 20.20 or newer and put `node` on PATH"
             )
         self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [node, str(SCRIPT)],

@@ -25,7 +25,21 @@ from .model import NO_BODY, Check, Outcome, Probe, RunReport, Verdict
 from .targets import Target
 from .unicode_ages import VERSIONS
 
-__all__ = ["Budget", "documented", "expected_verdict", "interpret", "run_plan"]
+__all__ = [
+    "ANY_TOKEN",
+    "BY_DESIGN",
+    "SAFE_MODE",
+    "Budget",
+    "documented",
+    "expected_verdict",
+    "interpret",
+    "run_plan",
+]
+
+ANY_TOKEN = "Prism takes any token"
+SAFE_MODE = "valid request, no SMS budget (safe mode)"
+BY_DESIGN = (ANY_TOKEN, SAFE_MODE)
+"""Reasons a check is left out on purpose: not judged, but not counted against the run."""
 
 
 @dataclass
@@ -163,14 +177,14 @@ def run_plan(
     for probe in plan:
         key = (target.name, probe.check.key)
         if target.kind == "prism" and probe.auth == "wrong":
-            report.not_sent_reason[key] = "Prism takes any token"
+            report.not_sent_reason[key] = ANY_TOKEN
             continue
         operation = fragment.operation(probe.check.operation)
         expected = expected_verdict(probe.check, report.pinned_version)
         valid = probe.auth == "token" and probe.check.side == "accept"
         limit = budget.valid_requests
         if valid and may_act(operation) and limit is not None and budget.valid_sent >= limit:
-            report.not_sent_reason[key] = "valid request, no SMS budget (safe mode)"
+            report.not_sent_reason[key] = SAFE_MODE
             continue
         if budget.exhausted():
             report.not_sent_reason.setdefault(key, "budget spent")

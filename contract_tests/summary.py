@@ -22,6 +22,7 @@ from .report import RECORDER
 from .runner import Budget
 from .targets import Target
 from .unicode_ages import BASELINE, VERSIONS
+from .verdict import why_not_judged
 
 __all__ = ["failure_line", "node_coverage", "summarize", "unicode_estimate"]
 
@@ -90,21 +91,10 @@ def unicode_estimate(report: RunReport, target: str) -> str:
 
 
 def _why_not(report: RunReport, target: str, probes: list[Probe]) -> str:
-    """Why none of these probes gave a verdict on `target`."""
+    """Why none of these probes (one pattern node's side) gave a verdict on `target`."""
     if not probes:
         return "no witness derived"
-    for probe in probes:
-        reason = report.not_sent_reason.get((target, probe.check.key))
-        if reason is not None:
-            return reason
-    statuses = sorted(
-        {
-            str(o.status)
-            for o in report.outcomes
-            if o.target == target and o.probe in probes and not o.judged
-        }
-    )
-    return f"no verdict from status {'/'.join(statuses) or 'none'}"
+    return why_not_judged(report, target, probes[0].check.key)
 
 
 def node_coverage(report: RunReport, plan: list[Probe], target: str) -> list[dict[str, Any]]:
@@ -186,8 +176,7 @@ def summarize(
             lines.append(f"  lookup order: {report.lookup_order[target.name]}")
         by_reason: dict[str, list[str]] = defaultdict(list)
         for key in sorted(planned - judged):
-            mine = [p for p in plan if p.check.key == key]
-            by_reason[_why_not(report, target.name, mine)].append(key)
+            by_reason[why_not_judged(report, target.name, key)].append(key)
         for reason, keys in sorted(by_reason.items()):
             lines.append(f"  not judged ({reason}): {len(keys)} checks, e.g. {', '.join(keys[:3])}")
         for (name, key), outcome in sorted(report.version_dependent().items()):

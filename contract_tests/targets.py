@@ -1,6 +1,6 @@
 """Where the contract suite sends requests, and how each kind of target says "rejected".
 
-A `Target` wraps an httpx client (a real socket, or Starlette's in-process TestClient) and
+A `Target` wraps an httpx client (a real socket, or an in-process ASGI transport) and
 the URL prefix the operation lives under. Requests are built by hand from raw JSON-able
 values, because the generated client refuses invalid input and the suite must send it.
 
@@ -49,6 +49,17 @@ ROOT = Path(__file__).resolve().parent.parent
 """The repository root when the suite runs from a checkout (site-packages when installed)."""
 REPORTS = Path(os.environ.get("DYNAMIC_CONTRACT_REPORTS") or Path.cwd() / "reports")
 """Where summaries, JUnit and replay files go: ./reports unless DYNAMIC_CONTRACT_REPORTS."""
+
+
+PRISM_PACKAGE = "@stoplight/prism-cli@5.16.0"
+"""The Prism the suite's findings were made with (package.json pins the same)."""
+
+
+def prism_install_hint() -> str:
+    """How to get the pinned Prism: `npm ci` in a checkout, `npm install` anywhere else."""
+    if (ROOT / "package-lock.json").is_file():
+        return f"run `npm ci` in {ROOT}"
+    return f"run `npm install {PRISM_PACKAGE}` in the working directory"
 
 
 def _prism_bin() -> Path:
@@ -126,6 +137,14 @@ class Target:
         return " ".join(parts)
 
 
+def json_headers(token: str | None) -> dict[str, str]:
+    """JSON content type, plus the bearer token when there is one."""
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
 def prism_input_violations(raw: str | None) -> list[dict[str, Any]]:
     """The Error entries of a Prism `sl-violations` header about the request's data.
 
@@ -190,14 +209,11 @@ def start_prism() -> Iterator[str]:
     """Start `prism mock` on the fragment (loopback, free port), wait until it routes."""
     if shutil.which("node") is None:
         raise TargetUnavailableError(
-            "--target prism needs Node.js (>= 20) on PATH; install Node.js, then `npm ci` "
-            "at the repository root to install the pinned @stoplight/prism-cli"
+            f"--target prism needs Node.js (20.20 or newer) on PATH; install it, then "
+            f"{prism_install_hint()}"
         )
     if not PRISM_BIN.exists():
-        raise TargetUnavailableError(
-            f"--target prism needs {PRISM_BIN}: run `npm ci` where package.json pins "
-            "@stoplight/prism-cli (the repository root)"
-        )
+        raise TargetUnavailableError(f"--target prism needs {PRISM_BIN}: {prism_install_hint()}")
     port = free_port()
     log = REPORTS / "prism.log"
     log.parent.mkdir(exist_ok=True)
@@ -238,5 +254,5 @@ def prism_unavailable_reason() -> str | None:
     if shutil.which("node") is None:
         return "Node.js is not on PATH"
     if not PRISM_BIN.exists():
-        return "node_modules/.bin/prism is missing (run `npm ci` at the repository root)"
+        return f"node_modules/.bin/prism is missing ({prism_install_hint()})"
     return None

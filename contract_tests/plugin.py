@@ -1,0 +1,232 @@
+"""The suite's command-line options: one table for pytest and for `dynamic-sdk-contract --help`.
+
+Why a plugin of its own: pytest parses the command line before it collects the installed
+package, so options defined in `conftest.py` are unknown to `python -m contract_tests`,
+`dynamic-sdk-contract` and `pytest --pyargs contract_tests`. This module is loaded first
+(`-p contract_tests.plugin` by `__main__`, the `pytest11` entry point of the distribution,
+`pytest_plugins` in the checkout's root conftest) and does nothing unless its options are
+used: it only adds them and refuses bad values before anything is sent.
+
+PYTEST_DONT_REWRITE: `__main__` imports it before pytest starts (no assertions here).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+__all__ = [
+    "DEFAULT_MIN_JUDGED",
+    "EXIT_INCONCLUSIVE",
+    "GROUPS",
+    "OPTIONS",
+    "REMOTE_MAX_REQUESTS",
+    "REMOTE_RATE",
+    "TOKEN_VARIABLE",
+    "Option",
+    "rate_per_minute",
+    "selected",
+    "token",
+]
+
+REMOTE_MAX_REQUESTS = 60
+REMOTE_RATE = 5.0
+"""The vendor limits OTP endpoints to a few requests per minute per IP: 60 probes at 5/min
+take 12 minutes, cover every boundary and every explicit probe (about 50 in reject-only
+mode), and leave room for the team's own traffic (docs/contract.md)."""
+DEFAULT_MIN_JUDGED = 0.5
+"""Below half of the checks a run could judge, its "pass" would say too little."""
+EXIT_INCONCLUSIVE = 6
+"""pytest's own exit codes are 0-5; 6 is a run that judged too little to pass or fail."""
+TOKEN_VARIABLE = "DYNAMIC_API_TOKEN"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option: its names, argparse keywords, and the default as the help shows it."""
+
+    names: tuple[str, ...]
+    group: str
+    help: str
+    default_text: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def full_help(self) -> str:
+        return f"{self.help} (default: {self.default_text})"
+
+
+GROUPS: dict[str, str] = {
+    "target": "target (which server is judged)",
+    "budget": "budget (how much is sent to a real server)",
+    "verdict": "verdict",
+    "reproduce": "reproduce",
+}
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        ("--target",),
+        "target",
+        "server to test: the embedded mock, Stoplight Prism (needs Node.js and "
+        "@stoplight/prism-cli), or the vendor sandbox (DYNAMIC_SANDBOX_BASE_URL, "
+        f"DYNAMIC_<PATH_PARAMETER> for each path parameter, {TOKEN_VARIABLE})",
+        "mock",
+        {"choices": ("mock", "prism", "sandbox"), "default": "mock"},
+    ),
+    Option(
+        ("--base-url",),
+        "target",
+        "test any server at this URL (the fragment's paths live under it); token from "
+        f"{TOKEN_VARIABLE}, path values from DYNAMIC_<PATH_PARAMETER> (else generated)",
+        "none (the embedded mock)",
+        {"metavar": "URL", "default": None},
+    ),
+    Option(
+        ("--no-auth",),
+        "target",
+        f"send no bearer token to --base-url/sandbox (the vendor's own SDK sends none); "
+        f"without it a missing {TOKEN_VARIABLE} is a usage error",
+        "off",
+        {"action": "store_true", "default": False},
+    ),
+    Option(
+        ("--no-prism",),
+        "target",
+        "leave out the Prism comparison of the default (embedded mock) run",
+        "off (compared when Node.js and Prism are installed)",
+        {"action": "store_true", "default": False},
+    ),
+    Option(
+        ("--max-requests",),
+        "budget",
+        "at most N requests per target; boundaries first, then more examples",
+        f"unlimited for mock/prism, {REMOTE_MAX_REQUESTS} for --base-url/sandbox",
+        {"type": int, "metavar": "N", "default": None},
+    ),
+    Option(
+        ("--rate",),
+        "budget",
+        "at most N requests per minute, e.g. 5/min",
+        f"unlimited for mock/prism, {REMOTE_RATE:g}/min for --base-url/sandbox",
+        {"metavar": "N/min", "default": None},
+    ),
+    Option(
+        ("--max-wait",),
+        "budget",
+        "longest Retry-After honoured for one 429, in seconds",
+        "65",
+        {"type": float, "metavar": "S", "default": 65.0},
+    ),
+    Option(
+        ("--sms-budget",),
+        "budget",
+        "requests a correct server must ACCEPT (may send an SMS) allowed against "
+        "--base-url/sandbox; 0 = reject-only",
+        "DYNAMIC_SANDBOX_SMS_BUDGET, else 0",
+        {"type": int, "metavar": "N", "default": None},
+    ),
+    Option(
+        ("--min-judged",),
+        "verdict",
+        "fraction of the checks in scope (all but those left out by design: valid requests "
+        "in reject-only mode, Prism's any-token) a target must judge; below it the run is "
+        f"INCONCLUSIVE, exit {EXIT_INCONCLUSIVE}",
+        f"{DEFAULT_MIN_JUDGED:g}",
+        {"type": float, "metavar": "FRACTION", "default": DEFAULT_MIN_JUDGED},
+    ),
+    Option(
+        ("--unicode-version",),
+        "verdict",
+        "judge version-dependent letters/numbers against this Unicode version "
+        "(15.0, 15.1, 16.0, 17.0, 18.0)",
+        "none (reported as version-dependent, never failing)",
+        {"metavar": "V", "default": None},
+    ),
+    Option(
+        ("--replay",),
+        "reproduce",
+        "re-send exactly the requests of a replay file (reports/contract-replay.json)",
+        "none (the seeded plan)",
+        {"metavar": "FILE", "default": None},
+    ),
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add every option of the table to pytest's parser, one group per table group."""
+    for key, title in GROUPS.items():
+        group = parser.getgroup(f"contract-{key}", f"dynamic-sdk-contract: {title}")
+        for option in OPTIONS:
+            if option.group == key:
+                group.addoption(*option.names, help=option.full_help(), **option.kwargs)
+
+
+def normalize_version(version: str) -> str:
+    """'16' -> '16.0'; '17.0.1' -> '17.0'; must be a tabled Unicode version."""
+    from .unicode_ages import VERSIONS
+
+    short = ".".join([*version.split("."), "0"][:2])
+    if short not in VERSIONS:
+        raise ValueError(f"--unicode-version must be one of {', '.join(VERSIONS)}")
+    return short
+
+
+def selected(config: pytest.Config) -> str:
+    """The target kind the command line selects: base-url, sandbox, prism or mock."""
+    if config.getoption("--base-url"):
+        return "base-url"
+    return str(config.getoption("--target"))
+
+
+def token(config: pytest.Config) -> str | None:
+    """The bearer token for --base-url/sandbox: None with --no-auth."""
+    if config.getoption("--no-auth"):
+        return None
+    return os.environ.get(TOKEN_VARIABLE) or None
+
+
+def rate_per_minute(raw: str | None) -> float | None:
+    """`5/min` -> 5.0; a malformed value is a usage error."""
+    if raw is None:
+        return None
+    number = raw.strip().lower().removesuffix("/min").removesuffix("/m")
+    try:
+        return float(number)
+    except ValueError:
+        raise pytest.UsageError(f"--rate expects N/min, got {raw!r}") from None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse bad option values and a remote target without credentials, before any request."""
+    rate_per_minute(config.getoption("--rate"))
+    fraction = config.getoption("--min-judged")
+    if not 0.0 <= fraction <= 1.0:
+        raise pytest.UsageError(f"--min-judged expects a fraction from 0 to 1, got {fraction}")
+    raw = config.getoption("--unicode-version")
+    if raw is not None:
+        try:
+            normalize_version(str(raw))
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+    kind = selected(config)
+    if kind == "sandbox":
+        from ._engine import fragment
+        from .targets import env_name
+
+        path_names = {p.name for op in fragment().operations for p in op.located("path")}
+        needed = ["DYNAMIC_SANDBOX_BASE_URL", *sorted(env_name(name) for name in path_names)]
+        missing = [name for name in needed if not os.environ.get(name)]
+        if missing:
+            raise pytest.UsageError(f"--target sandbox needs {' and '.join(missing)}")
+    if (
+        kind in ("base-url", "sandbox")
+        and token(config) is None
+        and not config.getoption("--no-auth")
+    ):
+        flag = "--base-url" if kind == "base-url" else "--target sandbox"
+        raise pytest.UsageError(
+            f"{flag} needs {TOKEN_VARIABLE} (the bearer token); nothing was sent. "
+            "Pass --no-auth for a server that takes no token."
+        )

@@ -1,0 +1,148 @@
+"""End to end through pytest: a run that judged too little ends INCONCLUSIVE (exit 6) with its
+summary printed and written, and a remote target without a token is refused before any
+request (exit 4).
+
+Why: with no token every request of a remote run got 401 and pytest still said "391
+passed"; a team's CI must see "not judged", not green. Unit tests of the rule itself:
+tests/test_contract_cli.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.types import Receive, Scope, Send
+
+from contract_tests._engine import fragment
+from contract_tests.broken_servers import TOKEN, reference_app
+from contract_tests.plugin import EXIT_INCONCLUSIVE, TOKEN_VARIABLE
+from contract_tests.targets import ROOT
+from dynamic_sdk_mock import serve_app
+
+
+def _suite(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The plan's tests (test_constraints.py) through pytest, as CI would run them."""
+    return subprocess.run(  # noqa: S603 - our own suite, fixed arguments
+        [
+            *(sys.executable, "-m", "pytest", "contract_tests/test_constraints.py", "-q"),
+            *("-p", "no:cacheprovider", "--hypothesis-seed", "42"),
+            *args,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _environment(*, reports: Path | None = None, token: str | None = None) -> dict[str, str]:
+    """This environment without any Dynamic credentials; reports go to `reports`."""
+    dropped = (TOKEN_VARIABLE, "DYNAMIC_SANDBOX_BASE_URL", "DYNAMIC_ENVIRONMENT_ID")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    if reports is not None:
+        env["DYNAMIC_CONTRACT_REPORTS"] = str(reports)
+    if token is not None:
+        env[TOKEN_VARIABLE] = token
+    return env
+
+
+def _shown(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_a_remote_target_without_a_token_is_a_usage_error_before_any_request() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        result = _suite("--base-url", url, env=_environment(token=""))
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    assert result.returncode == 4, _shown(result)
+    assert f"--base-url needs {TOKEN_VARIABLE}" in result.stderr
+    assert "--no-auth" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--target", "sandbox"], "--target sandbox needs DYNAMIC_SANDBOX_BASE_URL"),
+        (["--min-judged", "1.5"], "--min-judged expects a fraction"),
+        (["--rate", "fast"], "--rate expects N/min"),
+    ],
+)
+def test_bad_invocations_are_usage_errors(args: list[str], message: str) -> None:
+    result = _suite(*args, env=_environment())
+    assert result.returncode == 4, _shown(result)
+    assert message in result.stderr
+
+
+def _verdict(reports: Path) -> dict[str, Any]:
+    summary = json.loads((reports / "contract-summary.json").read_text())
+    verdict: dict[str, Any] = summary["meta"]["verdict"]
+    return verdict
+
+
+def test_a_wrong_token_is_inconclusive_not_green(tmp_path: Path) -> None:
+    """Only the two token checks get a verdict (2 of 103 in scope, just under a 2% bar)."""
+    with serve_app(reference_app(fragment())) as url:
+        env = _environment(reports=tmp_path, token="not-the-servers-token")
+        args = ("--base-url", url, "--rate", "100000/min", "--min-judged", "0.02")
+        result = _suite(*args, env=env)
+    assert result.returncode == EXIT_INCONCLUSIVE, _shown(result)
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith(f"verdict: INCONCLUSIVE (exit {EXIT_INCONCLUSIVE}): "), last
+    assert "below --min-judged 0.02" in last
+    assert "no verdict from status 401" in last
+    assert "checks: base-url: 2 judged, 0 failed, 156 not judged" in result.stdout
+    verdict = _verdict(tmp_path)
+    assert (verdict["word"], verdict["min_judged"]) == ("INCONCLUSIVE", 0.02)
+
+
+def test_nothing_judged_still_prints_and_writes_the_summary(tmp_path: Path) -> None:
+    """--no-auth against a server that wants a token: every probe 401, nothing tallied."""
+    with serve_app(reference_app(fragment())) as url:
+        result = _suite(
+            *("--base-url", url, "--no-auth", "--rate", "100000/min"),
+            env=_environment(reports=tmp_path),
+        )
+    assert result.returncode == EXIT_INCONCLUSIVE, _shown(result)
+    assert "contract summary" in result.stdout
+    assert "base-url: 0 judged" in result.stdout
+    verdict = _verdict(tmp_path)
+    assert verdict["word"] == "INCONCLUSIVE"
+    assert verdict["targets"]
+    assert all(target["judged"] == 0 for target in verdict["targets"])
+    assert TOKEN not in (tmp_path / "contract-summary.md").read_text()
+
+
+async def _always_429(scope: Scope, receive: Receive, send: Send) -> None:
+    """A server that only ever asks to come back later."""
+    if scope["type"] != "http":
+        return
+    headers = [(b"content-type", b"application/json"), (b"retry-after", b"0")]
+    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    await send({"type": "http.response.body", "body": b'{"error": "slow down"}'})
+
+
+def test_429_everywhere_is_inconclusive(tmp_path: Path) -> None:
+    with serve_app(_always_429) as url:
+        env = _environment(reports=tmp_path, token=TOKEN)
+        result = _suite("--base-url", url, "--rate", "100000/min", "--max-wait", "0", env=env)
+    assert result.returncode == EXIT_INCONCLUSIVE, _shown(result)
+    assert "no verdict from status 429" in result.stdout.strip().splitlines()[-1]
+
+
+def test_no_auth_is_the_explicit_opt_out() -> None:
+    args = ("--base-url", "http://127.0.0.1:9", "--no-auth", "--collect-only")
+    result = _suite(*args, env=_environment())
+    assert result.returncode == 0, _shown(result)
