@@ -42,12 +42,17 @@ NO_BODY: Any = _NoBody()
 
 @dataclass(frozen=True)
 class Check:
-    """One (operation, place, rule, reason, side) the suite judges."""
+    """One (operation, place, rule, side) the suite judges, and what one probe of it tries.
+
+    A check is judged once any of its probes gets a verdict and fails on the smallest
+    disagreeing one; `reason` (and, for a pattern, `node`) say what that probe tried. The
+    pattern-node coverage table keeps the node-level detail.
+    """
 
     operation: str
     where: str
     rule: str
-    reason: str
+    reason: str = field(compare=False)
     side: Side
     unicode_since: str | None = None
     """Set on version-dependent checks: accepted only by servers on this Unicode or newer."""
@@ -58,7 +63,8 @@ class Check:
     @property
     def key(self) -> str:
         """Identifier used in test ids, the summary and the replay file."""
-        return f"{self.operation}:{self.where}:{self.rule}:{self.reason}:{self.side}"
+        since = f":unicode-{self.unicode_since}" if self.unicode_since else ""
+        return f"{self.operation}:{self.where}:{self.rule}:{self.side}{since}"
 
     @property
     def field_name(self) -> str:

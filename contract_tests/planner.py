@@ -4,11 +4,11 @@ Why a plan rather than `@given` over HTTP: values are drawn locally (seeded, no 
 the loop), so a disagreement never triggers Hypothesis' shrinking over the network, a
 request budget can be spent in priority order, and a run can be replayed exactly.
 
-Priority tiers: 0, one witness per (place, rule, pattern node, side): every node of every
-pattern and every length limit from both sides before anything is repeated; 1, wrong JSON
-types, missing required members, bodies of the wrong type, auth; 2, the other witnesses
-(more class members and near misses, sample characters, multi-byte lengths, letters new in
-each Unicode version); 3 + i, the i-th drawn example of every pattern-constrained place.
+Priority tiers, most informative first: 0, one probe of every check (every place, rule
+and side: a 60-request remote budget judges nearly all of them); 1, one probe of every
+other pattern node and every other explicit probe (wrong JSON types, missing members,
+auth); 2, the other witnesses (more class members and near misses, sample characters,
+multi-byte lengths); 3 + i, the i-th seeded draw of every pattern-constrained place.
 """
 
 from __future__ import annotations
@@ -54,17 +54,24 @@ def draw_examples(strategy: st.SearchStrategy[Any], seed: int, count: int) -> li
 
 
 def _prioritised(probes: list[Probe]) -> list[Probe]:
-    """Tier 0 keeps only the first probe per (place, rule, node, side); the rest wait."""
-    seen: set[tuple[str, str, str, str | None, Side]] = set()
+    """Most informative first: every check once (tier 0), then every pattern node and
+    explicit probe once (tier 1), then the rest (tier 2)."""
+    checks: set[str] = set()
+    nodes: set[tuple[str, str | None, str]] = set()
     ordered = []
     for probe in probes:
         check = probe.check
-        boundary = (check.operation, check.where, check.rule, check.node, check.side)
-        tier = probe.tier
-        if tier == 0:
-            if boundary in seen:
-                tier = 2
-            seen.add(boundary)
+        node = (check.key, check.node, check.reason if check.node is None else "")
+        if check.key not in checks:
+            tier = 0
+        elif probe.tier >= 3:  # the seeded draws keep their order
+            tier = probe.tier
+        elif node not in nodes and probe.tier <= 1:
+            tier = 1
+        else:
+            tier = 2
+        checks.add(check.key)
+        nodes.add(node)
         ordered.append(
             Probe(check, probe.path, probe.query, probe.headers, probe.body, tier, probe.auth)
         )
@@ -136,8 +143,8 @@ def build_plan(
     probes: list[Probe] = []
     for operation in fragment.operations:
         base = base_request(operation, path_values, avoid)
-        probes += _prioritised(derive_probes(operation, base, allow_auth=allow_auth, avoid=avoid))
-        probes += _drawn(operation, base, seed, examples)
+        derived = derive_probes(operation, base, allow_auth=allow_auth, avoid=avoid)
+        probes += _prioritised(derived + _drawn(operation, base, seed, examples))
     probes.sort(key=lambda probe: probe.tier)
     return probes
 

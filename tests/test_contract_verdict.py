@@ -93,23 +93,23 @@ def _verdict(reports: Path) -> dict[str, Any]:
 
 
 def test_a_wrong_token_is_inconclusive_not_green(tmp_path: Path) -> None:
-    """Only the two token checks get a verdict (2 of 103 in scope, just under a 2% bar)."""
+    """Only the token check and path values no route takes get a verdict (under a 10% bar)."""
     with serve_app(reference_app(fragment())) as url:
         env = _environment(reports=tmp_path, token="not-the-servers-token")
-        args = ("--base-url", url, "--rate", "100000/min", "--min-judged", "0.02")
+        args = ("--base-url", url, "--rate", "100000/min", "--min-judged", "0.1")
         result = _suite(*args, env=env)
     assert result.returncode == EXIT_INCONCLUSIVE, _shown(result)
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith(f"verdict: INCONCLUSIVE (exit {EXIT_INCONCLUSIVE}): "), last
-    assert "below --min-judged 0.02" in last
+    assert "below --min-judged 0.1" in last
     assert "no verdict from status 401" in last
-    assert "checks: base-url: 2 judged, 0 failed, 156 not judged" in result.stdout
+    assert "checks: base-url: 3 judged, 0 failed, " in result.stdout
     verdict = _verdict(tmp_path)
-    assert (verdict["word"], verdict["min_judged"]) == ("INCONCLUSIVE", 0.02)
+    assert (verdict["word"], verdict["min_judged"]) == ("INCONCLUSIVE", 0.1)
 
 
 def test_nothing_judged_still_prints_and_writes_the_summary(tmp_path: Path) -> None:
-    """--no-auth against a server that wants a token: every probe 401, nothing tallied."""
+    """--no-auth against a server that wants a token: every routed probe 401, still a summary."""
     with serve_app(reference_app(fragment())) as url:
         result = _suite(
             *("--base-url", url, "--no-auth", "--rate", "100000/min"),
@@ -117,11 +117,12 @@ def test_nothing_judged_still_prints_and_writes_the_summary(tmp_path: Path) -> N
         )
     assert result.returncode == EXIT_INCONCLUSIVE, _shown(result)
     assert "contract summary" in result.stdout
-    assert "base-url: 0 judged" in result.stdout
+    assert "no verdict from status 401" in result.stdout
     verdict = _verdict(tmp_path)
     assert verdict["word"] == "INCONCLUSIVE"
     assert verdict["targets"]
-    assert all(target["judged"] == 0 for target in verdict["targets"])
+    # only path values that no route takes (the server's own 404) got a verdict
+    assert all(target["judged"] <= 3 for target in verdict["targets"])
     assert TOKEN not in (tmp_path / "contract-summary.md").read_text()
 
 

@@ -296,6 +296,7 @@ SAMPLES: dict[str, list[str]] = {
     "--target": ["mock"],
     "--base-url": ["http://127.0.0.1:9/api/v0"],
     "--no-auth": [],
+    "--no-prism": [],
     "--max-requests": ["60"],
     "--rate": ["5/min"],
     "--max-wait": ["65"],
