@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
+from codegen import release
 from contract_tests.plugin import EXIT_INCONCLUSIVE, OPTIONS, TOKEN_VARIABLE
 from contract_tests.targets import PRISM_PACKAGE
 
@@ -131,7 +132,7 @@ def test_installed_wheels_work_without_a_checkout(installed: Path, tmp_path: Pat
         env=_clean_environment(),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert result.stdout.strip() == "sent 0.2.0 US"
+    assert result.stdout.strip() == f"sent {release.version()} US"
 
 
 def test_the_installed_contract_suite_runs_against_the_embedded_mock(
