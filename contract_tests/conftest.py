@@ -15,6 +15,7 @@ budget and reproduction: --max-requests N, --rate N/min, --sms-budget N, --min-j
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import zlib
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from hypothesis import settings
 
 from . import profiles  # the Hypothesis profiles, under a plain `pytest --pyargs` run too
 from ._engine import fragment, fragment_path
-from .model import Check, Probe, RunReport
+from .model import Check, Outcome, Probe, RunReport
 from .planner import all_checks, build_plan
 from .plugin import (
     REMOTE_MAX_REQUESTS,
@@ -36,11 +37,12 @@ from .plugin import (
     selected,
     token,
 )
+from .progress import Progress
 from .replay import REPLAY_FILE, load_replay, write_replay
 from .report import RECORDER
 from .runner import Budget, run_plan
 from .strategies import profile_max_examples
-from .summary import summarize
+from .summary import failure_line, summarize
 from .targets import (
     REPORTS,
     Target,
@@ -314,6 +316,28 @@ def pinned_unicode(request: pytest.FixtureRequest) -> str | None:
         raise pytest.UsageError(str(error)) from None
 
 
+def _progress(config: pytest.Config, target: str, planned: int) -> Progress | None:
+    """Live feedback on the terminal, past pytest's output capture (as its live logging
+    does): a paced run against the vendor must talk while it waits."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None:
+        return None
+
+    def write(text: str) -> None:
+        suspended = capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
+        with suspended:
+            reporter.write(text)
+            reporter.flush()
+
+    # TerminalReporter.isatty (pytest 9.2): one rewritten line on a terminal, lines in a log
+    return Progress(write, target, planned, live=bool(getattr(reporter, "isatty", False)))
+
+
+def _failure_line(target: Target, outcome: Outcome) -> str:
+    return failure_line(target, fragment(), outcome)
+
+
 @pytest.fixture(scope="session")
 def plan(request: pytest.FixtureRequest, target: Target) -> list[Probe]:
     """The run's probes: a replay file's, or the seeded, prioritised plan."""
@@ -333,9 +357,21 @@ def plan_report(
     """Every target's answers to the plan, sent in priority order within its budget."""
     report = RunReport(pinned_version=pinned_unicode)
     budgets = {}
+    maxfail = int(request.config.getoption("maxfail") or 0)
     for target in targets:
-        budgets[target.name] = _budget(request.config, target)
-        run_plan(target, fragment(), plan, budgets[target.name], report=report)
+        budgets[target.name] = budget = _budget(request.config, target)
+        planned = len(plan) if budget.max_requests is None else min(len(plan), budget.max_requests)
+        progress = _progress(request.config, target.name, planned)
+        run_plan(
+            target,
+            fragment(),
+            plan,
+            budget,
+            report=report,
+            progress=progress,
+            describe=functools.partial(_failure_line, target),
+            max_failures=maxfail or None,
+        )
     entries = write_replay(REPORTS / REPLAY_FILE, report, _seed(request.config))
     summarize(report, targets, plan, budgets, len(entries), fragment())
     request.config.stash[COUNTS] = count(report, [t.name for t in targets], plan)

@@ -22,6 +22,7 @@ from dynamic_sdk_runtime.outcomes import retry_after_seconds
 from dynamic_sdk_runtime.schema import schema_violations
 
 from .model import NO_BODY, Check, Outcome, Probe, RunReport, Verdict
+from .progress import Progress
 from .targets import Target
 from .unicode_ages import VERSIONS
 
@@ -38,6 +39,7 @@ __all__ = [
 
 ANY_TOKEN = "Prism takes any token"
 SAFE_MODE = "valid request, no SMS budget (safe mode)"
+STOPPED = "not sent: the run stopped at its first failures (-x / --maxfail)"
 BY_DESIGN = (ANY_TOKEN, SAFE_MODE)
 """Reasons a check is left out on purpose: not judged, but not counted against the run."""
 
@@ -53,6 +55,8 @@ class Budget:
     valid_requests: int | None = None
     """Requests a correct server must accept (may act, e.g. send an SMS); None: unlimited."""
     sleep: Callable[[float], None] = time.sleep
+    on_wait: Callable[[float], None] | None = None
+    """Told before every wait (live feedback: "next request in N s")."""
     sent: int = 0
     valid_sent: int = 0
     rate_limited: int = 0
@@ -67,6 +71,8 @@ class Budget:
         if self.rate_per_minute and self._last_sent is not None:
             wait = self._last_sent + 60.0 / self.rate_per_minute - time.monotonic()
             if wait > 0:
+                if self.on_wait is not None:
+                    self.on_wait(wait)
                 self.sleep(wait)
                 self.waited_seconds += wait
         self._last_sent = time.monotonic()
@@ -172,10 +178,36 @@ def run_plan(
     budget: Budget,
     *,
     report: RunReport,
+    progress: Progress | None = None,
+    describe: Callable[[Outcome], str] | None = None,
+    max_failures: int | None = None,
 ) -> RunReport:
-    """Send the plan in order within the budget; every probe ends judged or listed as not."""
+    """Send the plan in order within the budget; every probe ends judged or listed as not.
+
+    With `progress`, each answer updates the live status and each failing check is written
+    (through `describe`) the moment it is known; `max_failures` (pytest's -x / --maxfail)
+    stops sending once that many checks failed.
+    """
+    reported: set[str] = set()
+    if progress is not None:
+        budget.on_wait = progress.waiting
+
+    def tell_failures() -> bool:
+        """Write the newly failing checks; True when the run must stop sending."""
+        for outcome in report.outcomes:
+            key = outcome.probe.check.key
+            if outcome.target == target.name and outcome.agreed is False and key not in reported:
+                reported.add(key)
+                if progress is not None:
+                    progress.failed(describe(outcome) if describe else key)
+        return max_failures is not None and len(reported) >= max_failures
+
+    stopped = False
     for probe in plan:
         key = (target.name, probe.check.key)
+        if stopped:
+            report.not_sent_reason.setdefault(key, STOPPED)
+            continue
         if target.kind == "prism" and probe.auth == "wrong":
             report.not_sent_reason[key] = ANY_TOKEN
             continue
@@ -209,29 +241,41 @@ def run_plan(
             if budget.exhausted():
                 break
         budget.valid_sent += int(valid and may_act(operation) and response is not None)
-        if response is None:
-            report.outcomes.append(
-                Outcome(probe, target.name, None, "server-error", expected, note)
-            )
-            continue
-        if response.status_code == 429:
-            report.outcomes.append(
-                Outcome(probe, target.name, 429, "no-verdict", expected, "rate limited")
-            )
-            continue
-        verdict = interpret(target, probe, response)
-        problem = documented(target, operation, probe, response)
-        if problem is not None:
-            report.response_failures.setdefault(
-                f"{target.name}: {problem}", target.curl(operation, probe)
-            )
-        report.outcomes.append(
-            Outcome(
-                probe, target.name, response.status_code, verdict, expected, response.text[:120]
-            )
-        )
+        report.outcomes.append(_outcome(target, operation, probe, response, expected, note, report))
+        if progress is not None or max_failures is not None:
+            settle_lookups(report, fragment, target.name)
+            stopped = tell_failures()
+            if progress is not None:
+                progress.probe_sent(budget.rate_limited)
     settle_lookups(report, fragment, target.name)
+    tell_failures()
+    if progress is not None:
+        progress.done()
     return report
+
+
+def _outcome(
+    target: Target,
+    operation: Operation,
+    probe: Probe,
+    response: httpx.Response | None,
+    expected: Literal["refused", "accepted"] | None,
+    note: str,
+    report: RunReport,
+) -> Outcome:
+    """The verdict on one answer (a dropped request is a server error, a 429 no verdict);
+    a response that breaks what the operation documents is recorded on the report."""
+    if response is None:
+        return Outcome(probe, target.name, None, "server-error", expected, note)
+    if response.status_code == 429:
+        return Outcome(probe, target.name, 429, "no-verdict", expected, "rate limited")
+    problem = documented(target, operation, probe, response)
+    if problem is not None:
+        report.response_failures.setdefault(
+            f"{target.name}: {problem}", target.curl(operation, probe)
+        )
+    verdict = interpret(target, probe, response)
+    return Outcome(probe, target.name, response.status_code, verdict, expected, response.text[:120])
 
 
 def may_act(operation: Operation) -> bool:
