@@ -56,6 +56,11 @@ from .verdict import TargetCounts, Verdict, count, decide
 
 MOCK_TOKEN = "contract-suite-token"
 PRISM_TOKEN = "prism-accepts-any-bearer"
+SCHEMATHESIS_SHARE = 0.15
+"""Of a budgeted run's requests, the share left after the plan for Schemathesis' invalid
+cases (9 of the 60 default: the plan's one probe per check still fits)."""
+BUDGETS = pytest.StashKey[dict[str, Budget]]()
+"""Each target's budget, shared by the plan and the budgeted Schemathesis cases after it."""
 COUNTS = pytest.StashKey[list[TargetCounts]]()
 """The plan's per-target counts, for the verdict at session end."""
 
@@ -108,8 +113,9 @@ def budgeted(config: pytest.Config) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Only planned (budgeted, safe) requests in budgeted runs; real SMS only within budget.
 
-    Schemathesis and the random differential test send unbudgeted and valid requests, so a
-    budgeted run leaves them out (the summary says so).
+    The random differential test sends unbudgeted and valid requests, so a budgeted run
+    leaves it out (the summary says so); Schemathesis there sends only invalid cases, within
+    the budget (test_schemathesis.py).
     """
     sms_allowed = selected(config) == "sandbox" and _sms_budget(config) > 0
 
@@ -121,7 +127,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep = [item for item in items if not unplanned(item)]
     dropped = [item for item in items if unplanned(item)]
     if budgeted(config):
-        RECORDER.meta["not_run"] = "schemathesis and random differential tests (budgeted run)"
+        RECORDER.meta["not_run"] = (
+            "random differential tests (budgeted run); schemathesis sends only cases the "
+            "checker finds invalid, within the budget"
+        )
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
@@ -296,14 +305,16 @@ def _budget(config: pytest.Config, target: Target) -> Budget:
     """The request budget for one target: explicit options, else the target kind's default."""
     remote = target.kind in ("base-url", "sandbox")
     max_requests = config.getoption("--max-requests")
+    if max_requests is None and remote:
+        max_requests = REMOTE_MAX_REQUESTS
     rate = rate_per_minute(config.getoption("--rate"))
     return Budget(
-        max_requests=max_requests
-        if max_requests is not None
-        else (REMOTE_MAX_REQUESTS if remote else None),
+        max_requests=max_requests,
         rate_per_minute=rate if rate is not None else (REMOTE_RATE if remote else None),
         max_wait_seconds=float(config.getoption("--max-wait")),
         valid_requests=_sms_budget(config) if remote else None,
+        # a budgeted run keeps SCHEMATHESIS_SHARE of its requests for Schemathesis' cases
+        reserved=int((max_requests or 0) * SCHEMATHESIS_SHARE) if budgeted(config) else 0,
     )
 
 
@@ -375,4 +386,5 @@ def plan_report(
     entries = write_replay(REPORTS / REPLAY_FILE, report, _seed(request.config))
     summarize(report, targets, plan, budgets, len(entries), fragment())
     request.config.stash[COUNTS] = count(report, [t.name for t in targets], plan)
+    request.config.stash[BUDGETS] = budgets
     return report

@@ -163,7 +163,7 @@ def base_request(
     The lookup member (`x-lookup-field`) gets a value that cannot name a stored resource:
     never the fragment's example, never one of `avoid` (the configured test verification).
     """
-    examples = _lookup_examples(operation)
+    examples = lookup_examples(operation)
     body: Any = NO_BODY
     if operation.body is not None:
         body = accepted_value(operation.body, avoid)
@@ -186,7 +186,7 @@ def base_request(
     )
 
 
-def _lookup_examples(operation: Operation) -> frozenset[str]:
+def lookup_examples(operation: Operation) -> frozenset[str]:
     """Every value the fragment shows for the lookup member: it might exist somewhere."""
     found: set[str] = set()
     name = operation.lookup_field
@@ -478,7 +478,7 @@ def derive_probes(
     No probe names a resource that may exist: the lookup member never carries one of
     `avoid` or a value the fragment shows for it (a broken server must not act on it).
     """
-    forbidden = avoid | _lookup_examples(operation)
+    forbidden = avoid | lookup_examples(operation)
     if not _verdict(operation, base):
         found = operation.violations(base.path, base.body, query=base.query, headers=base.headers)
         raise AssertionError(f"{operation.operation_id}: the base request breaks {found}")

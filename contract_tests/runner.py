@@ -63,8 +63,12 @@ class Budget:
     waited_seconds: float = 0.0
     _last_sent: float | None = None
 
-    def exhausted(self) -> bool:
-        return self.max_requests is not None and self.sent >= self.max_requests
+    reserved: int = 0
+    """Requests the plan leaves for the budgeted Schemathesis cases sent after it."""
+
+    def exhausted(self, keep: int = 0) -> bool:
+        """No request left (keeping `keep` of them for later senders)."""
+        return self.max_requests is not None and self.sent >= self.max_requests - keep
 
     def pace(self) -> None:
         """Wait until the next request keeps within `rate_per_minute`."""
@@ -218,7 +222,7 @@ def run_plan(
         if valid and may_act(operation) and limit is not None and budget.valid_sent >= limit:
             report.not_sent_reason[key] = SAFE_MODE
             continue
-        if budget.exhausted():
+        if budget.exhausted(keep=budget.reserved):
             report.not_sent_reason.setdefault(key, "budget spent")
             continue
         response: httpx.Response | None = None
@@ -238,7 +242,7 @@ def run_plan(
             wait = budget.retry_wait(response)
             budget.sleep(wait)
             budget.waited_seconds += wait
-            if budget.exhausted():
+            if budget.exhausted(keep=budget.reserved):
                 break
         budget.valid_sent += int(valid and may_act(operation) and response is not None)
         report.outcomes.append(_outcome(target, operation, probe, response, expected, note, report))

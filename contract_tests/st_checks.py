@@ -9,6 +9,7 @@ server's verdict on every generated request must equal the client's.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 from urllib.parse import unquote
 
@@ -75,7 +76,54 @@ def load_schema(kind: str) -> Any:
     return schemathesis.openapi.from_path(fragment_path(), config=config)
 
 
-def _operation(case: Case[Any]) -> Operation:
+def _path(case: Case[Any]) -> dict[str, str]:
+    return {k: unquote(str(v)) for k, v in (case.path_parameters or {}).items()}
+
+
+def case_violations(case: Case[Any], operation: Operation) -> list[Any]:
+    """The checker's verdict on the request a case sends ([] = every documented rule holds).
+
+    A body that is not JSON at all is a violation of its own (the server cannot read it).
+    """
+    readable, body = _sent_body(case)
+    sent = not isinstance(case.body, NotSet)
+    query = {k: str(v) for k, v in (case.query or {}).items()}
+    found: list[Any] = operation.violations(
+        _path(case), body, query=query, headers=dict(case.headers or {}), body_sent=sent
+    )
+    return found if readable or not sent else [*found, "body:json"]
+
+
+def without_stored_resources(case: Case[Any], operation: Operation) -> bool:
+    """Make the case name no resource that may exist; False when that cannot be ensured.
+
+    Schemathesis builds cases from the fragment's examples, so the lookup member may carry
+    the example verification: it is replaced by a value that cannot exist (derive).
+    """
+    from .derive import accepted_value, lookup_examples
+
+    name = operation.lookup_field
+    if name is None or operation.body is None:
+        return True
+    forbidden = lookup_examples(operation) | _configured()
+    body = case.body
+    if isinstance(body, bytes | bytearray):
+        return not any(value.encode() in body for value in forbidden)
+    if isinstance(body, dict) and isinstance(body.get(name), str) and body[name] in forbidden:
+        prop = operation.body.property(name)
+        if prop is None:
+            return False
+        case.body = {**body, name: accepted_value(prop.schema, forbidden)}
+    return True
+
+
+def _configured() -> frozenset[str]:
+    """The sandbox's own test verification (DYNAMIC_VERIFICATION_UUID), if configured."""
+    value = os.environ.get("DYNAMIC_VERIFICATION_UUID")
+    return frozenset({value}) if value else frozenset()
+
+
+def st_operation(case: Case[Any]) -> Operation:
     """The operation model behind a schemathesis case (matched by method and path)."""
     method, path = case.operation.method.upper(), case.operation.path
     return next(op for op in fragment().operations if (op.method, op.path) == (method, path))
@@ -109,16 +157,13 @@ def make_verdict_check(kind: str) -> schemathesis.CheckFunction:
             return None  # an undocumented method: 405 is the unsupported_method check's
         if case.media_type not in (None, "application/json"):
             return None
-        operation = _operation(case)
-        path = {k: unquote(str(v)) for k, v in (case.path_parameters or {}).items()}
+        operation = st_operation(case)
+        path = _path(case)
         if any("/" in value or value in ("", ".", "..") for value in path.values()):
             return None  # no longer one path segment: the route itself cannot match
-        readable, body = _sent_body(case)
+        readable, _body = _sent_body(case)
         sent = not isinstance(case.body, NotSet)
-        query = {k: str(v) for k, v in (case.query or {}).items()}
-        violations = operation.violations(
-            path, body, query=query, headers=dict(case.headers or {}), body_sent=sent
-        )
+        violations = case_violations(case, operation)
         expected_accept = (readable or not sent) and not violations
         if kind == "prism":
             raw = {k.lower(): v for k, v in response.headers.items()}.get("sl-violations")

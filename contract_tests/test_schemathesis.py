@@ -14,12 +14,25 @@ from typing import Any
 import httpx
 import pytest
 from schemathesis import Case
-from schemathesis.specs.openapi.checks import ignored_auth, unsupported_method
+from schemathesis.specs.openapi.checks import (
+    ignored_auth,
+    positive_data_acceptance,
+    unsupported_method,
+)
 
 from ._engine import fragment, fragment_path
-from .conftest import MOCK_TOKEN
+from .conftest import BUDGETS, MOCK_TOKEN, budgeted
+from .model import RunReport
 from .report import RECORDER
-from .st_checks import body_is_json, configure, load_schema, make_verdict_check
+from .st_checks import (
+    body_is_json,
+    case_violations,
+    configure,
+    load_schema,
+    make_verdict_check,
+    st_operation,
+    without_stored_resources,
+)
 from .targets import Target, TargetUnavailableError, detect_prefix
 
 
@@ -45,11 +58,24 @@ def mock_url() -> Iterator[str]:
 SCHEMA = load_schema("asgi")
 
 
-@pytest.mark.unbudgeted
 @SCHEMA.parametrize()  # type: ignore[untyped-decorator]
-def test_fragment(case: Case[Any], mock_url: str, target: Target) -> None:
-    """Each generated case: against the strict embedded mock, then to the selected target."""
+def test_fragment(
+    case: Case[Any],
+    mock_url: str,
+    target: Target,
+    request: pytest.FixtureRequest,
+    plan_report: RunReport,
+) -> None:
+    """Each generated case: against the strict embedded mock, then to the selected target.
+
+    In a budgeted run (a real server) only cases the checker finds invalid go out, after
+    the plan, within the same request budget and pacing, never naming a verification that
+    may exist, and without the checks that send requests of their own.
+    """
     RECORDER.meta["schemathesis_cases"] = RECORDER.meta.get("schemathesis_cases", 0) + 1
+    if budgeted(request.config):
+        _send_budgeted(case, target, request.config)
+        return
     configure(SCHEMA, "asgi")
     case.call_and_validate(
         base_url=mock_url,
@@ -59,13 +85,48 @@ def test_fragment(case: Case[Any], mock_url: str, target: Target) -> None:
     if target.kind == "prism" and not body_is_json(case):
         return  # Prism 5.16.0 never answers a malformed JSON body (docs/contract.md)
     configure(SCHEMA, target.kind)
-    headers = {} if target.token is None else {"Authorization": f"Bearer {target.token}"}
     case.call_and_validate(
         base_url=target.public_url + target.prefix,
-        headers=headers,
+        headers=_auth(target),
         additional_checks=[make_verdict_check(target.kind)],
         # Prism 5.16.0 cannot know which tokens are valid (it takes any bearer), and answers
         # undeclared methods 405 without the `Allow` header RFC 9110 requires; neither is
         # something the fragment states (docs/contract.md, "Prism findings").
         excluded_checks=[ignored_auth, unsupported_method] if target.kind == "prism" else None,
+    )
+
+
+def _auth(target: Target) -> dict[str, str]:
+    return {} if target.token is None else {"Authorization": f"Bearer {target.token}"}
+
+
+def _tally(outcome: str) -> None:
+    counts = RECORDER.meta.setdefault("schemathesis_budgeted", {})
+    counts[outcome] = counts.get(outcome, 0) + 1
+
+
+def _send_budgeted(case: Case[Any], target: Target, config: pytest.Config) -> None:
+    """One negative case to a real server, if the checker calls it invalid and budget allows."""
+    operation = st_operation(case)
+    if case.method.upper() != operation.method:
+        _tally("left out: another method (sent by no budgeted run)")
+        return
+    harmless = without_stored_resources(case, operation)
+    if not harmless or not case_violations(case, operation):
+        _tally("left out: valid by the documented rules")
+        return
+    budget = config.stash[BUDGETS][target.name]
+    if budget.exhausted():
+        _tally("left out: budget spent")
+        return
+    budget.pace()
+    budget.sent += 1
+    _tally("sent")
+    configure(SCHEMA, target.kind)
+    case.call_and_validate(
+        base_url=target.public_url + target.prefix,
+        headers=_auth(target),
+        additional_checks=[make_verdict_check(target.kind)],
+        # these send requests of their own (outside the budget) or judge valid data
+        excluded_checks=[ignored_auth, unsupported_method, positive_data_acceptance],
     )

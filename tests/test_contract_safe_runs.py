@@ -10,6 +10,12 @@ may ever reach a verification that exists (the fragment's example is on file).
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -24,6 +30,8 @@ from dynamic_sdk_mock import serve_app
 from .test_contract_catches_broken_servers import BROKEN
 
 FRAGMENT = fragment()
+SUITE = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+SUITE += ["contract_tests/test_constraints.py", "contract_tests/test_schemathesis.py"]
 ON_FILE = frozenset(
     str(example[op.lookup_field])
     for op in FRAGMENT.operations
@@ -72,3 +80,35 @@ def test_a_safe_run_catches_each_request_side_defect_and_texts_nobody(
     report, seen = _safe_run(plan, breakage)
     assert seen == [], "a probe reached a verification that exists"
     assert report.failures() or report.response_failures, breakage.name
+
+
+def test_schemathesis_runs_in_a_budgeted_run_within_the_budget_and_only_invalid(
+    tmp_path: Path,
+) -> None:
+    """Against a real server Schemathesis sends only cases the checker finds invalid, after
+    the plan, inside the same 60 requests; none names a verification that may exist."""
+    from .test_contract_budget import _names_no_stored_resource, _Recorder, _refused_by_the_rules
+
+    recorder = _Recorder()
+    with serve_app(recorder) as url:
+        environment = {
+            **os.environ,
+            "DYNAMIC_API_TOKEN": TOKEN,
+            "HYPOTHESIS_PROFILE": "dev",
+            "DYNAMIC_CONTRACT_REPORTS": str(tmp_path),
+        }
+        result = subprocess.run(  # noqa: S603 - our own suite, fixed arguments
+            [*SUITE, "--base-url", url, "--max-requests", "60", "--rate", "100000/min"],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert len(recorder.requests) <= 60
+    for raw_path, body, _authorized in recorder.requests:
+        assert _refused_by_the_rules(raw_path, body) or _names_no_stored_resource(body)
+    summary = json.loads((tmp_path / "contract-summary.json").read_text())
+    assert summary["meta"]["schemathesis_budgeted"]["sent"] >= 1
