@@ -158,7 +158,29 @@ def render(results: dict[str, Any]) -> str:
     ]
     if "verdicts" in results:
         lines += ["", *_verdicts(results["verdicts"])]
+    if "safe_runs" in results:
+        lines += ["", *_safe_runs(results["safe_runs"])]
     return "\n".join(lines)
+
+
+def _safe_runs(section: dict[str, Any]) -> list[str]:
+    lines = [
+        "## 5. Safe runs against vendor-like servers (no SMS budget; validate, then 404)",
+        "",
+        f"Plan seed {section['seed']}; one request-side rule broken per server.",
+        "",
+        "| max requests | checks judged (correct server) | defects caught | requests reaching a "
+        "verification on file | seconds |",
+        "|---|---|---|---|---|",
+    ]
+    for row in section["rows"]:
+        budget = row["max_requests"] or "unlimited"
+        lines.append(
+            f"| {budget} | {row['checks_judged']} / {row['checks_planned']} | "
+            f"{row['caught']} / {row['defects']} | "
+            f"{row['requests_reaching_a_verification_on_file']} | {row['seconds']} |"
+        )
+    return lines
 
 
 def _verdicts(section: dict[str, Any]) -> list[str]:

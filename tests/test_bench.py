@@ -196,3 +196,15 @@ def test_render_judges_each_time_to_verdict_against_its_goal() -> None:
     assert "| fast-and-caught | 12.0 | yes | met |" in text
     assert "| slow | 61.0 | yes | MISSED |" in text
     assert "| missed | 5.0 | NO | MISSED |" in text
+
+
+def test_quick_run_reports_safe_runs(quick_report: dict[str, Any]) -> None:
+    """The safe-run section: the correct vendor-like server passes, nothing reaches a
+    verification on file, and the unlimited row catches every defect it tried."""
+    rows = quick_report["safe_runs"]["rows"]
+    assert [row["max_requests"] for row in rows] == [60, None]
+    for row in rows:
+        assert row["reference_failures"] == 0
+        assert row["requests_reaching_a_verification_on_file"] == 0
+        assert 0 < row["checks_judged"] <= row["checks_planned"]
+    assert rows[-1]["caught"] == rows[-1]["defects"] > 0
