@@ -410,7 +410,7 @@ def _place_candidates(place: Place, avoid: frozenset[str]) -> Iterator[Candidate
 _ABSENT: Any = object()
 
 
-def _with_value(base: BaseRequest, where: str, value: object) -> BaseRequest:
+def with_value(base: BaseRequest, where: str, value: object) -> BaseRequest:
     location, _, name = where.partition(".")
     if location in ("path", "query", "header"):
         values = dict(getattr(base, location if location != "header" else "headers"))
@@ -505,7 +505,7 @@ def derive_probes(
         start = _ensure_parents(operation, base, place.where)
         lookup_place = place.where == f"body.{operation.lookup_field}"
         for candidate in _place_candidates(place, forbidden if lookup_place else frozenset()):
-            add(place.where, candidate, _with_value(start, place.where, candidate[2]))
+            add(place.where, candidate, with_value(start, place.where, candidate[2]))
     if operation.body is not None:
         if operation.body.type in ("object", None) and operation.body.properties:
             for label, value in NON_OBJECT_BODIES.items():

@@ -113,6 +113,23 @@ class Probe:
     body: Any
     tier: int
     auth: Auth = "token"
+    members: tuple[Probe, ...] = ()
+    """A composed probe: accept witnesses of several places in one valid request. When it
+    is accepted every member is judged by it; otherwise the members go out on their own."""
+
+    def value(self) -> object:
+        """The value this probe's check is about: its path/query/header value or member."""
+        location, _, name = self.check.where.partition(".")
+        if location in ("path", "query", "header"):
+            return {"path": self.path, "query": self.query, "header": self.headers}[location].get(
+                name
+            )
+        node: Any = None if self.body is NO_BODY else self.body
+        for part in name.split(".") if name else ():
+            if not isinstance(node, dict) or part not in node:
+                return node
+            node = node[part]
+        return node
 
     def to_json(self) -> dict[str, Any]:
         """Replay form: no token, ever (the runner adds the target's own)."""

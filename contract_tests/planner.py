@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from dynamic_sdk_runtime.fragment import Fragment, Operation
 
-from .derive import BaseRequest, base_request, derive_probes, field_places
+from .derive import BaseRequest, base_request, derive_probes, field_places, with_value
 from .model import NO_BODY, Check, Probe, Side
 from .strategies import pattern_text
 
@@ -144,9 +144,54 @@ def build_plan(
     for operation in fragment.operations:
         base = base_request(operation, path_values, avoid)
         derived = derive_probes(operation, base, allow_auth=allow_auth, avoid=avoid)
-        probes += _prioritised(derived + _drawn(operation, base, seed, examples))
+        ordered = _prioritised(derived + _drawn(operation, base, seed, examples))
+        composed = _composed(operation, base, ordered)
+        probes += ([composed] if composed is not None else []) + ordered
     probes.sort(key=lambda probe: probe.tier)
     return probes
+
+
+def _composed(operation: Operation, base: BaseRequest, probes: list[Probe]) -> Probe | None:
+    """One valid request carrying a tier-0 accept witness of every place at once.
+
+    Most informative first: one request can judge the accept side of every place; if the
+    server refuses it, the members are sent on their own (the runner splits it).
+    """
+    picks: dict[str, Probe] = {}
+    for probe in probes:
+        check = probe.check
+        location, _, name = check.where.partition(".")
+        # path values stay apart: a 404 for a path is the route's or the environment's
+        top_level = location in ("query", "header") or (
+            location == "body" and name and "." not in name
+        )
+        if (
+            probe.tier == 0
+            and check.side == "accept"
+            and probe.auth == "token"
+            and check.unicode_since is None
+            and top_level
+            and check.where not in picks
+        ):
+            picks[check.where] = probe
+    if len(picks) < 2:
+        return None
+    request = base
+    for where, probe in picks.items():
+        request = with_value(request, where, probe.value())
+    body = request.body
+    if operation.violations(
+        request.path,
+        None if body is NO_BODY else body,
+        query=request.query,
+        headers=request.headers,
+        body_sent=body is not NO_BODY,
+    ):
+        return None  # the witnesses do not hold together: each goes alone
+    members = tuple(picks.values())
+    return Probe(
+        members[0].check, request.path, request.query, request.headers, body, 0, members=members
+    )
 
 
 def all_checks(plan: list[Probe]) -> list[Check]:

@@ -207,7 +207,11 @@ def run_plan(
         return max_failures is not None and len(reported) >= max_failures
 
     stopped = False
+    covered: set[int] = set()
+    """Probes judged through an accepted composed probe: not sent again."""
     for probe in plan:
+        if id(probe) in covered:
+            continue
         key = (target.name, probe.check.key)
         if stopped:
             report.not_sent_reason.setdefault(key, STOPPED)
@@ -245,7 +249,19 @@ def run_plan(
             if budget.exhausted(keep=budget.reserved):
                 break
         budget.valid_sent += int(valid and may_act(operation) and response is not None)
-        report.outcomes.append(_outcome(target, operation, probe, response, expected, note, report))
+        outcome = _outcome(target, operation, probe, response, expected, note, report)
+        if not probe.members:
+            report.outcomes.append(outcome)
+        elif outcome.verdict == "accepted" or (
+            outcome.status == 404 and operation.lookup_field is not None
+        ):
+            # one answer judges every member (a 404 once the lookup order is learned);
+            # a refusal or an error splits it: the members go out on their own
+            covered.update(id(member) for member in probe.members)
+            report.outcomes += [
+                Outcome(member, target.name, outcome.status, outcome.verdict, expected, "composed")
+                for member in probe.members
+            ]
         if progress is not None or max_failures is not None:
             settle_lookups(report, fragment, target.name)
             stopped = tell_failures()

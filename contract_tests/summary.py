@@ -17,7 +17,7 @@ from dynamic_sdk_runtime.exceptions import mask
 from dynamic_sdk_runtime.fragment import Fragment
 from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
 
-from .model import NO_BODY, Outcome, Probe, RunReport
+from .model import Outcome, Probe, RunReport
 from .report import RECORDER
 from .runner import Budget
 from .targets import Target
@@ -27,26 +27,9 @@ from .verdict import why_not_judged
 __all__ = ["failure_line", "node_coverage", "summarize", "unicode_estimate"]
 
 
-def _value(probe: Probe) -> object:
-    """The value the probe changed: its path/query/header value or body member."""
-    location, _, name = probe.check.where.partition(".")
-    if location == "path":
-        return probe.path.get(name)
-    if location == "query":
-        return probe.query.get(name)
-    if location == "header":
-        return probe.headers.get(name)
-    node: Any = None if probe.body is NO_BODY else probe.body
-    for part in name.split(".") if name else ():
-        if not isinstance(node, dict) or part not in node:
-            return node
-        node = node[part]
-    return node
-
-
 def shown(fragment: Fragment, probe: Probe) -> str:
     """The changed value as JSON, masked when the fragment marks it personal data."""
-    value = _value(probe)
+    value = probe.value()
     leaf = probe.check.where.rsplit(".", 1)[-1]
     if leaf in fragment.personal_fields and isinstance(value, str):
         value = mask(value)

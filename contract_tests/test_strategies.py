@@ -21,7 +21,6 @@ from .ecma_oracle import code_point_lengths, ecma_verdicts, node_available, regr
 from .model import Probe
 from .planner import build_plan
 from .strategies import pattern_text, unicode_since
-from .summary import _value
 from .unicode_ages import BASELINE, VERSIONS
 
 PLAN = build_plan(fragment(), {}, seed=0, examples=3)
@@ -35,7 +34,7 @@ STRING_PROBES = [
     for probe in PLAN
     if (probe.check.operation, probe.check.where) in PLACES
     and PLACES[(probe.check.operation, probe.check.where)].schema.pattern is not None
-    and isinstance(_value(probe), str)
+    and isinstance(probe.value(), str)
 ]
 
 
@@ -48,7 +47,7 @@ def test_engines_agree_with_the_checker_on_every_derived_value(probe: Probe) -> 
     place = PLACES[(probe.check.operation, probe.check.where)]
     pattern = place.schema.pattern
     assert pattern is not None
-    value = _value(probe)
+    value = probe.value()
     assert isinstance(value, str)
     verdicts = [regress_verdict(pattern, value)]
     if node_available():
@@ -81,7 +80,7 @@ def test_every_pattern_place_has_both_sides_of_its_pattern_and_a_length_reject()
 def test_baseline_checks_use_no_letter_newer_than_the_baseline() -> None:
     """Only version-dependent checks carry letters/numbers newer than the baseline."""
     for probe in STRING_PROBES:
-        value = _value(probe)
+        value = probe.value()
         assert isinstance(value, str)
         ages = {unicode_since(char) for char in value} - {None}
         if probe.check.unicode_since is None:
@@ -100,7 +99,7 @@ def test_version_checks_agree_with_the_installed_unicodedata2() -> None:
     for probe in versioned:
         since = probe.check.unicode_since
         assert since is not None
-        value = _value(probe)
+        value = probe.value()
         assert isinstance(value, str)
         newest = [c for c in value if unicode_since(c) == since]
         newer = VERSIONS.index(since) > VERSIONS.index(installed)

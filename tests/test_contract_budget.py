@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import httpx
@@ -127,7 +128,9 @@ def test_max_requests_spends_the_budget_on_every_boundary_first() -> None:
     }
     assert boundaries <= judged
     assert {p.check.key for p in plan} == {o.probe.check.key for o in report.outcomes}
-    assert len(report.outcomes) == budget.sent < len(plan)
+    assert budget.sent < len(plan)
+    # the composed probe judged the accept side of several places with one request
+    assert len(report.outcomes) > budget.sent
     assert set(report.not_sent_reason.values()) == {"budget spent"}
 
 
@@ -298,3 +301,31 @@ def test_a_target_never_shows_its_token() -> None:
     with httpx.Client() as client:
         target = Target("t", client, "", "s3cret-token-value", {})
         assert "s3cret-token-value" not in repr(target)
+
+
+def test_a_refused_composed_probe_is_split_into_its_members() -> None:
+    """The first request (the composed accept probe) is refused: each member is then sent
+    on its own and judged by its own answer, so a refusal never hides which place failed."""
+    plan = _plan(11, 1)
+    composed = next(p for p in plan if p.members)
+    inner = reference_app(FRAGMENT)
+    answered: list[str] = []
+
+    async def refuse_first(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and not answered:
+            answered.append(scope["path"])
+            body = b'{"error":"refused once"}'
+            headers = [(b"content-type", b"application/json")]
+            await send({"type": "http.response.start", "status": 400, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await inner(scope, receive, send)
+
+    with serve_app(refuse_first) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("server", client, "", TOKEN, {}, "mock", url)
+        report = _run(target, plan, Budget())
+    members = {id(member) for member in composed.members}
+    judged = [o for o in report.outcomes if id(o.probe) in members]
+    assert len(judged) == len(composed.members)
+    assert all(o.note != "composed" and o.verdict == "accepted" for o in judged)
+    assert report.failures() == {}
