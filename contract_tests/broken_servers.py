@@ -396,10 +396,10 @@ def reference_app(
     """
     defect = breakage or Breakage("none", "none")
 
-    def reply(payload: object, status: int, headers: dict[str, str] | None = None) -> Response:
+    def reply(answer: object, status: int, headers: dict[str, str] | None = None) -> Response:
         if defect.content_type != "application/json":
-            return PlainTextResponse(json.dumps(payload), status, headers=headers)
-        return JSONResponse(payload, status, headers=headers)
+            return PlainTextResponse(json.dumps(answer), status, headers=headers)
+        return JSONResponse(answer, status, headers=headers)
 
     def endpoint(documented: Operation) -> Callable[[Request], Any]:
         operation = _server_operation(documented, defect)
@@ -446,10 +446,10 @@ def reference_app(
                 found.append("letters:unicode")
             if found and defect.validates:
                 status = defect.reject_status(found)
-                payload = {"error": "; ".join(found)}
+                answer = {"error": "; ".join(found)}
                 if status == 404:  # NotFound carries a code
-                    payload["code"] = "not_found"
-                return reply(payload, status)
+                    answer["code"] = "not_found"
+                return reply(answer, status)
             lookup = documented.lookup_field
             if on_file is not None and lookup is not None:
                 named = body.get(lookup) if isinstance(body, dict) else None
@@ -482,14 +482,14 @@ def _success_body(operation: Operation, body: Any, defect: Breakage) -> object:
     schema = response.schema if response is not None else None
     if schema is None:
         return {}
-    payload = accepted_value(schema)
-    if isinstance(payload, dict) and isinstance(body, dict):
+    answer = accepted_value(schema)
+    if isinstance(answer, dict) and isinstance(body, dict):
         for prop in schema.properties:
             if prop.name in body and not prop.schema.pattern:
-                payload[prop.name] = body[prop.name]
+                answer[prop.name] = body[prop.name]
         if defect.drop_response_member and schema.required_names:
-            payload.pop(schema.required_names[0], None)
-    return payload
+            answer.pop(schema.required_names[0], None)
+    return answer
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -135,17 +135,17 @@ def documented(
     if content_type != "application/json":
         return f"{operation.operation_id} {status}: content type {content_type!r}, not JSON"
     try:
-        payload = response.json()
+        answer = response.json()
     except ValueError:
         return f"{operation.operation_id} {status}: body is not JSON"
     broken = [
-        f"{e.field}:{e.rule}" for e in schema_violations(documented_response.schema, payload, "")
+        f"{e.field}:{e.rule}" for e in schema_violations(documented_response.schema, answer, "")
     ]
     if broken:
         name = documented_response.schema.component or documented_response.key
         return f"{operation.operation_id} {status}: body breaks {name} {broken}"
     if status == 400 and target.kind in ("mock", "asgi") and probe.auth == "token":
-        message = str(payload.get("error", "")) if isinstance(payload, dict) else ""
+        message = str(answer.get("error", "")) if isinstance(answer, dict) else ""
         body = None if probe.body is NO_BODY else probe.body
         path = {**target.path_values, **probe.path}
         fields = {
