@@ -1,4 +1,4 @@
-"""dynamic-sdk-contract: the contract suite for retrySmsVerification (`python -m contract_tests`).
+"""dynamic-sdk-contract: the contract suite for a fragment's operations (python -m contract_tests).
 
 PYTEST_DONT_REWRITE: `python -m contract_tests` imports this package before pytest starts,
 so pytest could not rewrite it anyway (it holds no assertions); this says so instead of a

@@ -104,12 +104,12 @@ def _npm(*args: str, cwd: Path) -> Any:
     except subprocess.TimeoutExpired as error:
         raise Unreachable(f"npm {args[0]} gave no answer in {NPM_TIMEOUT:.0f} s") from error
     try:
-        payload: Any = json.loads(result.stdout) if result.stdout.strip() else None
+        answer: Any = json.loads(result.stdout) if result.stdout.strip() else None
     except json.JSONDecodeError:
-        payload = None
-    if result.returncode == 0 and payload is not None:
-        return payload
-    failure: dict[str, Any] = payload.get("error", {}) if isinstance(payload, dict) else {}
+        answer = None
+    if result.returncode == 0 and answer is not None:
+        return answer
+    failure: dict[str, Any] = answer.get("error", {}) if isinstance(answer, dict) else {}
     code = str(failure.get("code") or "")
     if not code:
         found = re.search(r"npm (?:ERR!|error) code (\S+)", result.stderr)

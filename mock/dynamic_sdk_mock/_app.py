@@ -77,18 +77,18 @@ async def send_json(
     send: Send, status: int, body: object, headers: Mapping[str, str] | None = None
 ) -> None:
     """Send `body` as JSON; None sends no body (a response documented without one)."""
-    payload = b"" if body is None else render(body)
+    content = b"" if body is None else render(body)
     media = [] if body is None else [(b"content-type", _JSON_TYPE.encode())]
     raw_headers = [
         *media,
-        (b"content-length", str(len(payload)).encode()),
+        (b"content-length", str(len(content)).encode()),
         *(
             (name.lower().encode("latin-1"), value.encode("latin-1"))
             for name, value in (headers or {}).items()
         ),
     ]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": payload})
+    await send({"type": "http.response.body", "body": content})
 
 
 # -- request body ------------------------------------------------------------------------
@@ -458,19 +458,19 @@ class MockApp(Starlette):
         # mock/pyproject.toml; tests/test_mock_socket.py checks it), so: headers announcing
         # a body, part of it (truncate) or none (drop), then ConnectionDroppedError, which
         # in-process transports hand to the caller.
-        payload = render(answers.error(500, f"injected fault: {fault.kind}"))
+        content = render(answers.error(500, f"injected fault: {fault.kind}"))
         await send(
             {
                 "type": "http.response.start",
                 "status": 500,
                 "headers": [
                     (b"content-type", _JSON_TYPE.encode()),
-                    (b"content-length", str(len(payload)).encode()),
+                    (b"content-length", str(len(content)).encode()),
                 ],
             }
         )
         if fault.kind == "truncate":
-            part = payload[: len(payload) // 2]
+            part = content[: len(content) // 2]
             await send({"type": "http.response.body", "body": part, "more_body": True})
         raise ConnectionDroppedError(f"the mock dropped the connection (injected {fault.kind})")
 
