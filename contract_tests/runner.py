@@ -8,7 +8,6 @@ for its status (`documented`), read from the operation model.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -368,8 +367,3 @@ def settle_lookups(report: RunReport, fragment: Fragment, target: str) -> None:
             "not seen to validate before the lookup (no 400 beside a valid-shaped 404): "
             f"{len(lookups)} answers of 404 are not judged"
         )
-
-
-def request_bytes(probe: Probe) -> bytes | None:
-    """The JSON body as sent (ASCII, lone surrogates as \\u escapes), or None."""
-    return None if probe.body is NO_BODY else json.dumps(probe.body).encode("ascii")

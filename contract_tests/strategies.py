@@ -18,17 +18,14 @@ from hypothesis import strategies as st
 from dynamic_sdk_runtime.fragment import Fragment
 from dynamic_sdk_runtime.schema import Schema
 
-from .unicode_ages import BASELINE, LETTER_NUMBER_SINCE
+from .unicode_ages import LETTER_NUMBER_SINCE
 
 __all__ = [
-    "letter_number_ranges",
     "pattern_text",
     "profile_max_examples",
     "raw_requests",
     "unicode_since",
 ]
-
-Ranges = tuple[tuple[int, int], ...]
 
 
 def profile_max_examples() -> int:
@@ -36,19 +33,6 @@ def profile_max_examples() -> int:
     current = settings.default
     assert current is not None
     return current.max_examples
-
-
-@functools.cache
-def letter_number_ranges(category: str, since: str = BASELINE) -> Ranges:
-    """Code points of an L*/N* category (or all of "L" / "N") that are letters/numbers since
-    `since` exactly (the baseline: since 15.0 or earlier)."""
-    ranges = [
-        r
-        for name, by_version in LETTER_NUMBER_SINCE.items()
-        if name.startswith(category)
-        for r in by_version.get(since, ())
-    ]
-    return tuple(sorted(ranges))
 
 
 def unicode_since(char: str) -> str | None:

@@ -137,14 +137,6 @@ class Target:
         return " ".join(parts)
 
 
-def json_headers(token: str | None) -> dict[str, str]:
-    """JSON content type, plus the bearer token when there is one."""
-    headers = {"Content-Type": "application/json"}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    return headers
-
-
 def prism_input_violations(raw: str | None) -> list[dict[str, Any]]:
     """The Error entries of a Prism `sl-violations` header about the request's data.
 
