@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from .plugin import EXIT_INCONCLUSIVE, GROUPS, OPTIONS, TOKEN_VARIABLE
+from .plugin import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, GROUPS, OPTIONS, TOKEN_VARIABLE
 from .targets import REPORTS
 
 EPILOG = f"""\
@@ -28,9 +28,12 @@ environment:
 exit codes:
   0  pass: no check failed, and each target judged at least --min-judged of its checks
   1  a check failed (FAIL lines in the contract summary)
-  2  interrupted; 3 internal error; 5 no tests collected
+  2  interrupted before the plan was sent; 3 internal error; 5 no tests collected
   4  usage error, before anything is sent (e.g. --base-url without {TOKEN_VARIABLE})
-  {EXIT_INCONCLUSIVE}  inconclusive: too few checks judged (401/403, 404, 429, budget spent)
+  {EXIT_INCONCLUSIVE}  inconclusive: too few checks judged (404, 429, budget spent), or the
+     credentials were refused (the run stops within a few requests)
+  {EXIT_INTERRUPTED}  interrupted (SIGINT, SIGTERM) while judging: the verdict line and the
+     summary say what was judged so far
 
 Every pytest option is accepted too (-x, -k, -q, --hypothesis-seed N, ...):
 `python -m pytest --help` lists them. Reports: contract-summary.json and .md, JUnit,

@@ -17,9 +17,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import signal
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import httpx
 import pytest
@@ -136,7 +138,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+INTERRUPTED_BY = pytest.StashKey[str]()
+"""The signal that stopped the run (SIGINT or SIGTERM), once one did."""
+_PREVIOUS_SIGTERM = pytest.StashKey[object]()
+
+
+def _on_sigterm(config: pytest.Config) -> None:
+    """SIGTERM (what a CI job's timeout sends) stops the run like Ctrl-C: sending stops,
+    the plan's answers so far are judged, the verdict and the summary are written."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        config.stash[INTERRUPTED_BY] = "SIGTERM"
+        raise KeyboardInterrupt("SIGTERM")
+
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        config.stash[_PREVIOUS_SIGTERM] = signal.signal(signal.SIGTERM, handler)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _on_sigterm(config)
     # Without `-p contract_tests.profiles` this runs after Hypothesis read its options: the
     # seed drawn here then rebuilds the plan (what the server saw), not the local draws.
     profiles.pytest_configure(config)
@@ -165,11 +185,18 @@ def _judges(session: pytest.Session) -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Judge the run from its checks, not its test items; too little judged: INCONCLUSIVE."""
-    if exitstatus not in (0, 1) or not _judges(session):
+    """Judge the run from its checks, not its test items; too little judged: INCONCLUSIVE;
+    a signal while judging: INTERRUPTED, with what was judged so far."""
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED and COUNTS in session.config.stash
+    if (exitstatus not in (0, 1) and not interrupted) or not _judges(session):
         return
     counts = session.config.stash.get(COUNTS, None)
-    verdict = decide(counts, float(session.config.getoption("--min-judged")), int(exitstatus))
+    verdict = decide(
+        counts,
+        float(session.config.getoption("--min-judged")),
+        int(exitstatus),
+        interrupted=session.config.stash.get(INTERRUPTED_BY, "SIGINT") if interrupted else None,
+    )
     session.config.stash[VERDICT] = verdict
     session.exitstatus = verdict.exit_code
     lines = [c.line() for c in counts or []] + [verdict.line()]
@@ -197,6 +224,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Repeat the verdict as the last line, below pytest's count of test items."""
+    previous = config.stash.get(_PREVIOUS_SIGTERM, None)
+    if callable(previous) or isinstance(previous, int):
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGTERM, previous)
     verdict = config.stash.get(VERDICT, None)
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if verdict is not None and reporter is not None:
@@ -367,24 +398,34 @@ def plan_report(
 ) -> RunReport:
     """Every target's answers to the plan, sent in priority order within its budget."""
     report = RunReport(pinned_version=pinned_unicode)
-    budgets = {}
+    budgets: dict[str, Budget] = {}
     maxfail = int(request.config.getoption("maxfail") or 0)
-    for target in targets:
-        budgets[target.name] = budget = _budget(request.config, target)
-        planned = len(plan) if budget.max_requests is None else min(len(plan), budget.max_requests)
-        progress = _progress(request.config, target.name, planned)
-        run_plan(
-            target,
-            fragment(),
-            plan,
-            budget,
-            report=report,
-            progress=progress,
-            describe=functools.partial(_failure_line, target),
-            max_failures=maxfail or None,
-        )
-    entries = write_replay(REPORTS / REPLAY_FILE, report, _seed(request.config))
-    summarize(report, targets, plan, budgets, len(entries), fragment())
-    request.config.stash[COUNTS] = count(report, [t.name for t in targets], plan)
-    request.config.stash[BUDGETS] = budgets
+    try:
+        for target in targets:
+            budgets[target.name] = budget = _budget(request.config, target)
+            planned = (
+                len(plan) if budget.max_requests is None else min(len(plan), budget.max_requests)
+            )
+            progress = _progress(request.config, target.name, planned)
+            run_plan(
+                target,
+                fragment(),
+                plan,
+                budget,
+                report=report,
+                progress=progress,
+                describe=functools.partial(_failure_line, target),
+                max_failures=maxfail or None,
+            )
+    except KeyboardInterrupt:
+        request.config.stash.setdefault(INTERRUPTED_BY, "SIGINT")
+        raise
+    finally:
+        # also on an interrupt: the replay, the summary and the counts of what was judged
+        judged_targets = [t for t in targets if t.name in budgets]
+        entries = write_replay(REPORTS / REPLAY_FILE, report, _seed(request.config))
+        strict = bool(request.config.getoption("--strict-assumptions"))
+        summarize(report, judged_targets, plan, budgets, len(entries), fragment(), strict=strict)
+        request.config.stash[COUNTS] = count(report, [t.name for t in judged_targets], plan)
+        request.config.stash[BUDGETS] = budgets
     return report

@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .statuses import Answer, Problem, ServerProfile
 
 __all__ = [
     "NO_BODY",
@@ -172,6 +175,14 @@ class Outcome:
     verdict: Verdict
     expected: Literal["refused", "accepted"] | None  # None: version-dependent, not pinned
     note: str = ""
+    why: str = ""
+    """Why there is no verdict (statuses.judge), shown among the not-judged reasons."""
+    answer: Answer | None = None
+    problem: Problem | None = None
+    """What the answer breaks of its documented response, held only when it is the
+    operation's own answer (not an intermediary's)."""
+    curl: str = ""
+    """A curl line reproducing the probe, kept when the answer has a problem."""
 
     @property
     def judged(self) -> bool:
@@ -198,6 +209,17 @@ class RunReport:
     pinned_version: str | None = None
     lookup_order: dict[str, str] = field(default_factory=dict)
     """target -> what its answers showed about validation before lookup (see runner)."""
+    profiles: dict[str, ServerProfile] = field(default_factory=dict)
+    """target -> what it showed about itself (statuses.ServerProfile)."""
+    findings: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """"target: problem" -> (suggested fragment edit, curl): broken assumptions and
+    unlisted statuses, reported (failures only with --strict-assumptions)."""
+    stopped: dict[str, str] = field(default_factory=dict)
+    """target -> why the run stopped sending early (credentials refused, interrupted)."""
+    kinds: dict[str, str] = field(default_factory=dict)
+    """target -> its kind (mock, prism, base-url, ...), for the status table."""
+    settled: dict[str, tuple[object, int]] = field(default_factory=dict)
+    """target -> (evidence, answers) last judged: unchanged evidence judges only new ones."""
 
     def by_check(self) -> dict[str, list[Outcome]]:
         grouped: dict[str, list[Outcome]] = defaultdict(list)

@@ -21,6 +21,7 @@ import pytest
 __all__ = [
     "DEFAULT_MIN_JUDGED",
     "EXIT_INCONCLUSIVE",
+    "EXIT_INTERRUPTED",
     "GROUPS",
     "OPTIONS",
     "REMOTE_MAX_REQUESTS",
@@ -41,6 +42,9 @@ DEFAULT_MIN_JUDGED = 0.5
 """Below half of the checks a run could judge, its "pass" would say too little."""
 EXIT_INCONCLUSIVE = 6
 """pytest's own exit codes are 0-5; 6 is a run that judged too little to pass or fail."""
+EXIT_INTERRUPTED = 7
+"""SIGINT or SIGTERM (a CI job's timeout) stopped the run: its verdict and summary say
+what was judged before it stopped."""
 TOKEN_VARIABLE = "DYNAMIC_API_TOKEN"
 
 
@@ -135,6 +139,14 @@ OPTIONS: tuple[Option, ...] = (
         f"INCONCLUSIVE, exit {EXIT_INCONCLUSIVE}",
         f"{DEFAULT_MIN_JUDGED:g}",
         {"type": float, "metavar": "FRACTION", "default": DEFAULT_MIN_JUDGED},
+    ),
+    Option(
+        ("--strict-assumptions",),
+        "verdict",
+        "fail on answers that break only what the fragment assumes (x-documented-by: "
+        "assumption) or carry a status it does not list; without it they are findings",
+        "off (findings are reported, not failed)",
+        {"action": "store_true", "default": False},
     ),
     Option(
         ("--unicode-version",),

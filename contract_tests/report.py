@@ -131,6 +131,19 @@ class Recorder:
         ]
         if self.meta.get("plan_lines"):
             md += ["", "## Plan", "", "```", *self.meta["plan_lines"], "```"]
+        if self.meta.get("findings"):
+            md += ["", "## What the server showed (findings, not failures)", ""]
+            if self.meta.get("strict_assumptions"):
+                md[-2] = "## What the server showed (failures: --strict-assumptions)"
+            for finding in self.meta["findings"]:
+                md += [
+                    f"- **{finding['target']}**: {finding['showed']}",
+                    f"  - suggested fragment edit: {finding['suggestion']}",
+                    "",
+                    "  ```",
+                    f"  {finding['curl']}",
+                    "  ```",
+                ]
         if self.failures:
             md += ["", "## Failures", ""]
             for failure in self.failures:

@@ -8,6 +8,7 @@ for its status (`documented`), read from the operation model.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,10 +19,22 @@ import httpx
 
 from dynamic_sdk_runtime.fragment import Fragment, Operation
 from dynamic_sdk_runtime.outcomes import retry_after_seconds
-from dynamic_sdk_runtime.schema import schema_violations
 
-from .model import NO_BODY, Check, Outcome, Probe, RunReport, Verdict
+from .model import NO_BODY, Check, Outcome, Probe, RunReport
+from .plugin import TOKEN_VARIABLE
 from .progress import Progress
+from .statuses import (
+    LOCAL_KINDS,
+    Answer,
+    Asked,
+    Judgement,
+    Place,
+    Problem,
+    ServerProfile,
+    changes_the_route,
+    judge,
+    response_problem,
+)
 from .targets import Target
 from .unicode_ages import VERSIONS
 
@@ -61,12 +74,16 @@ class Budget:
     rate_limited: int = 0
     waited_seconds: float = 0.0
     _last_sent: float | None = None
+    halted: str | None = None
+    """Why nothing more may be sent (the credentials were refused)."""
 
     reserved: int = 0
     """Requests the plan leaves for the budgeted Schemathesis cases sent after it."""
 
     def exhausted(self, keep: int = 0) -> bool:
         """No request left (keeping `keep` of them for later senders)."""
+        if self.halted is not None:
+            return True
         return self.max_requests is not None and self.sent >= self.max_requests - keep
 
     def pace(self) -> None:
@@ -86,26 +103,18 @@ class Budget:
         return min(1.0 if asked is None else asked, self.max_wait_seconds)
 
 
-def interpret(target: Target, probe: Probe, response: httpx.Response) -> Verdict:
-    """The status-to-verdict table (docs/contract.md, "Statuses and verdicts")."""
-    status = response.status_code
-    check = probe.check
-    if status >= 500:
-        return "server-error"
-    if check.where == "auth":
-        return "refused" if status == 401 else "accepted"
-    if target.kind == "prism":
-        return "refused" if target.rejected(response) else "accepted"
-    if status == 400:
-        return "refused"
-    if status == 404:
-        path_reject = check.where.startswith("path.") and check.side == "reject"
-        return "refused" if path_reject else "no-verdict"
-    if status in (401, 403, 413, 415, 429):
-        return "no-verdict"
-    if status == 422 and target.kind in ("base-url", "sandbox"):
-        return "no-verdict"
-    return "accepted"
+def asked(probe: Probe) -> Asked:
+    """What one probe tries, for the status table: its place, side, credentials, route."""
+    where = probe.check.where
+    place: Place = "auth" if where == "auth" else where.split(".", 1)[0]  # type: ignore[assignment]
+    return Asked(place, probe.check.side, probe.auth, changes_the_route(probe.path))
+
+
+def interpret(
+    target: Target, operation: Operation, probe: Probe, answer: Answer, profile: ServerProfile
+) -> Judgement:
+    """The status-to-verdict table (statuses.judge; docs/contract.md "Statuses and verdicts")."""
+    return judge(target.kind, operation, asked(probe), answer, profile)
 
 
 def expected_verdict(check: Check, pinned: str | None) -> Literal["refused", "accepted"] | None:
@@ -119,47 +128,46 @@ def expected_verdict(check: Check, pinned: str | None) -> Literal["refused", "ac
 
 
 def documented(
-    target: Target, operation: Operation, probe: Probe, response: httpx.Response
-) -> str | None:
-    """Why the response breaks what the operation documents for its status, or None."""
-    status = response.status_code
-    documented_response = operation.response_for(status)
-    if documented_response is None:
-        return f"{operation.operation_id}: status {status} not documented"
-    if documented_response.schema is None:
+    target: Target, operation: Operation, probe: Probe, answer: Answer
+) -> Problem | None:
+    """What the answer breaks of the response the operation documents for its status.
+
+    The embedded mock also promises a 400 message that names a broken field.
+    """
+    problem = response_problem(operation, answer, _context(operation, probe, answer))
+    if problem is not None and target.kind in LOCAL_KINDS:
+        return dataclasses.replace(problem, finding=False)  # built from the fragment: all of it
+    if problem is not None or answer.status != 400 or target.kind not in ("mock", "asgi"):
+        return problem
+    if probe.auth != "token":
         return None
-    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if status == 429 and content_type != "application/json":
-        return None  # the vendor warns its 429 body may not be JSON: only status + Retry-After
-    if content_type != "application/json":
-        return f"{operation.operation_id} {status}: content type {content_type!r}, not JSON"
-    try:
-        answer = response.json()
-    except ValueError:
-        return f"{operation.operation_id} {status}: body is not JSON"
-    broken = [
-        f"{e.field}:{e.rule}" for e in schema_violations(documented_response.schema, answer, "")
-    ]
-    if broken:
-        name = documented_response.schema.component or documented_response.key
-        return f"{operation.operation_id} {status}: body breaks {name} {broken}"
-    if status == 400 and target.kind in ("mock", "asgi") and probe.auth == "token":
-        message = str(answer.get("error", "")) if isinstance(answer, dict) else ""
-        body = None if probe.body is NO_BODY else probe.body
-        path = {**target.path_values, **probe.path}
-        fields = {
-            e.field
-            for e in operation.violations(
-                path,
-                body,
-                query=probe.query,
-                headers=probe.headers,
-                body_sent=probe.body is not NO_BODY,
-            )
-        }
-        if fields and not any(name in message for name in fields):
-            return f"{operation.operation_id} 400 message names none of {sorted(fields)}"
+    body = answer.body
+    message = str(body.get("error", "")) if isinstance(body, dict) else ""
+    sent = None if probe.body is NO_BODY else probe.body
+    fields = {
+        e.field
+        for e in operation.violations(
+            {**target.path_values, **probe.path},
+            sent,
+            query=probe.query,
+            headers=probe.headers,
+            body_sent=probe.body is not NO_BODY,
+        )
+    }
+    if fields and not any(name in message for name in fields):
+        return Problem(
+            f"{operation.operation_id} 400 message names none of {sorted(fields)}", False
+        )
     return None
+
+
+def _context(operation: Operation, probe: Probe, answer: Answer) -> str:
+    """The request in words: `unknown <lookup field>` for a valid-shaped lookup miss."""
+    if asked(probe).valid_shaped and operation.lookup_miss(answer.status, answer.body):
+        return f"unknown {operation.lookup_field}"
+    if probe.auth != "token":
+        return f"auth {probe.auth}"
+    return f"{probe.check.where} {probe.check.side}"
 
 
 def _send(target: Target, operation: Operation, probe: Probe, *, resend: bool) -> httpx.Response:
@@ -172,6 +180,36 @@ def _send(target: Target, operation: Operation, probe: Probe, *, resend: bool) -
         if not resend:
             raise
         return target.send_probe(operation, probe)
+
+
+CREDENTIALS_REFUSED_AFTER = 3
+"""Requests sent with the token, all answered 401/403 in the operation's own shape and
+nothing else seen, after which the credentials are taken as refused and the run stops."""
+
+
+def credentials_refused(report: RunReport, target: str) -> str | None:
+    """Why the target's answers show the token is refused, or None.
+
+    Only requests the token alone can explain count: sent with the token, answered 401 or
+    403 by the operation itself (an intermediary's 403 for a body holding `<` does not).
+    """
+    refused = 0
+    for outcome in report.outcomes:
+        if outcome.target != target or outcome.probe.auth != "token" or outcome.answer is None:
+            continue
+        if outcome.status == 429 or (outcome.status or 0) >= 500:
+            continue
+        intermediary_answer = outcome.why.startswith("answered by an intermediary")
+        if outcome.status in (401, 403) and not intermediary_answer:
+            refused += 1
+        elif not intermediary_answer:
+            return None
+    if refused >= CREDENTIALS_REFUSED_AFTER:
+        return (
+            f"the credentials were refused: the first {refused} requests sent with the token "
+            f"got 401/403; check {TOKEN_VARIABLE}"
+        )
+    return None
 
 
 def run_plan(
@@ -189,11 +227,15 @@ def run_plan(
 
     With `progress`, each answer updates the live status and each failing check is written
     (through `describe`) the moment it is known; `max_failures` (pytest's -x / --maxfail)
-    stops sending once that many checks failed.
+    stops sending once that many checks failed. When the first answers show the token is
+    refused, sending stops (the run is INCONCLUSIVE). An interrupt (SIGINT, or SIGTERM
+    turned into one) stops sending too: what was judged so far is settled, then it goes on.
     """
     reported: set[str] = set()
     if progress is not None:
         budget.on_wait = progress.waiting
+    profile = report.profiles.setdefault(target.name, ServerProfile())
+    report.kinds[target.name] = target.kind
 
     def tell_failures() -> bool:
         """Write the newly failing checks; True when the run must stop sending."""
@@ -205,96 +247,126 @@ def run_plan(
                     progress.failed(describe(outcome) if describe else key)
         return max_failures is not None and len(reported) >= max_failures
 
-    stopped = False
+    stopped: str | None = None
     covered: set[int] = set()
     """Probes judged through an accepted composed probe: not sent again."""
-    for probe in plan:
-        if id(probe) in covered:
-            continue
-        key = (target.name, probe.check.key)
-        if stopped:
-            report.not_sent_reason.setdefault(key, STOPPED)
-            continue
-        if target.kind == "prism" and probe.auth == "wrong":
-            report.not_sent_reason[key] = ANY_TOKEN
-            continue
-        operation = fragment.operation(probe.check.operation)
-        expected = expected_verdict(probe.check, report.pinned_version)
-        valid = probe.auth == "token" and probe.check.side == "accept"
-        limit = budget.valid_requests
-        if valid and may_act(operation) and limit is not None and budget.valid_sent >= limit:
-            report.not_sent_reason[key] = SAFE_MODE
-            continue
-        if budget.exhausted(keep=budget.reserved):
-            report.not_sent_reason.setdefault(key, "budget spent")
-            continue
-        response: httpx.Response | None = None
-        note = ""
-        for _attempt in range(budget.max_rate_limited_retries + 1):
-            budget.pace()
-            budget.sent += 1
-            try:
-                response = _send(target, operation, probe, resend=not valid)
-            except httpx.TransportError as error:
-                response = None
-                note = f"dropped the request ({type(error).__name__})"
-                break
-            if response.status_code != 429:
-                break
-            budget.rate_limited += 1
-            wait = budget.retry_wait(response)
-            budget.sleep(wait)
-            budget.waited_seconds += wait
+    try:
+        for probe in plan:
+            if id(probe) in covered:
+                continue
+            key = (target.name, probe.check.key)
+            if stopped is not None:
+                report.not_sent_reason.setdefault(key, stopped)
+                continue
+            if target.kind == "prism" and probe.auth == "wrong":
+                report.not_sent_reason[key] = ANY_TOKEN
+                continue
+            operation = fragment.operation(probe.check.operation)
+            valid = probe.auth == "token" and probe.check.side == "accept"
+            limit = budget.valid_requests
+            if valid and may_act(operation) and limit is not None and budget.valid_sent >= limit:
+                report.not_sent_reason[key] = SAFE_MODE
+                continue
             if budget.exhausted(keep=budget.reserved):
-                break
-        budget.valid_sent += int(valid and may_act(operation) and response is not None)
-        outcome = _outcome(target, operation, probe, response, expected, note, report)
-        if not probe.members:
-            report.outcomes.append(outcome)
-        elif outcome.verdict == "accepted" or (
-            outcome.status == 404 and operation.lookup_field is not None
-        ):
-            # one answer judges every member (a 404 once the lookup order is learned);
-            # a refusal or an error splits it: the members go out on their own
-            covered.update(id(member) for member in probe.members)
-            report.outcomes += [
-                Outcome(member, target.name, outcome.status, outcome.verdict, expected, "composed")
-                for member in probe.members
-            ]
-        if progress is not None or max_failures is not None:
-            settle_lookups(report, fragment, target.name)
-            stopped = tell_failures()
+                report.not_sent_reason.setdefault(key, "budget spent")
+                continue
+            response: httpx.Response | None = None
+            note = ""
+            for _attempt in range(budget.max_rate_limited_retries + 1):
+                budget.pace()
+                budget.sent += 1
+                try:
+                    response = _send(target, operation, probe, resend=not valid)
+                except httpx.TransportError as error:
+                    response = None
+                    note = f"dropped the request ({type(error).__name__})"
+                    break
+                if response.status_code != 429:
+                    break
+                budget.rate_limited += 1
+                wait = budget.retry_wait(response)
+                budget.sleep(wait)
+                budget.waited_seconds += wait
+                if budget.exhausted(keep=budget.reserved):
+                    break
+            budget.valid_sent += int(valid and may_act(operation) and response is not None)
+            _record(target, operation, probe, response, note, report, profile, covered)
+            settle(report, fragment, target.name, only_new=True)
+            if max_failures is not None and tell_failures():
+                stopped = STOPPED
+            refused = credentials_refused(report, target.name)
+            if refused is not None:
+                stopped = report.stopped[target.name] = f"not sent: {refused}"
+                budget.halted = refused
             if progress is not None:
+                tell_failures()
                 progress.probe_sent(budget.rate_limited)
-    settle_lookups(report, fragment, target.name)
-    tell_failures()
-    if progress is not None:
-        progress.done()
+    except KeyboardInterrupt:
+        report.stopped.setdefault(target.name, "interrupted (SIGINT/SIGTERM)")
+        raise
+    finally:
+        settle(report, fragment, target.name)
+        tell_failures()
+        if progress is not None:
+            progress.done()
     return report
 
 
-def _outcome(
+def _record(
     target: Target,
     operation: Operation,
     probe: Probe,
     response: httpx.Response | None,
-    expected: Literal["refused", "accepted"] | None,
     note: str,
     report: RunReport,
-) -> Outcome:
-    """The verdict on one answer (a dropped request is a server error, a 429 no verdict);
-    a response that breaks what the operation documents is recorded on the report."""
+    profile: ServerProfile,
+    covered: set[int],
+) -> None:
+    """Record the outcome(s) of one answer: a composed probe's members when its answer
+    judges them all (a success, or a lookup miss), else the probe alone."""
+    expected = expected_verdict(probe.check, report.pinned_version)
     if response is None:
-        return Outcome(probe, target.name, None, "server-error", expected, note)
-    if response.status_code == 429:
-        return Outcome(probe, target.name, 429, "no-verdict", expected, "rate limited")
-    problem = documented(target, operation, probe, response)
-    if problem is not None:
-        report.response_failures.setdefault(
-            f"{target.name}: {problem}", target.curl(operation, probe)
-        )
-    verdict = interpret(target, probe, response)
-    return Outcome(probe, target.name, response.status_code, verdict, expected, response.text[:120])
+        report.outcomes.append(Outcome(probe, target.name, None, "server-error", expected, note))
+        return
+    answer = Answer.of(response)
+    profile.learn(operation, asked(probe), answer)
+    problem = documented(target, operation, probe, answer)
+    curl = target.curl(operation, probe) if problem is not None else ""
+    outcome = Outcome(
+        probe,
+        target.name,
+        answer.status,
+        "no-verdict",
+        expected,
+        response.text[:120],
+        answer=answer,
+        problem=problem,
+        curl=curl,
+    )
+    outcome.verdict = interpret(target, operation, probe, answer, profile).verdict
+    if not probe.members:
+        report.outcomes.append(outcome)
+        return
+    if outcome.verdict == "accepted" or operation.lookup_miss(answer.status, answer.body):
+        # one answer judges every member (a lookup miss once the order is learned);
+        # a refusal or an error splits it: the members go out on their own
+        covered.update(id(member) for member in probe.members)
+        report.outcomes += [
+            Outcome(
+                member,
+                target.name,
+                answer.status,
+                outcome.verdict,
+                expected_verdict(member.check, report.pinned_version),
+                "composed",
+                answer=answer,
+            )
+            for member in probe.members
+        ]
+    else:
+        # the composed answer itself is still evidence for the response checks
+        outcome.verdict, outcome.why = "no-verdict", "composed probe split"
+        report.outcomes.append(outcome)
 
 
 def may_act(operation: Operation) -> bool:
@@ -307,63 +379,65 @@ def may_act(operation: Operation) -> bool:
     return operation.lookup_field is None
 
 
-def _looked_up(fragment: Fragment, outcome: Outcome) -> bool:
-    """A 404 to a probe of a lookup operation that did not change a path parameter."""
-    check = outcome.probe.check
-    if outcome.status != 404 or check.where.startswith("path.") or check.where == "auth":
-        return False
-    return fragment.operation(check.operation).lookup_field is not None
+def settle(report: RunReport, fragment: Fragment, target: str, *, only_new: bool = False) -> None:
+    """Judge every answer of `target` with what it showed about itself (statuses.judge).
 
-
-def _changes_the_route(outcome: Outcome) -> bool:
-    """A path value that no longer makes one segment: its 404 is the router's, not a verdict."""
-    values = outcome.probe.path.values()
-    return any(not v or "/" in v or v in (".", "..") for v in values)
-
-
-def settle_lookups(report: RunReport, fragment: Fragment, target: str) -> None:
-    """Turn "404: not found" into a verdict when the server showed it validates first.
-
-    Evidence from the server's own answers: an invalid probe got 400 while a valid-shaped
-    one (the same unknown resource) got 404. Then 404 means "passed validation": accepted,
-    which fails a reject probe and passes an accept probe. Without that evidence the 404s
-    stay unjudged, with the reason in the summary. Path values the same way: when some
-    invalid path values got 400, another invalid one answered 404 slipped past validation.
+    Evidence grows as answers come (a lookup miss beside a 400 at the same place; the
+    content types of the operation's own answers), so earlier answers are judged again;
+    `only_new` skips that when the evidence is unchanged. Then every answer that is the
+    operation's own is held against its documented response: a failure where the vendor
+    documents it, a finding where the fragment only assumes it.
     """
-    mine = [o for o in report.outcomes if o.target == target]
-    path_rejects = [
-        o
-        for o in mine
-        if o.probe.check.where.startswith("path.")
-        and o.probe.check.side == "reject"
-        and o.probe.check.unicode_since is None
-        and not _changes_the_route(o)
-    ]
-    if any(o.status == 400 for o in path_rejects):
-        for outcome in path_rejects:
-            if outcome.status == 404:
-                outcome.verdict = "accepted"
-                outcome.note = "404 where other invalid path values got 400: passed validation"
-    lookups = [o for o in mine if _looked_up(fragment, o)]
-    if not lookups:
-        return
-    refused_invalid = any(
-        o.status == 400
-        and o.probe.check.side == "reject"
-        and not o.probe.check.where.startswith("path.")
-        for o in mine
+    profile = report.profiles.setdefault(target, ServerProfile())
+    mine = [o for o in report.outcomes if o.target == target and o.answer is not None]
+    fingerprint = (
+        frozenset(profile.own_types),
+        profile.validates_first,
+        frozenset(profile.refused_at),
     )
-    found_valid = any(o.probe.check.side == "accept" for o in lookups)
-    if refused_invalid and found_valid:
-        report.lookup_order[target] = (
-            "validates, then looks up: 400 for invalid probes, 404 for valid-shaped ones "
-            "naming an unknown resource; such a 404 is judged as passed validation"
+    if only_new and report.settled.get(target) == (fingerprint, len(mine)):
+        return
+    fresh = only_new and report.settled.get(target, (None, 0))[0] == fingerprint
+    start = report.settled.get(target, (None, 0))[1] if fresh else 0
+    for outcome in mine[start:]:
+        operation = fragment.operation(outcome.probe.check.operation)
+        assert outcome.answer is not None
+        if outcome.why == "composed probe split":
+            continue
+        judgement = judge(
+            _kind(report, target), operation, asked(outcome.probe), outcome.answer, profile
         )
-        for outcome in lookups:
-            outcome.verdict = "accepted"
-            outcome.note = "404 after validation (unknown resource)"
-    else:
-        report.lookup_order[target] = (
-            "not seen to validate before the lookup (no 400 beside a valid-shaped 404): "
-            f"{len(lookups)} answers of 404 are not judged"
-        )
+        outcome.verdict, outcome.why = judgement.verdict, judgement.why
+        if judgement.why and (judgement.intermediary or judgement.verdict == "accepted"):
+            outcome.note = judgement.why  # shown on the failure line
+    report.settled[target] = (fingerprint, len(mine))
+    _held_against_documents(report, target, mine[start:], rebuild=start == 0)
+    operations = {o.probe.check.operation for o in mine}
+    for name in sorted(operations):
+        words = profile.describe(fragment.operation(name))
+        if words:
+            report.lookup_order[target] = words
+
+
+def _kind(report: RunReport, target: str) -> str:
+    return report.kinds.get(target, "mock")
+
+
+def _held_against_documents(
+    report: RunReport, target: str, outcomes: list[Outcome], *, rebuild: bool
+) -> None:
+    """The target's response failures and findings from its own answers (`rebuild`: all
+    of them again, since which answers are its own may have changed)."""
+    prefix = f"{target}: "
+    if rebuild:
+        for store in (report.response_failures, report.findings):
+            for key in [k for k in store if k.startswith(prefix)]:
+                del store[key]
+    for outcome in outcomes:
+        problem = outcome.problem
+        if problem is None or outcome.why.startswith("answered by an intermediary"):
+            continue
+        if problem.finding:
+            report.findings.setdefault(prefix + problem.text, (problem.suggestion, outcome.curl))
+        else:
+            report.response_failures.setdefault(prefix + problem.text, outcome.curl)

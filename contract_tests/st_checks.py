@@ -18,13 +18,17 @@ from schemathesis import Case, CheckContext, Response
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core import NotSet  # `Case.body` when no body is set (4.32.5, pinned)
 
+from dynamic_sdk_runtime.exceptions import ValidationError
 from dynamic_sdk_runtime.fragment import Operation
 
 from ._engine import fragment, fragment_path
+from .model import Auth
+from .report import RECORDER
+from .statuses import Answer, Asked, Place, ServerProfile, changes_the_route, judge
+from .statuses import response_problem as _response_problem
 from .strategies import profile_max_examples
-from .targets import prism_input_violations
 
-__all__ = ["configure", "load_schema", "make_verdict_check"]
+__all__ = ["configure", "load_schema", "make_documented_check", "make_verdict_check"]
 
 # Statuses a valid request may get: state decides between 200, 404 (unknown verification),
 # 422 (phone mismatch, too many attempts) and 429.
@@ -38,13 +42,14 @@ _POSITIVE = {
 # Statuses an invalid request may get: 400 (documented), 401 when the credentials were the
 # thing broken, 413/415 for a body the server cannot read as JSON; Prism answers 422.
 _NEGATIVE = {
-    "mock": ["400", "401", "413", "415"],
-    "asgi": ["400", "401", "413", "415"],
-    "prism": ["400", "401", "415", "422"],
+    "mock": ["400", "401", "403", "413", "415"],
+    "asgi": ["400", "401", "403", "413", "415"],
+    "prism": ["400", "401", "403", "415", "422"],
     "base-url": ["400", "401", "403", "404", "413", "415", "422"],
     "sandbox": ["400", "401", "403", "404", "413", "415", "422"],
 }
-_STATUSES_WITHOUT_VERDICT = {401, 403, 413, 415}
+_AUTH_REFUSED = ["401", "403"]
+"""What this API answers a missing or wrong token (the fragment documents both)."""
 
 
 def load_schema(kind: str) -> Any:
@@ -69,7 +74,9 @@ def load_schema(kind: str) -> Any:
                 "enabled": True,
                 "positive_data_acceptance": {"expected-statuses": _POSITIVE[kind]},
                 "negative_data_rejection": {"expected-statuses": _NEGATIVE[kind]},
-                "missing_required_header": {"expected-statuses": ["400", "401", "415", "422"]},
+                "missing_required_header": {
+                    "expected-statuses": ["400", *_AUTH_REFUSED, "415", "422"]
+                },
             },
         }
     )
@@ -80,7 +87,7 @@ def _path(case: Case[Any]) -> dict[str, str]:
     return {k: unquote(str(v)) for k, v in (case.path_parameters or {}).items()}
 
 
-def case_violations(case: Case[Any], operation: Operation) -> list[Any]:
+def case_violations(case: Case[Any], operation: Operation) -> list[ValidationError]:
     """The checker's verdict on the request a case sends ([] = every documented rule holds).
 
     A body that is not JSON at all is a violation of its own (the server cannot read it).
@@ -88,10 +95,12 @@ def case_violations(case: Case[Any], operation: Operation) -> list[Any]:
     readable, body = _sent_body(case)
     sent = not isinstance(case.body, NotSet)
     query = {k: str(v) for k, v in (case.query or {}).items()}
-    found: list[Any] = operation.violations(
+    found = operation.violations(
         _path(case), body, query=query, headers=dict(case.headers or {}), body_sent=sent
     )
-    return found if readable or not sent else [*found, "body:json"]
+    if readable or not sent:
+        return found
+    return [*found, ValidationError("body", "json", "is not JSON")]
 
 
 def without_stored_resources(case: Case[Any], operation: Operation) -> bool:
@@ -147,31 +156,52 @@ def body_is_json(case: Case[Any]) -> bool:
     return isinstance(case.body, NotSet) or _sent_body(case)[0]
 
 
-def make_verdict_check(kind: str) -> schemathesis.CheckFunction:
-    """A check: for a readable JSON request, 400-or-not must match the client's verdict."""
+def _answer(response: Response) -> Answer:
+    """A Schemathesis response as the status table reads it."""
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    first = {k: (v[0] if isinstance(v, list) and v else str(v)) for k, v in headers.items()}
+    return Answer.parse(
+        response.status_code,
+        first.get("content-type", ""),
+        response.content or b"",
+        first.get("sl-violations"),
+    )
+
+
+def _asked(
+    case: Case[Any], operation: Operation, violations: list[ValidationError], response: Response
+) -> Asked:
+    """The case as the status table reads it: the first broken place (path first), and
+    whether the request that went out carried a token."""
+    located = {p.name: p.location for p in operation.parameters}
+    places = [located.get(v.field, "body") for v in violations]
+    place: Place = "path" if "path" in places else (places[0] if places else "body")  # type: ignore[assignment]
+    has_token = "authorization" in {k.lower() for k in response.request.headers}
+    auth: Auth = "token" if has_token or not operation.security else "none"
+    return Asked(place, "reject" if violations else "accept", auth, changes_the_route(_path(case)))
+
+
+def make_verdict_check(
+    kind: str, profile: ServerProfile | None = None
+) -> schemathesis.CheckFunction:
+    """A check: the server's verdict on a readable request must equal the client's, read
+    through the one status table with what the target showed in the plan (`profile`)."""
 
     def verdict_agrees(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
-        if response.status_code in _STATUSES_WITHOUT_VERDICT:
-            return None
         if case.method.upper() != case.operation.method.upper():
             return None  # an undocumented method: 405 is the unsupported_method check's
         if case.media_type not in (None, "application/json"):
             return None
         operation = st_operation(case)
-        path = _path(case)
-        if any("/" in value or value in ("", ".", "..") for value in path.values()):
-            return None  # no longer one path segment: the route itself cannot match
-        readable, _body = _sent_body(case)
-        sent = not isinstance(case.body, NotSet)
         violations = case_violations(case, operation)
-        expected_accept = (readable or not sent) and not violations
-        if kind == "prism":
-            raw = {k.lower(): v for k, v in response.headers.items()}.get("sl-violations")
-            rejected = response.status_code in (400, 422) and bool(
-                prism_input_violations(raw[0] if raw else None)
-            )
-        else:
-            rejected = response.status_code == 400
+        asked = _asked(case, operation, violations, response)
+        if asked.route_changed or asked.auth != "token":
+            return None  # no longer the operation's route, or the token is what is tested
+        judgement = judge(kind, operation, asked, _answer(response), profile or ServerProfile())
+        if judgement.verdict not in ("accepted", "refused"):
+            return None
+        rejected = judgement.verdict == "refused"
+        expected_accept = not violations
         if expected_accept == rejected:
             reasons = [f"{e.field}:{e.rule}" for e in violations]
             raise AssertionError(
@@ -182,6 +212,36 @@ def make_verdict_check(kind: str) -> schemathesis.CheckFunction:
         return None
 
     return verdict_agrees
+
+
+def make_documented_check(
+    kind: str, profile: ServerProfile | None = None, *, strict: bool = False
+) -> schemathesis.CheckFunction:
+    """Schemathesis' status, content-type and schema checks under the plan's rules: only the
+    operation's own answers are held; what the vendor documents fails, what the fragment
+    assumes is a finding (a failure with --strict-assumptions)."""
+
+    def documented_answer(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+        if case.method.upper() != case.operation.method.upper():
+            return None
+        operation = st_operation(case)
+        violations = case_violations(case, operation)
+        asked = _asked(case, operation, violations, response)
+        answer = _answer(response)
+        judgement = judge(kind, operation, asked, answer, profile or ServerProfile())
+        if judgement.intermediary or answer.status == 429:
+            return None
+        problem = _response_problem(operation, answer, f"schemathesis {asked.place} {asked.side}")
+        if problem is None:
+            return None
+        if problem.finding and not strict:
+            findings = RECORDER.meta.setdefault("schemathesis_findings", [])
+            if problem.text not in findings:
+                findings.append(problem.text)
+            return None
+        raise AssertionError(problem.text)
+
+    return documented_answer
 
 
 def configure(schema: Any, kind: str) -> None:

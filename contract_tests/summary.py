@@ -126,8 +126,14 @@ def summarize(
     budgets: dict[str, Budget],
     replayed: int,
     fragment: Fragment,
+    *,
+    strict: bool = False,
 ) -> None:
-    """Tallies, judged / not judged, failures, version findings, node coverage -> RECORDER."""
+    """Tallies, judged / not judged, failures, findings, node coverage -> RECORDER.
+
+    Findings (answers that break only what the fragment assumes) are listed under what the
+    server showed, each with the fragment edit it suggests; `strict` lists them as failures.
+    """
     by_name = {target.name: target for target in targets}
     for outcome in report.outcomes:
         check = outcome.probe.check
@@ -157,6 +163,8 @@ def summarize(
         )
         if target.name in report.lookup_order:
             lines.append(f"  lookup order: {report.lookup_order[target.name]}")
+        if target.name in report.stopped:
+            lines.append(f"  stopped sending: {report.stopped[target.name]}")
         by_reason: dict[str, list[str]] = defaultdict(list)
         for key in sorted(planned - judged):
             by_reason[why_not_judged(report, target.name, key)].append(key)
@@ -176,9 +184,19 @@ def summarize(
         lines.append("FAIL " + failure_line(by_name[name], fragment, outcome))
     for problem, curl in sorted(report.response_failures.items()):
         lines.append(f"FAIL response: {problem}\n    {curl}")
+    shown: list[dict[str, str]] = []
+    for problem, (suggestion, curl) in sorted(report.findings.items()):
+        word = "FAIL response (--strict-assumptions)" if strict else "finding"
+        lines.append(f"{word}: {problem}\n    suggested fragment edit: {suggestion}\n    {curl}")
+        target_name, _, text = problem.partition(": ")
+        shown.append(
+            {"target": target_name, "showed": text, "suggestion": suggestion, "curl": curl}
+        )
     if replayed:
         lines.append(f"replay: {replayed} failing requests in the replay file (--replay)")
     RECORDER.meta["unicode_pinned"] = report.pinned_version
     RECORDER.meta["plan_lines"] = lines
     RECORDER.meta["plan_probes"] = len(plan)
     RECORDER.meta["pattern_coverage"] = coverage
+    RECORDER.meta["findings"] = shown
+    RECORDER.meta["strict_assumptions"] = strict

@@ -29,8 +29,14 @@ def test_check(check: Check, plan_report: RunReport, targets: list[Target]) -> N
         pytest.fail("\n".join(lines), pytrace=False)
 
 
-def test_responses_are_documented(plan_report: RunReport) -> None:
-    """Every answer to the plan has a documented status, JSON content and the status's model."""
+def test_responses_are_documented(plan_report: RunReport, request: pytest.FixtureRequest) -> None:
+    """Every answer the operation itself gave has the content and the model the vendor
+    documents for its status; with --strict-assumptions, also what the fragment assumes."""
     problems = [f"{problem}\n    {curl}" for problem, curl in plan_report.response_failures.items()]
+    if request.config.getoption("--strict-assumptions"):
+        problems += [
+            f"{problem} (assumed; suggested edit: {edit})\n    {curl}"
+            for problem, (edit, curl) in plan_report.findings.items()
+        ]
     if problems:
         pytest.fail("\n".join(sorted(problems)), pytrace=False)

@@ -15,8 +15,15 @@ import httpx
 import pytest
 from schemathesis import Case
 from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
+    content_type_conformance,
     ignored_auth,
+    missing_required_header,
+    negative_data_rejection,
     positive_data_acceptance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
     unsupported_method,
 )
 
@@ -29,6 +36,7 @@ from .st_checks import (
     case_violations,
     configure,
     load_schema,
+    make_documented_check,
     make_verdict_check,
     st_operation,
     without_stored_resources,
@@ -74,7 +82,7 @@ def test_fragment(
     """
     RECORDER.meta["schemathesis_cases"] = RECORDER.meta.get("schemathesis_cases", 0) + 1
     if budgeted(request.config):
-        _send_budgeted(case, target, request.config)
+        _send_budgeted(case, target, request.config, plan_report)
         return
     configure(SCHEMA, "asgi")
     case.call_and_validate(
@@ -88,7 +96,7 @@ def test_fragment(
     case.call_and_validate(
         base_url=target.public_url + target.prefix,
         headers=_auth(target),
-        additional_checks=[make_verdict_check(target.kind)],
+        additional_checks=[make_verdict_check(target.kind, plan_report.profiles.get(target.name))],
         # Prism 5.16.0 cannot know which tokens are valid (it takes any bearer), and answers
         # undeclared methods 405 without the `Allow` header RFC 9110 requires; neither is
         # something the fragment states (docs/contract.md, "Prism findings").
@@ -105,7 +113,23 @@ def _tally(outcome: str) -> None:
     counts[outcome] = counts.get(outcome, 0) + 1
 
 
-def _send_budgeted(case: Case[Any], target: Target, config: pytest.Config) -> None:
+# Against a real server these would hold every answer against the fragment as if it were
+# the operation's own and every assumption as documented; `make_documented_check` and
+# `make_verdict_check` judge the same things under the plan's rules (statuses.py).
+_HELD_BY_THE_PLAN_RULES = [
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+    allow_header_conformance,
+    negative_data_rejection,
+    missing_required_header,
+]
+
+
+def _send_budgeted(
+    case: Case[Any], target: Target, config: pytest.Config, report: RunReport
+) -> None:
     """One negative case to a real server, if the checker calls it invalid and budget allows."""
     operation = st_operation(case)
     if case.method.upper() != operation.method:
@@ -123,10 +147,21 @@ def _send_budgeted(case: Case[Any], target: Target, config: pytest.Config) -> No
     budget.sent += 1
     _tally("sent")
     configure(SCHEMA, target.kind)
+    profile = report.profiles.get(target.name)
+    strict = bool(config.getoption("--strict-assumptions"))
     case.call_and_validate(
         base_url=target.public_url + target.prefix,
         headers=_auth(target),
-        additional_checks=[make_verdict_check(target.kind)],
-        # these send requests of their own (outside the budget) or judge valid data
-        excluded_checks=[ignored_auth, unsupported_method, positive_data_acceptance],
+        additional_checks=[
+            make_verdict_check(target.kind, profile),
+            make_documented_check(target.kind, profile, strict=strict),
+        ],
+        # these send requests of their own (outside the budget) or judge valid data; the
+        # response checks run under the plan's rules instead (whose answer, assumed or not)
+        excluded_checks=[
+            ignored_auth,
+            unsupported_method,
+            positive_data_acceptance,
+            *_HELD_BY_THE_PLAN_RULES,
+        ],
     )

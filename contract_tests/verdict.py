@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .model import Probe, RunReport
-from .plugin import EXIT_INCONCLUSIVE, TOKEN_VARIABLE
+from .plugin import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, TOKEN_VARIABLE
 from .runner import BY_DESIGN
 
 __all__ = ["TargetCounts", "Verdict", "count", "decide", "why_not_judged"]
@@ -25,8 +25,11 @@ def why_not_judged(report: RunReport, target: str, key: str) -> str:
     """Why one planned check got no verdict from one target: unsent, or its statuses."""
     reason = report.not_sent_reason.get((target, key))
     if reason is None:
-        outcomes = report.by_check().get(key, [])
-        statuses = sorted({str(o.status) for o in outcomes if o.target == target})
+        outcomes = [o for o in report.by_check().get(key, []) if o.target == target]
+        whys = sorted({o.why for o in outcomes if o.why and o.why != "composed probe split"})
+        if whys:
+            return " / ".join(whys)
+        statuses = sorted({str(o.status) for o in outcomes})
         reason = f"no verdict from status {'/'.join(statuses) or 'none'}"
     return reason
 
@@ -41,6 +44,10 @@ class TargetCounts:
     failed: int
     not_judged: dict[str, int] = field(default_factory=dict)
     """reason -> number of checks"""
+    stopped: str | None = None
+    """Why sending stopped early (credentials refused, interrupted), if it did."""
+    findings: int = 0
+    """Answers that break only an assumption of the fragment (or an unlisted status)."""
 
     @property
     def by_design(self) -> int:
@@ -71,6 +78,8 @@ class TargetCounts:
             "failed": self.failed,
             "in_scope": self.in_scope,
             "not_judged": dict(sorted(self.not_judged.items())),
+            "stopped": self.stopped,
+            "findings": self.findings,
         }
 
 
@@ -83,7 +92,18 @@ def count(report: RunReport, targets: Iterable[str], plan: Sequence[Probe]) -> l
         judged = {o.probe.check.key for o in report.outcomes if o.target == target and o.judged}
         reasons = Counter(why_not_judged(report, target, key) for key in planned - judged)
         failed = sum(1 for name, _key in failures if name == target)
-        counts.append(TargetCounts(target, len(planned), len(judged), failed, dict(reasons)))
+        findings = sum(1 for key in report.findings if key.startswith(f"{target}: "))
+        counts.append(
+            TargetCounts(
+                target,
+                len(planned),
+                len(judged),
+                failed,
+                dict(reasons),
+                report.stopped.get(target),
+                findings,
+            )
+        )
     return counts
 
 
@@ -91,7 +111,7 @@ def count(report: RunReport, targets: Iterable[str], plan: Sequence[Probe]) -> l
 class Verdict:
     """The run's word, its exit code, and the one-line reason."""
 
-    word: Literal["PASS", "FAIL", "INCONCLUSIVE"]
+    word: Literal["PASS", "FAIL", "INCONCLUSIVE", "INTERRUPTED"]
     exit_code: int
     reason: str
 
@@ -99,8 +119,25 @@ class Verdict:
         return f"verdict: {self.word} (exit {self.exit_code}): {self.reason}"
 
 
-def decide(counts: Sequence[TargetCounts] | None, min_judged: float, exit_code: int) -> Verdict:
-    """FAIL when pytest failed; INCONCLUSIVE when a target judged below `min_judged`."""
+def decide(
+    counts: Sequence[TargetCounts] | None,
+    min_judged: float,
+    exit_code: int,
+    *,
+    interrupted: str | None = None,
+) -> Verdict:
+    """INTERRUPTED when a signal stopped the run; FAIL when pytest failed; INCONCLUSIVE when
+    the credentials were refused or a target judged below `min_judged`."""
+    if interrupted is not None:
+        so_far = "; ".join(
+            f"{c.target} judged {c.judged} of {c.planned} checks, {c.failed} failed"
+            for c in counts or []
+        )
+        return Verdict(
+            "INTERRUPTED",
+            EXIT_INTERRUPTED,
+            f"{interrupted}: stopped sending; {so_far or 'nothing judged yet'}",
+        )
     if counts is None:
         reason = "no check was judged: the plan did not run"
         if exit_code != 0:
@@ -114,6 +151,13 @@ def decide(counts: Sequence[TargetCounts] | None, min_judged: float, exit_code: 
         failed = sum(c.failed for c in counts)
         return Verdict(
             "FAIL", exit_code, f"pytest reported failures ({failed} failing checks); {shares}"
+        )
+    refused = [c for c in counts if c.stopped is not None]
+    if refused:
+        return Verdict(
+            "INCONCLUSIVE",
+            EXIT_INCONCLUSIVE,
+            f"{shares}; {refused[0].target}: {refused[0].stopped}",
         )
     short = [c for c in counts if c.fraction < min_judged]
     if not short:

@@ -23,9 +23,11 @@ from .rules import FieldRule, not_an_object
 from .schema import Property, Schema, schema_violations
 
 __all__ = [
+    "DOCUMENTED_BY",
     "HTTP_METHODS",
     "Fragment",
     "FragmentError",
+    "LookupMiss",
     "Operation",
     "Parameter",
     "Response",
@@ -42,6 +44,12 @@ JSON_MEDIA_TYPE = "application/json"
 
 class FragmentError(ValueError):
     """The document lacks something a consumer relies on; the message names it."""
+
+
+DOCUMENTED_BY = ("vendor-openapi", "reference-page", "assumption")
+"""`x-documented-by` of a response: the vendor's OpenAPI document, its reference page, or an
+assumption of this fragment. A contract run fails a server that breaks what the vendor
+documents; it reports a server that breaks an assumption as a finding."""
 
 
 def get(node: object, *keys: str) -> Any:
@@ -141,11 +149,38 @@ class Response:
     """The JSON body's schema, or None when the response documents no JSON body."""
     headers: tuple[str, ...] = ()
     example: Any = field(default=None, eq=False, hash=False)
+    documented_by: str = "vendor-openapi"
+    """`x-documented-by` (one of DOCUMENTED_BY); absent: the fragment states it as fact."""
+
+    @property
+    def assumed(self) -> bool:
+        """Whether only this fragment's assumption stands behind the response."""
+        return self.documented_by == "assumption"
 
     def covers(self, status: int) -> bool:
         """True when this response documents `status` (exact key, its range, or default)."""
         key = self.key.upper()
         return key == str(status) or key == f"{status // 100}XX" or key == "DEFAULT"
+
+
+@frozen(cache_hash=True)
+class LookupMiss:
+    """One answer a server may give a well-formed request naming no stored resource.
+
+    `x-lookup-miss` lists them (`{status: 404}`, `{status: 422, codes: [...]}`); a contract
+    run learns from the server's own answers whether such an answer came after validation.
+    """
+
+    status: int
+    codes: tuple[str, ...] = ()
+    """For an error body with a `code`: the codes that mean "not found"; () any body."""
+
+    def matches(self, status: int, answer: object) -> bool:
+        if status != self.status:
+            return False
+        if not self.codes:
+            return True
+        return isinstance(answer, Mapping) and answer.get("code") in self.codes
 
 
 @frozen(cache_hash=True)
@@ -167,6 +202,14 @@ class Operation:
     lookup_field: str | None = None
     """`x-lookup-field`: the body field naming a stored resource (unknown -> 404)."""
     body_example: Any = field(default=None, eq=False, hash=False)
+    lookup_misses: tuple[LookupMiss, ...] = ()
+    """`x-lookup-miss`: how the server answers an unknown resource (404 when not listed)."""
+
+    def lookup_miss(self, status: int, answer: object) -> bool:
+        """Whether (status, JSON body) is one of this operation's "not found" answers."""
+        return self.lookup_field is not None and any(
+            miss.matches(status, answer) for miss in self.lookup_misses
+        )
 
     @property
     def segments(self) -> tuple[str, ...]:
@@ -382,6 +425,7 @@ class _Reader:
                     schema=self.schema(content.get("schema", {})) if content is not None else None,
                     headers=tuple(response.get("headers") or ()),
                     example=content.get("example") if content is not None else None,
+                    documented_by=_documented_by(operation_id, key, response),
                 )
             )
         if not responses:
@@ -398,7 +442,37 @@ class _Reader:
             security=tuple(sorted({name for option in security or () for name in option})),
             lookup_field=node.get("x-lookup-field"),
             body_example=body_example,
+            lookup_misses=_lookup_misses(operation_id, node),
         )
+
+
+def _documented_by(operation_id: str, key: object, response: object) -> str:
+    """A response's `x-documented-by`, checked against DOCUMENTED_BY."""
+    raw = response.get("x-documented-by") if isinstance(response, Mapping) else None
+    if raw is None:
+        return DOCUMENTED_BY[0]
+    if raw not in DOCUMENTED_BY:
+        raise FragmentError(
+            f"{operation_id} {key}: x-documented-by {raw!r} is not one of {list(DOCUMENTED_BY)}"
+        )
+    return str(raw)
+
+
+def _lookup_misses(operation_id: str, node: Mapping[str, Any]) -> tuple[LookupMiss, ...]:
+    """`x-lookup-miss` of an operation with `x-lookup-field` (404 alone when absent)."""
+    if node.get("x-lookup-field") is None:
+        return ()
+    raw = node.get("x-lookup-miss", [{"status": 404}])
+    misses = []
+    for entry in raw if isinstance(raw, list) else [raw]:
+        status = entry.get("status") if isinstance(entry, Mapping) else None
+        codes = entry.get("codes", []) if isinstance(entry, Mapping) else None
+        if not isinstance(status, int) or not isinstance(codes, list):
+            raise FragmentError(
+                f"{operation_id}: x-lookup-miss entries are {{status: int, codes: [str]}}"
+            )
+        misses.append(LookupMiss(status, tuple(str(code) for code in codes)))
+    return tuple(misses)
 
 
 def _document_security(document: object) -> Any:

@@ -1,0 +1,305 @@
+"""The one status-to-verdict table: whose answer it is, and what it says about the request.
+
+Every judge of an answer reads it here: the plan's runner, the checks the tests and the
+broken servers share, and the check Schemathesis runs. What a target showed about itself
+in this run (`ServerProfile`: the content types of the operation's own answers, and for
+each place of the request whether it is validated before the resource is looked up) is
+the only evidence; nothing here is a fact typed in about one vendor.
+
+    answer                                                   verdict
+    5xx, or the connection dropped                            server error
+    429                                                      no verdict (rate limited)
+    an intermediary's: a 404/405 to a path the operation     no verdict: answered by an
+      cannot match, a 405 to the documented method, a 4xx     intermediary (status, type)
+      in a content type the operation never answers in
+    auth probe: 401 or 403                                   refused (else accepted)
+    Prism: its sl-violations header names the request data   refused (else accepted)
+    400                                                      refused
+    a lookup miss (x-lookup-miss: 404, 422 with a code)      accepted once the run saw this
+                                                             place validated before the
+                                                             lookup; else no verdict
+    401, 403, 404, 413, 415; 422 from a real server          no verdict
+    anything else (2xx ...)                                  accepted
+
+`response_problem` holds an answer against the response the operation documents for its
+status: a break of what the vendor documents is a failure, a break of the fragment's
+assumption (`x-documented-by: assumption`) or an unlisted status is a finding.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import httpx
+
+from dynamic_sdk_runtime.fragment import Operation
+from dynamic_sdk_runtime.schema import schema_violations
+
+from .model import Auth, Side, Verdict
+
+__all__ = [
+    "LOCAL_KINDS",
+    "NOT_JSON",
+    "REMOTE_KINDS",
+    "Answer",
+    "Asked",
+    "Judgement",
+    "Problem",
+    "ServerProfile",
+    "changes_the_route",
+    "judge",
+    "response_problem",
+]
+
+REMOTE_KINDS = ("base-url", "sandbox")
+"""Targets whose 422 may be state (a phone mismatch), not a verdict on the request."""
+LOCAL_KINDS = ("mock", "asgi", "prism")
+"""Targets built from the fragment itself: every response it states, assumed or not, holds."""
+Place = Literal["path", "query", "header", "body", "auth"]
+
+
+class _NotJson:
+    def __repr__(self) -> str:
+        return "NOT_JSON"
+
+
+NOT_JSON: object = _NotJson()
+"""An answer body that is not JSON (or no body at all)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one response showed: status, content type (main type), JSON body if any."""
+
+    status: int
+    content_type: str
+    body: object = NOT_JSON
+    prism_violations: str | None = None
+    """Prism's `sl-violations` header, raw."""
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> Answer:
+        return cls.parse(
+            response.status_code,
+            response.headers.get("content-type", ""),
+            response.content,
+            response.headers.get("sl-violations"),
+        )
+
+    @classmethod
+    def parse(
+        cls, status: int, content_type: str, content: bytes, prism: str | None = None
+    ) -> Answer:
+        main = content_type.split(";")[0].strip().lower()
+        body: object = NOT_JSON
+        if content:
+            try:
+                body = json.loads(content)
+            except ValueError:
+                body = NOT_JSON
+        return cls(status, main, body, prism)
+
+    @property
+    def shape(self) -> str:
+        """`404 text/html` / `404 application/json {error, code}`: for people."""
+        what = self.content_type or "no content type"
+        if isinstance(self.body, Mapping):
+            what += " {" + ", ".join(sorted(str(k) for k in self.body)) + "}"
+        return f"{self.status} {what}"
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a request tried: the place it changed, on which side, with which credentials."""
+
+    place: Place
+    side: Side
+    auth: Auth = "token"
+    route_changed: bool = False
+    """A path value that no longer makes one segment: the operation cannot be routed."""
+
+    @property
+    def valid_shaped(self) -> bool:
+        """Valid everywhere, with the token: the operation's own answer, whatever it is."""
+        return self.side == "accept" and self.auth == "token" and not self.route_changed
+
+
+def changes_the_route(path: Mapping[str, str]) -> bool:
+    """A path value that no longer makes one segment: empty, holding a `/` (or `\\`, which
+    some routers read as one), a dot segment, or a line break a router may cut at."""
+    return any(
+        not value or value in (".", "..") or any(c in value for c in "/\\\r\n")
+        for value in path.values()
+    )
+
+
+@dataclass
+class ServerProfile:
+    """What one target showed about itself so far in this run (evidence only)."""
+
+    own_types: set[str] = field(default_factory=lambda: {"application/json"})
+    """Content types of the operation's own answers: documented, then seen on valid-shaped
+    probes (the fragment documents JSON; a server that answers otherwise shows it)."""
+    refused_at: set[str] = field(default_factory=set)
+    """Places where an invalid value got 400 in the operation's own content type."""
+    lookup_missed: bool = False
+    """A valid-shaped probe (naming an unknown resource) got a lookup miss."""
+
+    @property
+    def validates_first(self) -> frozenset[str]:
+        """Places validated before the lookup: a 400 there beside a lookup miss when valid."""
+        return frozenset(self.refused_at) if self.lookup_missed else frozenset()
+
+    def learn(self, operation: Operation, asked: Asked, answer: Answer) -> bool:
+        """Take one answer as evidence; True when the profile changed."""
+        before = (len(self.own_types), len(self.refused_at), self.lookup_missed)
+        if asked.valid_shaped and answer.status < 500 and answer.status != 429:
+            if answer.content_type:
+                self.own_types.add(answer.content_type)
+            if operation.lookup_miss(answer.status, answer.body):
+                self.lookup_missed = True
+        if (
+            asked.side == "reject"
+            and asked.auth == "token"
+            and not asked.route_changed
+            and asked.place != "auth"
+            and answer.status == 400
+            and answer.content_type in self.own_types
+        ):
+            self.refused_at.add(asked.place)
+        return before != (len(self.own_types), len(self.refused_at), self.lookup_missed)
+
+    def describe(self, operation: Operation) -> str:
+        """What the run learned about the lookup order, in words."""
+        if operation.lookup_field is None:
+            return ""
+        first = sorted(self.validates_first)
+        if first:
+            rest = f"; not seen for: {', '.join(sorted({'path', 'body'} - set(first)))}"
+            return (
+                f"validates, then looks up (seen for: {', '.join(first)}"
+                f"{rest if set(first) != {'path', 'body'} else ''}): a lookup miss there is "
+                "judged as passed validation"
+            )
+        if self.lookup_missed:
+            return (
+                "a valid-shaped request got a lookup miss, but no invalid value got 400 "
+                "beside it: the lookup may come before validation, its answers are not judged"
+            )
+        return "no lookup miss seen"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A verdict on one answer, and why there is none when there is none."""
+
+    verdict: Verdict
+    why: str = ""
+    intermediary: bool = False
+
+
+def intermediary(asked: Asked, answer: Answer, profile: ServerProfile) -> bool:
+    """Whether the answer came from in front of the operation (router, proxy, CDN, WAF)."""
+    status = answer.status
+    if not 400 <= status < 500 or status == 429:
+        return False
+    if status == 405 or (asked.route_changed and status == 404):
+        return True
+    return answer.content_type not in profile.own_types
+
+
+def judge(
+    kind: str, operation: Operation, asked: Asked, answer: Answer, profile: ServerProfile
+) -> Judgement:
+    """The table above: one answer to one request, read with what the target showed."""
+    status = answer.status
+    if status >= 500:
+        return Judgement("server-error")
+    if status == 429:
+        return Judgement("no-verdict", "no verdict from status 429 (rate limited)")
+    if intermediary(asked, answer, profile):
+        shown = answer.content_type or "no content type"
+        return Judgement("no-verdict", f"answered by an intermediary ({status}, {shown})", True)
+    if asked.place == "auth":
+        return Judgement("refused" if status in (401, 403) else "accepted")
+    if kind == "prism":
+        from .targets import prism_input_violations
+
+        rejected = status in (400, 422) and bool(prism_input_violations(answer.prism_violations))
+        return Judgement("refused" if rejected else "accepted")
+    if status == 400:
+        return Judgement("refused")
+    if operation.lookup_miss(status, answer.body):
+        if asked.place in profile.validates_first:
+            return Judgement("accepted", f"{status} after validation (unknown resource)")
+        return Judgement(
+            "no-verdict",
+            f"lookup miss {status}: not seen whether the {asked.place} is validated before "
+            "the lookup",
+        )
+    if status == 404 and asked.place == "path" and asked.side == "reject":
+        # no lookup: an unknown path value may be refused with 404 (but one that others
+        # in its place got 400 for slipped past validation)
+        return Judgement("accepted" if "path" in profile.refused_at else "refused")
+    if status in (401, 403, 404, 413, 415) or (status == 422 and kind in REMOTE_KINDS):
+        return Judgement("no-verdict", f"no verdict from status {status}")
+    return Judgement("accepted")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An answer that breaks what the fragment says of its status."""
+
+    text: str
+    finding: bool
+    """True: it breaks only an assumption (or the status is not listed): reported, not
+    failed unless --strict-assumptions."""
+    suggestion: str = ""
+
+
+def response_problem(operation: Operation, answer: Answer, context: str) -> Problem | None:
+    """Why the operation's own answer breaks its documented response, or None.
+
+    `context` names the request in words ("unknown verificationUUID", "body.x reject").
+    """
+    status = answer.status
+    name = operation.operation_id
+    documented = operation.response_for(status)
+    if documented is None:
+        return Problem(
+            f"{name}: {context}: {answer.shape}: status {status} not in the fragment",
+            True,
+            f"add a '{status}' response to {name} (x-documented-by: assumption) "
+            "describing what the server sends",
+        )
+    if documented.schema is None:
+        return None
+    if status == 429 and answer.content_type != "application/json":
+        return None  # the vendor warns its 429 body may not be JSON: status + Retry-After
+    model = documented.schema.component or documented.key
+    finding = documented.assumed
+    if answer.content_type != "application/json" or answer.body is NOT_JSON:
+        return Problem(
+            f"{name}: {context}: {answer.shape}: not JSON; the fragment "
+            f"{'assumes' if finding else 'documents'} {model}",
+            finding,
+            f"document the {status} response's content type as {answer.content_type!r}",
+        )
+    broken = [f"{e.field}:{e.rule}" for e in schema_violations(documented.schema, answer.body, "")]
+    if not broken:
+        return None
+    missing = [b.split(":")[0] for b in broken if b.endswith(":required")]
+    suggestion = (
+        f"make {', '.join(f'`{m}`' for m in missing)} optional in {model}"
+        if missing
+        else f"loosen {model} where it breaks: {', '.join(broken)}"
+    )
+    return Problem(
+        f"{name}: {context}: {answer.shape} breaks {model} {broken}; the fragment "
+        f"{'assumes' if finding else 'documents'} {model}",
+        finding,
+        suggestion,
+    )
