@@ -29,6 +29,8 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_contract_safe_runs.py",
         "tests/test_contract_live.py",
         "tests/test_contract_verdict.py",
+        "tests/test_contract_shapes.py",
+        "tests/test_st_checks.py",
         "contract_tests/",
     ),
     "build": ("tests/test_generated.py", "tests/test_packaging.py", "tests/test_spec_changes.py"),

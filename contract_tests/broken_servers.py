@@ -32,6 +32,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dynamic_sdk_runtime.ecma import UnsupportedPatternError, compile_pattern
 from dynamic_sdk_runtime.fragment import Fragment, Operation
@@ -43,7 +44,16 @@ from .derive import accepted_value, field_places
 from .strategies import unicode_since
 from .unicode_ages import VERSIONS
 
-__all__ = ["TOKEN", "Breakage", "breakages", "reference_app", "unicode_server"]
+__all__ = [
+    "SHAPES",
+    "TOKEN",
+    "Breakage",
+    "Shape",
+    "behind",
+    "breakages",
+    "reference_app",
+    "unicode_server",
+]
 
 TOKEN = "broken-server-token"
 
@@ -77,6 +87,39 @@ class Breakage:
     """The status of a refusal, given the broken `place:rule`s (400 unless a test says)."""
     validates: bool = True
     """False: every request passes validation (a server that checks nothing)."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a server answers what the fragment leaves open: the shapes the vendor's real
+    service may have. Every shape keeps every documented rule; a `Breakage` served in a
+    shape breaks one. `reference_app` takes the server-side ones, `behind` the front."""
+
+    name: str
+    router_answer: dict[str, str] = field(
+        default_factory=lambda: {"error": "no such path", "code": "not_found"}
+    )
+    """The router's JSON answer (404) to a path no operation takes."""
+    miss_status: int = 404
+    """A well-formed request naming an unknown resource: 404, or 422 with a miss code."""
+    miss_code: str = "not_found"
+    lookup_first: bool = False
+    """Looks the resource up after the path is validated, before the body is."""
+    missing_token_status: int = 401
+    front: bool = False
+    """An HTML/plain-text front (CDN, WAF): HTML 404 for an unroutable path, plain-text 405,
+    HTML 403 for a body holding `<`."""
+
+
+SHAPES = (
+    Shape("router-404-own-shape", router_answer={"error": "not found"}),
+    Shape("html-front", front=True),
+    Shape("validate-then-404"),
+    Shape("validate-then-422", miss_status=422, miss_code="invalid_sms_verification"),
+    Shape("lookup-first", lookup_first=True),
+    Shape("403-for-missing-token", missing_token_status=403),
+)
+"""Correct servers in every shape a contract run must never fail."""
 
 
 def _edit_schema(schema: Schema, path: list[str], edit: SchemaEdit) -> Schema:
@@ -387,14 +430,24 @@ def reference_app(
     *,
     on_file: frozenset[str] | None = None,
     seen: list[object] | None = None,
-) -> Starlette:
+    shape: Shape | None = None,
+) -> ASGIApp:
     """Every operation as documented (every valid request gets the success echo).
 
     `on_file` makes it vendor-like: an operation with `x-lookup-field` validates, then
-    answers 404 (NotFound) unless the lookup member names one of `on_file` (success).
-    `seen` collects every lookup value that reached a success: a safe run leaves it empty.
+    answers a lookup miss (404 NotFound, or the shape's 422) unless the lookup member names
+    one of `on_file` (success). `seen` collects every lookup value that reached a success:
+    a safe run leaves it empty. `shape` picks the answers the fragment leaves open.
     """
     defect = breakage or Breakage("none", "none")
+    form = shape or Shape("plain")
+
+    def missed() -> Response:
+        return reply({"error": "not found", "code": form.miss_code}, form.miss_status)
+
+    def unknown(lookup: str | None, body: object) -> bool:
+        named = body.get(lookup) if isinstance(body, dict) and lookup else None
+        return on_file is not None and (not isinstance(named, str) or named not in on_file)
 
     def reply(answer: object, status: int, headers: dict[str, str] | None = None) -> Response:
         if defect.content_type != "application/json":
@@ -405,11 +458,10 @@ def reference_app(
         operation = _server_operation(documented, defect)
 
         async def handle(request: Request) -> Response:
-            if (
-                operation.security
-                and defect.check_auth
-                and request.headers.get("authorization") != f"Bearer {TOKEN}"
-            ):
+            given = request.headers.get("authorization")
+            if operation.security and defect.check_auth and given != f"Bearer {TOKEN}":
+                if given is None and form.missing_token_status != 401:
+                    return reply({"error": "forbidden"}, form.missing_token_status)
                 return reply(
                     {"error": "missing or invalid bearer token"},
                     401,
@@ -429,6 +481,13 @@ def reference_app(
             if defect.prepare is not None:
                 body = _prepared(body, defect.prepare)
             path = {k: unquote(str(v)) for k, v in request.path_params.items()}
+            lookup = documented.lookup_field
+            if form.lookup_first and lookup is not None:
+                path_rules = operation.violations(path, None, body_sent=False)
+                if any(v.field != "body" for v in path_rules):
+                    return reply({"error": "invalid path"}, 400)
+                if unknown(lookup, body):
+                    return missed()
             found = [
                 f"{_place_of(operation, v.field)}:{v.rule}"
                 for v in operation.violations(
@@ -450,13 +509,11 @@ def reference_app(
                 if status == 404:  # NotFound carries a code
                     answer["code"] = "not_found"
                 return reply(answer, status)
-            lookup = documented.lookup_field
             if on_file is not None and lookup is not None:
-                named = body.get(lookup) if isinstance(body, dict) else None
-                if not isinstance(named, str) or named not in on_file:
-                    return reply({"error": "not found", "code": "not_found"}, 404)
-                if seen is not None:
-                    seen.append(named)
+                if unknown(lookup, body):
+                    return missed()
+                if seen is not None and isinstance(body, dict):
+                    seen.append(body.get(lookup))
             return reply(_success_body(documented, body, defect), documented.successes[0])
 
         return handle
@@ -464,10 +521,63 @@ def reference_app(
     routes = [Route(op.path, endpoint(op), methods=[op.method]) for op in fragment.operations]
 
     async def not_found(request: Request) -> Response:
-        return reply({"error": "no such path", "code": "not_found"}, 404)
+        return reply(dict(form.router_answer), 404)
 
     everything = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-    return Starlette(routes=[*routes, Route("/{rest:path}", not_found, methods=everything)])
+    app = Starlette(routes=[*routes, Route("/{rest:path}", not_found, methods=everything)])
+    return behind(app, fragment) if form.front else app
+
+
+def behind(app: ASGIApp, fragment: Fragment) -> ASGIApp:
+    """`app` behind an HTML front (a CDN or WAF): HTML 404 for a path no operation takes,
+    plain-text 405 for another method, HTML 403 for a body holding `<`."""
+    routes = [
+        (op.method, re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(op.path)) + "$"))
+        for op in fragment.operations
+    ]
+
+    async def answer(send: Send, status: int, text: str, media_type: str) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", media_type.encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": text.encode()})
+
+    async def front(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        methods = {method for method, route in routes if route.match(scope["path"])}
+        if not methods:
+            await answer(send, 404, "<html><body><h1>404 Not Found</h1></body></html>", "text/html")
+            return
+        if scope["method"] not in methods:
+            await answer(send, 405, "Method Not Allowed", "text/plain")
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = bool(message.get("more_body", False))
+        raw = b"".join(chunks)
+        if b"<" in raw:
+            await answer(send, 403, "<html><body>Request blocked.</body></html>", "text/html")
+            return
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return {"type": "http.disconnect"}
+            delivered = True
+            return {"type": "http.request", "body": raw, "more_body": False}
+
+        await app(scope, replay, send)
+
+    return front
 
 
 def _place_of(operation: Operation, name: str) -> str:

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from contract_tests._engine import fragment
-from contract_tests.broken_servers import TOKEN, Breakage, reference_app
+from contract_tests.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
 from contract_tests.model import Probe, RunReport
 from contract_tests.planner import build_plan
 from contract_tests.runner import Budget, run_plan
@@ -51,9 +51,11 @@ def plan() -> list[Probe]:
     return build_plan(FRAGMENT, {}, seed=17, examples=1)
 
 
-def _safe_run(plan: list[Probe], breakage: Breakage | None) -> tuple[RunReport, list[object]]:
+def _safe_run(
+    plan: list[Probe], breakage: Breakage | None, shape: Shape | None = None
+) -> tuple[RunReport, list[object]]:
     seen: list[object] = []
-    app = reference_app(FRAGMENT, breakage, on_file=ON_FILE, seen=seen)
+    app = reference_app(FRAGMENT, breakage, on_file=ON_FILE, seen=seen, shape=shape)
     with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
         target = Target("vendor-like", client, "", TOKEN, {}, "base-url", url)
         report = run_plan(target, FRAGMENT, plan, Budget(valid_requests=0), report=RunReport())
@@ -73,13 +75,33 @@ def test_the_correct_vendor_like_server_passes_and_every_check_is_judged(plan: l
     assert any(o.probe.check.side == "accept" for o in accepted_404)
 
 
-@pytest.mark.parametrize("breakage", REQUEST_SIDE, ids=[b.name for b in REQUEST_SIDE])
-def test_a_safe_run_catches_each_request_side_defect_and_texts_nobody(
-    plan: list[Probe], breakage: Breakage
+def _behind(index: int, breakage: Breakage) -> Shape:
+    """The shape the defect is served in: each shape in turn, so every shape is shown to hide
+    none of several defects. Behind a lookup-first server a safe run cannot see past the
+    lookup, so only defects of the path (validated before it) go there."""
+    shapes = [s for s in SHAPES if not s.lookup_first or (breakage.place or "").startswith("path.")]
+    return shapes[index % len(shapes)]
+
+
+SERVED = [(breakage, _behind(i, breakage)) for i, breakage in enumerate(REQUEST_SIDE)]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "shape"), SERVED, ids=[f"{b.name}@{s.name}" for b, s in SERVED]
+)
+def test_a_safe_run_catches_each_request_side_defect_behind_a_shape_and_texts_nobody(
+    plan: list[Probe], breakage: Breakage, shape: Shape
 ) -> None:
-    report, seen = _safe_run(plan, breakage)
+    report, seen = _safe_run(plan, breakage, shape)
     assert seen == [], "a probe reached a verification that exists"
-    assert report.failures() or report.response_failures, breakage.name
+    caught = [key for _target, key in report.failures()] + list(report.response_failures)
+    assert caught, f"{breakage.name} behind {shape.name}"
+    if breakage.place is not None:
+        assert any(f":{breakage.place}:" in key for key in caught), (breakage.place, caught)
+
+
+def test_every_shape_serves_some_defect() -> None:
+    assert {shape.name for _b, shape in SERVED} == {shape.name for shape in SHAPES}
 
 
 def test_schemathesis_runs_in_a_budgeted_run_within_the_budget_and_only_invalid(

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from contract_tests._engine import fragment
 from contract_tests.broken_servers import TOKEN, reference_app
-from contract_tests.plugin import EXIT_INCONCLUSIVE, TOKEN_VARIABLE
+from contract_tests.plugin import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, TOKEN_VARIABLE
 from contract_tests.targets import ROOT
 from dynamic_sdk_mock import serve_app
 
@@ -156,3 +158,43 @@ def test_no_auth_is_the_explicit_opt_out() -> None:
     args = ("--base-url", "http://127.0.0.1:9", "--no-auth", "--collect-only")
     result = _suite(*args, env=_environment())
     assert result.returncode == 0, _shown(result)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_an_interrupted_paced_run_prints_its_verdict_and_writes_the_summary(
+    tmp_path: Path, signum: int
+) -> None:
+    """What a CI job's timeout sends (SIGTERM), or Ctrl-C: sending stops, the verdict line
+    says INTERRUPTED with what was judged, and the summary, JSON and replay are written."""
+    with serve_app(reference_app(fragment())) as url:
+        env = _environment(reports=tmp_path, token=TOKEN)
+        process = subprocess.Popen(  # noqa: S603 - our own suite, fixed arguments
+            [
+                *(sys.executable, "-m", "pytest", "contract_tests/test_constraints.py", "-q"),
+                *("-p", "no:cacheprovider", "--base-url", url, "--rate", "60/min"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        seen = ""
+        assert process.stdout is not None
+        while "probes sent" not in seen:  # the plan is being sent, at one request a second
+            line = process.stdout.readline()
+            assert line, "the run ended before it sent anything"
+            seen += line
+        time.sleep(2.5)
+        process.send_signal(signum)
+        rest, _err = process.communicate(timeout=60)
+    output = seen + rest
+    assert process.returncode == EXIT_INTERRUPTED, output[-3000:]
+    last = output.strip().splitlines()[-1]
+    name = "SIGTERM" if signum == signal.SIGTERM else "SIGINT"
+    assert last.startswith(f"verdict: INTERRUPTED (exit {EXIT_INTERRUPTED}): {name}"), last
+    verdict = _verdict(tmp_path)
+    assert verdict["word"] == "INTERRUPTED"
+    assert verdict["targets"][0]["judged"] >= 1
+    assert (tmp_path / "contract-summary.md").is_file()
+    assert (tmp_path / "contract-replay.json").is_file()
