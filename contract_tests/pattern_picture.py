@@ -34,7 +34,10 @@ EXERCISED = "exercised"
 State = Literal["both", "accept", "reject", "none"]
 _SYMBOL: dict[State, str] = {"both": "+", "accept": "a", "reject": "r", "none": "x"}
 """Lane marks in Markdown: ASCII, so every monospace font keeps the columns aligned."""
-_HTML_SYMBOL: dict[State, str] = {"both": "✓", "accept": "½", "reject": "½", "none": "✗"}
+_HTML_SYMBOL: dict[State, str] = {"both": "✓", "accept": "a", "reject": "r", "none": "✗"}
+"""Bar labels in HTML: the colour says how many sides, the letter which one (as in Markdown)."""
+_LABEL_FIT = 1.6
+"""Label characters (12px) that fit in one pattern column (20px monospace) of a bar."""
 _CLASS: dict[State, str] = {"both": "both", "accept": "one", "reject": "one", "none": "none"}
 _WORDS: dict[State, str] = {
     "both": "exercised on both sides",
@@ -344,6 +347,19 @@ def _attr(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _label(mark: Mark, columns: int) -> str:
+    """A bar's text: its symbol, then the node id and the side, as far as they fit."""
+    parts = [_HTML_SYMBOL[mark.state], f" {mark.node}"]
+    if mark.state in ("accept", "reject"):
+        parts.append(f" ({mark.state} side only)")
+    label = parts[0]
+    for more in parts[1:]:
+        if len(label + more) > columns * _LABEL_FIT:
+            break
+        label += more
+    return label
+
+
 def _picture(place: Place) -> list[str]:
     """The pattern's characters on a grid with one row of bars per lane under them."""
     drawn = lanes(place.marks)
@@ -360,10 +376,7 @@ def _picture(place: Place) -> list[str]:
         )
     for row, lane in enumerate(drawn, start=2):
         for mark in lane:
-            span = _hi(mark) - _lo(mark)
-            label = _HTML_SYMBOL[mark.state] + (f" {mark.node}" if span >= 4 else "")
-            if span >= 12 and mark.state in ("accept", "reject"):
-                label += f" ({mark.state} side only)"
+            label = _label(mark, _hi(mark) - _lo(mark))
             cells.append(
                 f'<span class="bar {_CLASS[mark.state]}" '
                 f'style="grid-area: {row} / {_lo(mark) + 1} / {row + 1} / {_hi(mark) + 1}" '

@@ -134,6 +134,8 @@ class _Page(HTMLParser):
         self.tags: set[str] = set()
         self.chars: list[tuple[str, str]] = []
         self.bars: list[str] = []
+        self.labels: list[str] = []
+        self._bar = False
         self.attributes: list[str] = []
         self.text: list[str] = []
         self._char: str | None = None
@@ -150,14 +152,36 @@ class _Page(HTMLParser):
             self.chars.append(("", self._char))
         if tag == "span" and "bar" in classes:
             self.bars.append(found.get("title", ""))
+            self.labels.append("")
+            self._bar = True
 
     def handle_endtag(self, tag: str) -> None:
-        self._char = None
+        self._char, self._bar = None, False
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
+        if self._bar:
+            self.labels[-1] += data
         if self._char is not None:
             self.chars[-1] = (self.chars[-1][0] + data, self._char)
+
+
+def test_a_bar_says_as_much_as_fits_in_its_columns() -> None:
+    """Symbol always (colour is not the only cue), then node id, then which side."""
+    rows = [
+        {"operation": OPERATION, "where": PLACE, "pattern": "abcdefghijklmnopqrst"}
+        | {"node": node, "kind": "group", "source": "?", "start": start, "end": end}
+        | {"accept": accept, "reject": reject}
+        for node, start, end, (accept, reject) in [
+            ("n0", 0, 20, ACCEPT),
+            ("n1", 0, 1, NONE),
+            ("n2", 1, 3, BOTH),
+            ("n3", 3, 7, REJECT),
+            ("n4", 7, 10, BOTH),
+        ]
+    ]
+    page = _Page(html_page(_meta(rows)))
+    assert page.labels == ["a n0 (accept side only)", "✗", "✓", "r n3", "✓ n4"]
 
 
 AWKWARD = "^<&>`+``[|]$"
