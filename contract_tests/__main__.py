@@ -33,7 +33,7 @@ exit codes:
   {EXIT_INCONCLUSIVE}  inconclusive: too few checks judged (401/403, 404, 429, budget spent)
 
 Every pytest option is accepted too (-x, -k, -q, --hypothesis-seed N, ...):
-`python -m pytest --help` lists them. Reports: contract-summary.json and .md, JUnit,
+`python -m pytest --help` lists them. Reports: contract-summary.json, .md and .html, JUnit,
 contract-replay.json. Documentation: the project's docs/contract.md.
 """
 
