@@ -36,7 +36,7 @@ exit codes:
      summary say what was judged so far
 
 Every pytest option is accepted too (-x, -k, -q, --hypothesis-seed N, ...):
-`python -m pytest --help` lists them. Reports: contract-summary.json and .md, JUnit,
+`python -m pytest --help` lists them. Reports: contract-summary.json, .md and .html, JUnit,
 contract-replay.json. Documentation: the project's docs/contract.md.
 """
 

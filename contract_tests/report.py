@@ -2,7 +2,7 @@
 
 Each probe the constraint and differential tests send is recorded here: which family
 (field, rule, side of the boundary), which target, whether the verdicts agreed. At the
-end `write()` produces reports/contract-summary.json and .md, and `lines()` feeds the
+end `write()` produces reports/contract-summary.json, .md and .html, and `lines()` feeds the
 terminal summary; failures carry a curl line with the token left as $DYNAMIC_API_TOKEN.
 """
 
@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from . import pattern_picture
 
 __all__ = ["RECORDER", "Recorder"]
 
@@ -111,7 +113,7 @@ class Recorder:
         return out
 
     def write(self, directory: Path) -> None:
-        """Write contract-summary.json and contract-summary.md into `directory`."""
+        """Write contract-summary.json, .md and .html into `directory`."""
         directory.mkdir(parents=True, exist_ok=True)
         data = self.as_dict()
         (directory / "contract-summary.json").write_text(json.dumps(data, indent=2) + "\n")
@@ -155,7 +157,9 @@ class Recorder:
                     f"  {failure['curl']}",
                     "  ```",
                 ]
+        md += pattern_picture.markdown(self.meta)
         (directory / "contract-summary.md").write_text("\n".join(md) + "\n")
+        pattern_picture.write_html(directory, self.meta)
 
 
 RECORDER = Recorder()
