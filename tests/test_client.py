@@ -325,11 +325,17 @@ def test_timeout_overridable_per_client_and_per_call() -> None:
 
 
 def test_token_never_in_repr_or_str() -> None:
-    client = make_client(echo)
-    client.get_httpx_client()  # puts the Authorization header into the client's headers
+    key = "k-" + TOKEN[::-1]
+    client = make_client(echo, headers={"X-Api-Key": key})
+    http = client.get_httpx_client()
     for text in (repr(client), str(client)):
         assert TOKEN not in text
+        assert key not in text
+    assert TOKEN not in repr(http.headers)
     assert "[redacted]" in repr(client)
+    # The token is set per request (the call path), not kept in the httpx client's headers.
+    assert "Authorization" not in http.headers
+    assert client.auth_headers == {"Authorization": f"Bearer {TOKEN}"}
 
 
 def test_token_never_in_exceptions_or_logs(caplog: pytest.LogCaptureFixture) -> None:
