@@ -132,6 +132,32 @@ def unit(session: nox.Session) -> None:
     session.run("pytest", "-m", FAST_TIER, "-q", "-p", "no:cacheprovider", *session.posargs)
 
 
+# The httpx releases the pins admit (`httpx>=0.28,<0.30` in runtime/ and the client), each
+# proven by the tests of the code that touches httpx: the client, the call path, the retry
+# loop, the hot path (URL merge, timeouts), the vendor's answers and real proxies.
+# tests/test_pins.py checks that every minor the pins admit is here.
+HTTPX_VERSIONS = ["0.28.1", "0.29.0"]
+HTTPX_TESTS = (
+    "tests/test_client.py",
+    "tests/test_call_path.py",
+    "tests/test_vendor_world.py",
+    "tests/test_retry.py",
+    "tests/test_hot_path.py",
+    "tests/test_proxy.py",
+)
+
+
+@nox.session
+@nox.parametrize("httpx", HTTPX_VERSIONS)
+def httpx_compat(session: nox.Session, httpx: str) -> None:
+    """The httpx-facing tests on each supported httpx (nox -s httpx_compat runs both)."""
+    _install_project(session, "test")
+    session.install(f"httpx=={httpx}")  # after the project: this version, whatever it resolved
+    check = f"import httpx; assert httpx.__version__ == {httpx!r}, httpx.__version__"
+    session.run("python", "-c", check)
+    session.run("pytest", "-q", "-p", "no:cacheprovider", *HTTPX_TESTS, *session.posargs)
+
+
 @nox.session
 def contract(session: nox.Session) -> None:
     """The contract suite; pass targets through: -- --base-url URL | --target prism."""

@@ -31,7 +31,7 @@ import yaml
 from openapi_python_client.strings import snake_case
 
 from codegen import release
-from dynamic_sdk_runtime.fragment import read_fragment
+from dynamic_sdk_runtime.fragment import FragmentError, read_fragment
 from dynamic_sdk_runtime.rules import FieldRule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +106,13 @@ def _run(*args: str | Path, cwd: Path | None = None) -> None:
 
 
 def build(destination: Path, fragment: Path = FRAGMENT) -> Path:
-    """Generate the package into `destination/dynamic_sdk_client` and return that path."""
+    """Generate the package into `destination/dynamic_sdk_client` and return that path.
+
+    The fragment is read through the operation model first, so a pattern the engine
+    refuses (invalid, or unsafe to run) stops the build with FragmentError before any output.
+    """
+    spec = yaml.safe_load(fragment.read_text(encoding="utf-8"))
+    read_fragment(spec)
     package_dir = destination / PACKAGE
     bin_dir = Path(sys.executable).parent
     config = destination / "config.yaml"
@@ -125,7 +131,6 @@ def build(destination: Path, fragment: Path = FRAGMENT) -> Path:
         "--output-path",
         package_dir,
     )
-    spec = yaml.safe_load(fragment.read_text(encoding="utf-8"))
     (package_dir / "constraints.py").write_text(render_constraints(spec), encoding="utf-8")
     (package_dir / "openapi.json").write_text(render_document(spec), encoding="utf-8")
     (package_dir / "py.typed").write_text("", encoding="utf-8")  # PEP 561: typed package
@@ -174,7 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="regen-") as tmp:
-        fresh = build(Path(tmp), args.fragment.resolve())
+        try:
+            fresh = build(Path(tmp), args.fragment.resolve())
+        except FragmentError as error:
+            print(f"{args.fragment}: {error}", file=sys.stderr)
+            return 1
         if args.check is not None:
             diff = diff_trees(fresh, args.check / PACKAGE)
             if diff:

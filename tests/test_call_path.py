@@ -1,6 +1,7 @@
-"""Retries and the deadline live in the call path: every way of giving the client an httpx
-client keeps them, sync and async (issue 18). In memory (httpx.MockTransport); the same
-routes through a real proxy on loopback are in test_proxy.py."""
+"""Retries, the deadline and the bearer token live in the call path: every way of giving
+the client an httpx client keeps them, sync and async (issues 18 and 23). In memory
+(httpx.MockTransport); the same routes through a real proxy on loopback are in
+test_proxy.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import pytest
 from dynamic_sdk_client import (
     APIConnectionError,
     AuthenticatedClient,
+    AuthenticationError,
+    Client,
     RetryPolicy,
     ServerError,
 )
@@ -20,8 +23,6 @@ from dynamic_sdk_client.api.sdk import retry_sms_verification
 from dynamic_sdk_client.models import SmsVerificationRetryRequest
 
 from .test_vendor_world import BODY, ENV, Handler, Script
-
-BASE = "https://sandbox.invalid/api/v0"
 
 BASE = "https://sandbox.invalid/api/v0"
 
@@ -66,7 +67,7 @@ ROUTES = {
 }
 
 
-def call(client: AuthenticatedClient, is_async: bool, **kwargs: Any) -> str:
+def call(client: AuthenticatedClient | Client, is_async: bool, **kwargs: Any) -> str:
     """One retrySmsVerification call, sync or async; the phone number it echoes."""
     body = SmsVerificationRetryRequest.from_dict(BODY)
     if is_async:
@@ -147,3 +148,87 @@ def test_the_client_deadline_applies_to_a_given_httpx_client() -> None:
     with pytest.raises(ServerError):
         call(client, is_async=False)
     assert len(script.requests) == 1
+
+
+# --- the bearer token -----------------------------------------------------------------
+
+
+def _bearer_only(token: str) -> Handler:
+    """A server that answers 401 unless the request carries exactly this bearer token."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("Authorization") != f"Bearer {token}":
+            return httpx.Response(401, json={"error": "missing or wrong token"})
+        return created()
+
+    return handler
+
+
+@routes
+@modes
+def test_the_token_is_on_every_request_whatever_httpx_client_is_set(
+    route: str, is_async: bool
+) -> None:
+    script = Script(busy("0"), created())
+    assert call(ROUTES[route](script, is_async), is_async) == BODY["phoneNumber"]
+    assert [r.headers["Authorization"] for r in script.requests] == ["Bearer t", "Bearer t"]
+
+
+@modes
+def test_a_plain_httpx_client_of_your_own_gets_no_401(is_async: bool) -> None:
+    """The issue's case: `set_httpx_client(httpx.Client(base_url=...))` lost the token."""
+    transport = httpx.MockTransport(_bearer_only("secret"))
+    client = AuthenticatedClient(base_url=BASE, token="secret")
+    if is_async:
+        client.set_async_httpx_client(httpx.AsyncClient(base_url=BASE, transport=transport))
+    else:
+        client.set_httpx_client(httpx.Client(base_url=BASE, transport=transport))
+    assert call(client, is_async) == BODY["phoneNumber"]
+
+
+@modes
+def test_an_authorization_header_on_your_own_client_wins_over_the_token(is_async: bool) -> None:
+    transport = httpx.MockTransport(_bearer_only("theirs"))
+    mine = {"Authorization": "Bearer theirs"}
+    client = AuthenticatedClient(base_url=BASE, token="ours")
+    if is_async:
+        client.set_async_httpx_client(
+            httpx.AsyncClient(base_url=BASE, transport=transport, headers=mine)
+        )
+    else:
+        client.set_httpx_client(httpx.Client(base_url=BASE, transport=transport, headers=mine))
+    assert call(client, is_async) == BODY["phoneNumber"]
+    with pytest.raises(AuthenticationError):  # and the token alone would have been refused
+        call(
+            AuthenticatedClient(base_url=BASE, token="ours").set_httpx_client(
+                httpx.Client(base_url=BASE, transport=transport)
+            ),
+            is_async=False,
+        )
+
+
+@modes
+def test_a_custom_prefix_and_header_name_reach_a_client_of_your_own(is_async: bool) -> None:
+    script = Script(created())
+    client = AuthenticatedClient(base_url=BASE, token="k", prefix="", auth_header_name="X-Key")
+    transport = httpx.MockTransport(script)
+    if is_async:
+        client.set_async_httpx_client(httpx.AsyncClient(base_url=BASE, transport=transport))
+    else:
+        client.set_httpx_client(httpx.Client(base_url=BASE, transport=transport))
+    call(client, is_async)
+    assert script.requests[0].headers["X-Key"] == "k"
+    assert "Authorization" not in script.requests[0].headers
+
+
+@modes
+def test_a_plain_client_sends_no_authorization(is_async: bool) -> None:
+    script = Script(created())
+    transport = httpx.MockTransport(script)
+    client = Client(base_url=BASE)
+    if is_async:
+        client.set_async_httpx_client(httpx.AsyncClient(base_url=BASE, transport=transport))
+    else:
+        client.set_httpx_client(httpx.Client(base_url=BASE, transport=transport))
+    call(client, is_async)
+    assert "Authorization" not in script.requests[0].headers

@@ -22,6 +22,7 @@ from dynamic_sdk_client.errors import (
     RateLimitError,
     ResponseValidationError,
     ServerError,
+    ServiceUnavailableError,
     UnprocessableEntityError,
     ValidationError,
 )
@@ -183,7 +184,7 @@ def test_assigning_a_bad_value_later_raises_at_once() -> None:
         (422, {"error": "no", "code": "invalid_sms_verification"}, UnprocessableEntityError),
         (429, {"error": "rate limit exceeded"}, RateLimitError),
         (500, {"error": "boom"}, ServerError),
-        (503, {"error": "down"}, ServerError),
+        (503, {"error": "down"}, ServiceUnavailableError),
         (413, {"error": "too large"}, APIStatusError),
         (418, {}, APIStatusError),
         (520, {"error": "cloudflare"}, ServerError),  # non-standard 5xx: still the server side
@@ -229,6 +230,56 @@ def test_rate_limit_exposes_retry_after() -> None:
     with make_client(handler) as client, pytest.raises(RateLimitError) as caught:
         retry_sms_verification.sync(ENV, client=client, body=request_model())
     assert caught.value.retry_after == 7.0
+
+
+def test_a_503_with_a_long_retry_after_is_raised_at_once_and_carries_it() -> None:
+    """The issue's case: `Retry-After: 20` is past the 10 s cap, so it is the caller's."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(503, json={"error": "down"}, headers={"Retry-After": "20"})
+
+    with make_client(handler) as client, pytest.raises(ServiceUnavailableError) as caught:
+        retry_sms_verification.sync(
+            ENV, client=client, body=request_model(), retry_policy=RetryPolicy()
+        )
+    assert len(seen) == 1
+    assert caught.value.retry_after == 20.0
+    assert isinstance(caught.value, ServerError)
+    assert caught.value.status_code == 503
+
+
+def test_a_503_still_there_after_the_last_retry_carries_its_retry_after() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(503, json={}, headers={"Retry-After": "0"})
+
+    with make_client(handler) as client, pytest.raises(ServiceUnavailableError) as caught:
+        retry_sms_verification.sync(
+            ENV, client=client, body=request_model(), retry_policy=RetryPolicy(max_retries=2)
+        )
+    assert len(seen) == 3
+    assert caught.value.retry_after == 0.0
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [(None, None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("3600", 3600.0)],
+)
+def test_a_503_reads_retry_after_with_the_one_parser(
+    header: str | None, expected: float | None
+) -> None:
+    headers = {} if header is None else {"Retry-After": header}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, json={}, headers=headers)
+
+    with make_client(handler) as client, pytest.raises(ServiceUnavailableError) as caught:
+        retry_sms_verification.sync(ENV, client=client, body=request_model())
+    assert caught.value.retry_after == expected
 
 
 def test_non_json_error_body_is_kept_raw() -> None:
@@ -325,11 +376,17 @@ def test_timeout_overridable_per_client_and_per_call() -> None:
 
 
 def test_token_never_in_repr_or_str() -> None:
-    client = make_client(echo)
-    client.get_httpx_client()  # puts the Authorization header into the client's headers
+    key = "k-" + TOKEN[::-1]
+    client = make_client(echo, headers={"X-Api-Key": key})
+    http = client.get_httpx_client()
     for text in (repr(client), str(client)):
         assert TOKEN not in text
+        assert key not in text
+    assert TOKEN not in repr(http.headers)
     assert "[redacted]" in repr(client)
+    # The token is set per request (the call path), not kept in the httpx client's headers.
+    assert "Authorization" not in http.headers
+    assert client.auth_headers == {"Authorization": f"Bearer {TOKEN}"}
 
 
 def test_token_never_in_exceptions_or_logs(caplog: pytest.LogCaptureFixture) -> None:

@@ -4,6 +4,7 @@ test-tool pins must be the project's own test group's."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import tomllib
@@ -106,3 +107,31 @@ def test_the_suites_tool_pins_are_the_projects_own() -> None:
     for requirement in tools:
         name = requirement.partition("==")[0]
         assert requirement == tested.get(name), f"{requirement} vs the test group's {name}"
+
+
+def _httpx_versions_tested() -> list[str]:
+    """`HTTPX_VERSIONS` of the noxfile, read without importing nox."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "HTTPX_VERSIONS"
+            for target in node.targets
+        ):
+            versions: list[str] = ast.literal_eval(node.value)
+            return versions
+    raise AssertionError("noxfile.py has no HTTPX_VERSIONS")
+
+
+def test_the_httpx_pins_admit_exactly_the_httpx_releases_httpx_compat_tests() -> None:
+    """Widen `httpx>=0.A,<0.B` only together with a version in the noxfile's httpx_compat."""
+    pins = set()
+    for relative in ("pyproject.toml", "runtime/pyproject.toml"):
+        project = tomllib.loads((ROOT / relative).read_text(encoding="utf-8"))["project"]
+        (pin,) = [r for r in project["dependencies"] if re.match(r"httpx\b", r)]
+        pins.add(pin)
+    (pin,) = pins  # the client and the runtime admit the same httpx
+    bounds = re.fullmatch(r"httpx>=0\.(\d+),<0\.(\d+)", pin)
+    assert bounds is not None, pin
+    admitted = set(range(int(bounds[1]), int(bounds[2])))
+    tested = _httpx_versions_tested()
+    assert {int(version.split(".")[1]) for version in tested} == admitted, (pin, tested)

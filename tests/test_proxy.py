@@ -139,14 +139,11 @@ def _environment(
 def _set_httpx_client(
     base: str, proxy: str, is_async: bool, env: pytest.MonkeyPatch
 ) -> AuthenticatedClient:
-    """The user's own httpx client: it carries the token itself (its headers are the ones sent)."""
-    headers = {"Authorization": f"Bearer {TOKEN}"}
+    """The user's own httpx client, with no token of its own: the call path sets it."""
     client = _client(base)
     if is_async:
-        return client.set_async_httpx_client(
-            httpx.AsyncClient(base_url=base, proxy=proxy, headers=headers)
-        )
-    return client.set_httpx_client(httpx.Client(base_url=base, proxy=proxy, headers=headers))
+        return client.set_async_httpx_client(httpx.AsyncClient(base_url=base, proxy=proxy))
+    return client.set_httpx_client(httpx.Client(base_url=base, proxy=proxy))
 
 
 Route = Callable[[str, str, bool, pytest.MonkeyPatch], AuthenticatedClient]

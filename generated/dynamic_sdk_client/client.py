@@ -76,6 +76,11 @@ class Client:
         """A new client with another timeout (None: the finite default; this one is unchanged)"""
         return evolve(self, timeout=timeout)
 
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        """Headers the call path sets on each request lacking them: none without a token"""
+        return {}
+
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Manually set the underlying httpx.Client
 
@@ -170,7 +175,7 @@ class AuthenticatedClient:
 
 
     Attributes:
-        token: The token to use for authentication (never shown in repr)
+        token: The token to use for authentication: the call path sets it on each request that has no `auth_header_name` header yet, whatever httpx client is set (never shown in repr)
         prefix: The prefix to use for the Authorization header
         auth_header_name: The name of the Authorization header
     """
@@ -207,6 +212,11 @@ class AuthenticatedClient:
         """A new client with another timeout (None: the finite default; this one is unchanged)"""
         return evolve(self, timeout=timeout)
 
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        """The token's header: the call path sets it on each request that has none of that name"""
+        return {self.auth_header_name: f"{self.prefix} {self.token}" if self.prefix else self.token}
+
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Manually set the underlying httpx.Client
 
@@ -218,9 +228,6 @@ class AuthenticatedClient:
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
-            self._headers[self.auth_header_name] = (
-                f"{self.prefix} {self.token}" if self.prefix else self.token
-            )
             self._client = sync_client(
                 base_url=self._base_url,
                 cookies=self._cookies,
@@ -252,9 +259,6 @@ class AuthenticatedClient:
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
-            self._headers[self.auth_header_name] = (
-                f"{self.prefix} {self.token}" if self.prefix else self.token
-            )
             self._async_client = async_client(
                 base_url=self._base_url,
                 cookies=self._cookies,

@@ -13,19 +13,31 @@ U+FFFF. Both are code points that are no letter, number, digit, word character, 
 line terminator, so every pattern gives them the same verdict unless it names surrogates,
 U+FFFF, or a property that tells them apart; such a pattern raises
 `UnsupportedPatternError` on a value with a lone surrogate instead of guessing.
+
+regress backtracks, and some valid patterns make it run for hours or abort the whole
+process (a failed multi-GB allocation Python cannot catch: `^(?:(?:a*){1,3})+$` on
+"a c"). So a pattern is refused when compiled, before it ever runs, with
+`UnsafePatternError` (an `UnsupportedPatternError`, so a ValueError) when a repeat
+(upper bound above 1) has a body that can match the empty string, or when a loop of
+variable count sits inside repeats whose upper bounds multiply past
+`REPEAT_WITH_LOOP_MAX` (star height above 1: `(?:a+)+`, `(?:\\w+\\.){1,5}`).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 import regress
 
 __all__ = [
+    "REPEAT_WITH_LOOP_MAX",
     "UNICODE_VERSION",
     "EcmaPattern",
+    "UnsafePatternError",
     "UnsupportedPatternError",
     "code_point_length",
     "compile_pattern",
@@ -59,9 +71,21 @@ _NAMES_STAND_IN = re.compile(
 # assertion (`\b+`, `^*`) and ES2025 modifier groups (`(?i:a)`).
 _QUANTIFIER_START = "*+?{"
 
+_BACKREFERENCE_DIGITS = tuple("123456789")
+_BOUNDS = re.compile(r"\{(\d+)(,(\d*))?\}\??")
+_LOOK_OPENERS = ("(?=", "(?!", "(?<=", "(?<!")
+
+REPEAT_WITH_LOOP_MAX = 3
+"""Repeats around a loop may multiply to this many rounds (`(?:\\s\\w+){0,3}`): backtracking
+then costs about n**3 steps (0.03 s at 255 code points; `{1,4}` 1.3 s, `{1,5}` over 10 s)."""
+
 
 class UnsupportedPatternError(ValueError):
     """The pattern is not valid ECMA-262 (Unicode mode), or cannot be judged on this value."""
+
+
+class UnsafePatternError(UnsupportedPatternError):
+    """Valid ECMA-262 that regress could backtrack on for hours or abort the process on."""
 
 
 class EcmaPattern:
@@ -79,6 +103,7 @@ class EcmaPattern:
                 f"invalid ECMA-262 pattern {pattern!r}: {error}"
             ) from None
         _refuse_what_v8_refuses(pattern)
+        _refuse_unsafe(pattern)
         self.surrogate_safe = not _NAMES_STAND_IN.search(_ESCAPED_PAIR.sub("", pattern)) and all(
             _surrogate_safe_property(name) for name in _PROPERTY.findall(pattern)
         )
@@ -143,6 +168,138 @@ def _refuse_what_v8_refuses(pattern: str) -> None:
                 f"invalid ECMA-262 pattern {pattern!r}: modifier groups are ES2025 (not Node 20)"
             )
         index += 1
+
+
+class _Part(NamedTuple):
+    """One term of a pattern, as far as backtracking cost goes."""
+
+    kind: str
+    """"char" (matches one character), "empty" (an assertion or backreference: may match
+    nothing), "group", "look" (a lookaround: atomic) or "repeat"."""
+    source: str
+    alternatives: tuple[tuple[_Part, ...], ...] = ()
+    lower: int = 1
+    upper: float = 1
+
+
+class _Scanner:
+    """Just enough of ECMA-262 Unicode-mode syntax to see groups and repeats; the engine has
+    already checked the syntax."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def peek(self) -> str:
+        return self.text[self.pos : self.pos + 1]
+
+    def disjunction(self) -> tuple[tuple[_Part, ...], ...]:
+        alternatives = [self.sequence()]
+        while self.peek() == "|":
+            self.pos += 1
+            alternatives.append(self.sequence())
+        return tuple(alternatives)
+
+    def sequence(self) -> tuple[_Part, ...]:
+        parts = []
+        while self.peek() not in ("", "|", ")"):
+            start = self.pos
+            atom = self.atom()
+            char = self.peek()
+            if char in ("*", "+", "?"):
+                self.pos += 2 if self.text[self.pos + 1 : self.pos + 2] == "?" else 1
+                lower, upper = {"*": (0, math.inf), "+": (1, math.inf), "?": (0, 1)}[char]
+            elif char == "{" and (bounds := _BOUNDS.match(self.text, self.pos)):
+                self.pos = bounds.end()
+                lower = int(bounds[1])
+                upper = lower if bounds[2] is None else int(bounds[3]) if bounds[3] else math.inf
+            else:
+                parts.append(atom)
+                continue
+            source = self.text[start : self.pos]
+            parts.append(_Part("repeat", source, ((atom,),), int(lower), upper))
+        return tuple(parts)
+
+    def atom(self) -> _Part:
+        start, char = self.pos, self.peek()
+        self.pos += 1
+        kind = "char"
+        if char == "(":
+            kind = "look" if self.text.startswith(_LOOK_OPENERS, start) else "group"
+            if self.text.startswith("(?", start):
+                self.pos = (
+                    self.text.index(">", start) + 1
+                    if kind == "group" and self.text.startswith("(?<", start)
+                    else start + (4 if self.text.startswith("(?<", start) else 3)
+                )
+            alternatives = self.disjunction()
+            self.pos += 1  # the closing parenthesis
+            return _Part(kind, self.text[start : self.pos], alternatives)
+        if char == "[":
+            while self.peek() not in ("]", ""):
+                self.pos += 2 if self.peek() == "\\" else 1
+            self.pos += 1
+        elif char == "\\":
+            escaped = self.peek()
+            self.pos += 1
+            if escaped in ("p", "P", "u", "k") and self.peek() in ("{", "<"):
+                self.pos = self.text.index("}" if self.peek() == "{" else ">", self.pos) + 1
+            while escaped in _BACKREFERENCE_DIGITS and self.peek().isdigit():
+                self.pos += 1
+            if escaped in ("b", "B", "k") or escaped in _BACKREFERENCE_DIGITS:
+                kind = "empty"  # an assertion or a backreference: it may match nothing
+        elif char in ("^", "$"):
+            kind = "empty"
+        return _Part(kind, self.text[start : self.pos])
+
+
+def _refuse_unsafe(pattern: str) -> None:
+    """UnsafePatternError for a pattern regress may hang on or abort the process on."""
+    scanner = _Scanner(pattern)
+    _nullable(pattern, scanner.disjunction(), 1, "")
+
+
+def _nullable(
+    pattern: str, alternatives: tuple[tuple[_Part, ...], ...], rounds: float, outer: str
+) -> bool:
+    """Whether the alternatives can match empty; raises on an unsafe repeat inside them.
+
+    `rounds` is the product of the upper bounds of the repeats around, `outer` the
+    outermost of those repeats (for the message).
+    """
+    nullable = False
+    for sequence in alternatives:
+        empty = True
+        for part in sequence:
+            if part.kind == "look":  # atomic: backtracking never re-enters it
+                _nullable(pattern, part.alternatives, 1, "")
+            elif part.kind == "group":
+                empty &= _nullable(pattern, part.alternatives, rounds, outer)
+                continue
+            elif part.kind == "repeat":
+                empty &= _repeat_nullable(pattern, part, rounds, outer)
+                continue
+            empty &= part.kind != "char"
+        nullable |= empty
+    return nullable
+
+
+def _repeat_nullable(pattern: str, part: _Part, rounds: float, outer: str) -> bool:
+    repeats = part.upper > 1
+    if repeats and part.lower < part.upper and rounds > REPEAT_WITH_LOOP_MAX:
+        raise UnsafePatternError(
+            f"pattern {pattern!r} cannot run safely: {outer!r} repeats the loop "
+            f"{part.source!r} (nested loops can make regress backtrack for hours)"
+        )
+    inner_rounds = rounds * part.upper if repeats else rounds
+    inner_outer = outer or (part.source if repeats else "")
+    body = _nullable(pattern, part.alternatives, inner_rounds, inner_outer)
+    if repeats and body:
+        raise UnsafePatternError(
+            f"pattern {pattern!r} cannot run safely: {part.source!r} repeats a body that "
+            "can match the empty string (regress may exhaust memory and abort the process)"
+        )
+    return body or part.lower == 0
 
 
 def _surrogate_safe_property(name: str) -> bool:

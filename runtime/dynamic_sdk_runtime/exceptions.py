@@ -18,6 +18,12 @@
         ├── UnprocessableEntityError           422 (see `.code`)
         ├── RateLimitError                     429 (see `.retry_after`)
         └── ServerError                        any 5xx (500-599, non-standard ones such as 520 too)
+            └── ServiceUnavailableError        503 (see `.retry_after`)
+
+`status_error` is the one mapping from status to class. A 429 or 503 whose Retry-After is
+at most the policy's `retry_after_max` is retried first (see `retry`); the one raised,
+after the last attempt or at once for a longer wait, carries the last response's
+Retry-After as `.retry_after` (seconds, None when missing or unusable).
 
 httpx's own exception is kept as `__cause__` of an APIConnectionError. No message carries
 the bearer token, and phone-like digit runs in server messages are masked.
@@ -47,6 +53,7 @@ __all__ = [
     "RateLimitError",
     "ResponseValidationError",
     "ServerError",
+    "ServiceUnavailableError",
     "UnexpectedSuccessError",
     "UnprocessableEntityError",
     "ValidationError",
@@ -248,11 +255,27 @@ class RateLimitError(APIStatusError):
     @property
     def retry_after(self) -> float | None:
         """Seconds to wait, read exactly as the retry policy reads Retry-After."""
-        return retry_after_seconds(self.headers.get("Retry-After"), datetime.now(UTC))
+        return _retry_after(self.headers)
 
 
 class ServerError(APIStatusError):
     """5xx, any of 500-599: the server (or a gateway in front of it, as Cloudflare's 520) failed."""
+
+
+class ServiceUnavailableError(ServerError):
+    """503: the server is down for now; `.retry_after` is its hint in seconds, if any."""
+
+    documented_status = 503
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds to wait, read exactly as the retry policy reads Retry-After."""
+        return _retry_after(self.headers)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    """The one reading of Retry-After (`outcomes`), against the clock at the time of asking."""
+    return retry_after_seconds(headers.get("Retry-After"), datetime.now(UTC))
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {
@@ -264,6 +287,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
         NotFoundError,
         UnprocessableEntityError,
         RateLimitError,
+        ServiceUnavailableError,
     )
     if cls.documented_status is not None
 }

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from attrs import field, frozen
 
+from .ecma import UnsupportedPatternError, compile_pattern
 from .exceptions import ValidationError
 from .rules import FieldRule, not_an_object
 from .schema import Property, Schema, schema_violations
@@ -334,7 +335,8 @@ class _Reader:
         self.document = document
         self.components: dict[str, Schema] = {}
 
-    def schema(self, node: object, seen: tuple[str, ...] = ()) -> Schema:
+    def schema(self, node: object, seen: tuple[str, ...] = (), *, where: str) -> Schema:
+        """The Schema at `node`; `where` names it in a FragmentError (`op body.field`)."""
         component = None
         if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
             reference = str(node["$ref"])
@@ -357,25 +359,27 @@ class _Reader:
             kind = rest[0] if len(rest) == 1 else None
         required = set(node.get("required", ()))
         properties = tuple(
-            Property(str(name), self.schema(value, seen), name in required)
+            Property(str(name), self.schema(value, seen, where=f"{where}.{name}"), name in required)
             for name, value in (node.get("properties") or {}).items()
         )
         extra = node.get("additionalProperties")
         additional: bool | Schema | None = (
-            extra if isinstance(extra, bool) or extra is None else self.schema(extra, seen)
+            extra
+            if isinstance(extra, bool) or extra is None
+            else self.schema(extra, seen, where=f"{where}.*")
         )
         enum = node.get("enum")
         return Schema(
             type=kind if isinstance(kind, str) else None,
             component=component,
-            pattern=node.get("pattern"),
+            pattern=_runnable(where, node.get("pattern")),
             min_length=node.get("minLength"),
             max_length=node.get("maxLength"),
             enum=tuple(enum) if isinstance(enum, list) else None,
             format=node.get("format"),
             properties=properties,
             additional_properties=additional,
-            items=self.schema(node["items"], seen) if "items" in node else None,
+            items=self.schema(node["items"], seen, where=f"{where}[]") if "items" in node else None,
             nullable=nullable,
             personal_data=bool(node.get("x-personal-data", False)),
             example=node.get("example"),
@@ -400,7 +404,9 @@ class _Reader:
                 name=name,
                 location=location,
                 required=bool(parameter.get("required", location == "path")),
-                schema=self.schema(parameter.get("schema", {})),
+                schema=self.schema(
+                    parameter.get("schema", {}), where=f"{operation_id} {location} {name}"
+                ),
                 example=parameter.get("example", (parameter.get("schema") or {}).get("example")),
             )
         body: Schema | None = None
@@ -412,7 +418,7 @@ class _Reader:
                 raise FragmentError(
                     f"{operation_id}: only application/json request bodies are read"
                 )
-            body = self.schema(content.get("schema", {}))
+            body = self.schema(content.get("schema", {}), where=f"{operation_id} body")
             body_example = content.get("example", body.example)
         responses = []
         for key, raw in (node.get("responses") or {}).items():
@@ -422,7 +428,11 @@ class _Reader:
                 Response(
                     key=str(key).upper() if str(key).lower() != "default" else "DEFAULT",
                     description=str(response.get("description", "")),
-                    schema=self.schema(content.get("schema", {})) if content is not None else None,
+                    schema=(
+                        self.schema(content.get("schema", {}), where=f"{operation_id} {key}")
+                        if content is not None
+                        else None
+                    ),
                     headers=tuple(response.get("headers") or ()),
                     example=content.get("example") if content is not None else None,
                     documented_by=_documented_by(operation_id, key, response),
@@ -475,6 +485,19 @@ def _lookup_misses(operation_id: str, node: Mapping[str, Any]) -> tuple[LookupMi
     return tuple(misses)
 
 
+def _runnable(where: str, pattern: object) -> str | None:
+    """The pattern, once the engine compiles it: a bad or unsafe one fails the read, not a call."""
+    if pattern is None:
+        return None
+    if not isinstance(pattern, str):
+        raise FragmentError(f"{where}: pattern must be a string, got {pattern!r}")
+    try:
+        compile_pattern(pattern)
+    except UnsupportedPatternError as error:
+        raise FragmentError(f"{where}: {error}") from None
+    return pattern
+
+
 def _document_security(document: object) -> Any:
     return document.get("security", ()) if isinstance(document, Mapping) else ()
 
@@ -502,7 +525,9 @@ def read_fragment(document: object) -> Fragment:
         else {}
     )
     schemas = {
-        str(name): reader.schema({"$ref": f"#/components/schemas/{name}"})
+        str(name): reader.schema(
+            {"$ref": f"#/components/schemas/{name}"}, where=f"components.schemas.{name}"
+        )
         for name in component_nodes
     }
     return Fragment(tuple(operations), prefix, schemas, document)

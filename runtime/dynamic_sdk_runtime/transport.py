@@ -1,6 +1,6 @@
-"""What the generated `Client` classes lack: finite timeouts, a deadline, safe retries in
-the call path (whatever httpx client is in use), typed transport errors, a User-Agent, and
-redaction.
+"""What the generated `Client` classes lack: finite timeouts, a deadline, safe retries and
+the bearer token in the call path (whatever httpx client is in use), typed transport
+errors, a User-Agent, and redaction.
 
 Kept out of the generated package so the copied `client.py.jinja` and
 `endpoint_module.py.jinja` change by a few lines only.
@@ -127,20 +127,36 @@ class GeneratedClient(Protocol):
     @property
     def deadline(self) -> float | None: ...
 
+    @property
+    def auth_headers(self) -> Mapping[str, str]: ...
+
     def get_httpx_client(self) -> httpx.Client: ...
 
     def get_async_httpx_client(self) -> httpx.AsyncClient: ...
 
 
 def _request(
+    client: GeneratedClient,
     http: httpx.Client | httpx.AsyncClient,
     kwargs: dict[str, Any],
     timeout: httpx.Timeout | float | None,
 ) -> httpx.Request:
+    """The request, with the client's auth headers on it.
+
+    The token is set here, per request, not in the httpx client's default headers, so a
+    client given with `set_httpx_client` sends it too (openai-python's `_build_headers`
+    does the same). A header of the same name already on the request wins: one you put on
+    your own httpx client (or in `headers=`) is yours to choose. Every attempt of the
+    retry loop sends this request, so retries carry it too.
+    """
     kwargs["url"] = absolute_url(http, kwargs["url"])
     if timeout is not None:  # None keeps the httpx client's timeout
         kwargs["timeout"] = timeout
-    return http.build_request(**kwargs)
+    request = http.build_request(**kwargs)
+    for name, value in client.auth_headers.items():
+        if name not in request.headers:
+            request.headers[name] = value
+    return request
 
 
 def _end(client: GeneratedClient, deadline: float | None) -> float | None:
@@ -166,7 +182,7 @@ def send(
     try:
         return send_with_retries(
             http,
-            _request(http, kwargs, timeout),
+            _request(client, http, kwargs, timeout),
             retry_policy or client.retry_policy,
             deadline=_end(client, deadline),
         )
@@ -187,7 +203,7 @@ async def send_async(
     try:
         return await send_with_retries_async(
             http,
-            _request(http, kwargs, timeout),
+            _request(client, http, kwargs, timeout),
             retry_policy or client.retry_policy,
             deadline=_end(client, deadline),
         )
