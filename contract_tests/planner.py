@@ -25,6 +25,7 @@ from dynamic_sdk_runtime.fragment import Fragment, Operation
 
 from .derive import BaseRequest, base_request, derive_probes, field_places, with_value
 from .model import NO_BODY, Check, Probe, Side
+from .statuses import changes_the_route
 from .strategies import pattern_text
 
 __all__ = ["all_checks", "build_plan", "draw_examples"]
@@ -55,14 +56,20 @@ def draw_examples(strategy: st.SearchStrategy[Any], seed: int, count: int) -> li
 
 def _prioritised(probes: list[Probe]) -> list[Probe]:
     """Most informative first: every check once (tier 0), then every pattern node and
-    explicit probe once (tier 1), then the rest (tier 2)."""
-    checks: set[str] = set()
+    explicit probe once (tier 1), then the rest (tier 2). A check's tier-0 probe is one the
+    operation's own route takes, where it has one: a router answers the others."""
+    first: dict[str, int] = {}
+    for index, probe in enumerate(probes):
+        if not changes_the_route(probe.path):
+            first.setdefault(probe.check.key, index)
+    for index, probe in enumerate(probes):
+        first.setdefault(probe.check.key, index)
     nodes: set[tuple[str, str | None, str]] = set()
     ordered = []
-    for probe in probes:
+    for index, probe in enumerate(probes):
         check = probe.check
         node = (check.key, check.node, check.reason if check.node is None else "")
-        if check.key not in checks:
+        if first[check.key] == index:
             tier = 0
         elif probe.tier >= 3:  # the seeded draws keep their order
             tier = probe.tier
@@ -70,7 +77,6 @@ def _prioritised(probes: list[Probe]) -> list[Probe]:
             tier = 1
         else:
             tier = 2
-        checks.add(check.key)
         nodes.add(node)
         ordered.append(
             Probe(check, probe.path, probe.query, probe.headers, probe.body, tier, probe.auth)
@@ -106,6 +112,8 @@ def _drawn(operation: Operation, base: BaseRequest, seed: int, examples: int) ->
                 body = {**body, name: value}
             else:
                 continue
+            if changes_the_route(path):
+                continue  # no route takes it: a router answers, never the operation
             found = operation.violations(
                 path,
                 None if body is NO_BODY else body,

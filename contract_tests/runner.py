@@ -338,7 +338,7 @@ def _record(
         answer.status,
         "no-verdict",
         expected,
-        response.text[:120],
+        "rate limited" if answer.status == 429 else response.text[:120],
         answer=answer,
         problem=problem,
         curl=curl,

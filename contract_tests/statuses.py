@@ -17,7 +17,10 @@ the only evidence; nothing here is a fact typed in about one vendor.
     400                                                      refused
     a lookup miss (x-lookup-miss: 404, 422 with a code)      accepted once the run saw this
                                                              place validated before the
-                                                             lookup; else no verdict
+                                                             lookup; else refused for an
+                                                             invalid path value (it is
+                                                             what was not found), no
+                                                             verdict for the rest
     401, 403, 404, 413, 415; 422 from a real server          no verdict
     anything else (2xx ...)                                  accepted
 
@@ -235,6 +238,8 @@ def judge(
     if operation.lookup_miss(status, answer.body):
         if asked.place in profile.validates_first:
             return Judgement("accepted", f"{status} after validation (unknown resource)")
+        if asked.place == "path" and asked.side == "reject":
+            return Judgement("refused")  # the path value is what was not found: a refusal
         return Judgement(
             "no-verdict",
             f"lookup miss {status}: not seen whether the {asked.place} is validated before "

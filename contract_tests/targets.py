@@ -4,12 +4,9 @@ A `Target` wraps an httpx client (a real socket, or an in-process ASGI transport
 the URL prefix the operation lives under. Requests are built by hand from raw JSON-able
 values, because the generated client refuses invalid input and the suite must send it.
 
-Verdicts: the embedded mock, any `--base-url` server and the vendor sandbox reject with
-400 (BadRequest); every other status means the request passed validation (404 for an
-unknown verification, 422 for a mismatch, 200...). Stoplight Prism rejects with 422 (it
-picks the fragment's documented 422, before 400) and says why in an `sl-violations`
-header; its verdict is "rejected" exactly when that header lists an Error about the request's
-data (path, body, or a missing/`null` body) rather than its credentials or media type.
+Verdicts are not made here: `statuses.judge` reads every answer (one table for every kind
+of target). Stoplight Prism rejects with 422 (it picks the fragment's documented 422, before
+400) and says why in an `sl-violations` header; `prism_input_violations` reads it.
 """
 
 from __future__ import annotations
@@ -113,13 +110,6 @@ class Target:
             content=json.dumps(probe.body).encode("ascii") if has_body else None,
             headers=headers,
         )
-
-    def rejected(self, response: httpx.Response) -> bool:
-        """Whether the target rejected the request for breaking a documented input rule."""
-        if self.kind == "prism":
-            raw = response.headers.get("sl-violations")
-            return response.status_code in (400, 422) and bool(prism_input_violations(raw))
-        return response.status_code == 400
 
     def curl(self, operation: Operation, probe: Probe) -> str:
         """A curl line reproducing one probe, the token left as $DYNAMIC_API_TOKEN."""
