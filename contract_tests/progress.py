@@ -77,7 +77,7 @@ class Progress:
         self.write(("\n" if self.live else "") + "FAIL " + line + "\n")
 
     def done(self, note: str = "") -> None:
-        """The plan is sent (budgeted Schemathesis cases may follow on the same counter)."""
-        self._emit(note or "done", force=True)
+        """The plan is sent; budgeted Schemathesis cases may follow on the same counter."""
+        self._emit(note or "plan done", force=True)
         if self.live:
             self.write("\n")
