@@ -15,13 +15,14 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import cast
+from types import SimpleNamespace
+from typing import Any, cast
 
 import httpx
 import pytest
 
 from contract_tests._engine import fragment
-from contract_tests.broken_servers import TOKEN
+from contract_tests.broken_servers import TOKEN, reference_app
 from contract_tests.conftest import _budget
 from contract_tests.model import RunReport
 from contract_tests.pacing import Budget, StatedLimit, stated_limit
@@ -30,7 +31,7 @@ from contract_tests.plugin import OPTIONS, REMOTE_RATE
 from contract_tests.progress import LINE_EVERY, Progress
 from contract_tests.runner import run_plan
 from contract_tests.targets import ROOT, Target, detect_prefix
-from dynamic_sdk_mock import MockConfig, running_mock
+from dynamic_sdk_mock import MockConfig, running_mock, serve_app
 
 FRAGMENT = fragment()
 PLAN = build_plan(FRAGMENT, {}, seed=23, examples=1)
@@ -323,3 +324,49 @@ def test_the_documented_remote_rate_is_the_default() -> None:
     text = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith("| `--rate"))
     assert f"**{REMOTE_RATE:g}/min**" in row, row
+
+
+def test_a_budgeted_schemathesis_case_is_paced_counted_and_re_sent_after_a_429(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The case goes through the target's budget: the same counter and status line, and a
+    429 is waited out and re-sent like a probe of the plan, never judged."""
+    from contract_tests.conftest import BUDGETS
+    from contract_tests.report import RECORDER
+    from contract_tests.test_schemathesis import SCHEMA, _send_budgeted
+
+    monkeypatch.setattr(RECORDER, "meta", {})
+    inner = reference_app(FRAGMENT)
+    paths: list[str] = []
+
+    async def limited_once(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            paths.append(scope["path"])
+            if len(paths) == 1:
+                headers = [(b"content-type", b"application/json"), (b"retry-after", b"30")]
+                headers.append((b"ratelimit-policy", b"3;w=60"))
+                await send({"type": "http.response.start", "status": 429, "headers": headers})
+                await send({"type": "http.response.body", "body": b'{"error":"limited"}'})
+                return
+        await inner(scope, receive, send)
+
+    time_ = FakeTime()
+    lines, write = _lines(time_)
+    operation = next(result.ok() for result in SCHEMA.get_all_operations())
+    case = operation.Case(
+        path_parameters={"environmentId": "not-an-environment"},
+        body={"unexpected": 1},
+        media_type="application/json",
+    )
+    with serve_app(limited_once) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("server", client, "", TOKEN, {}, "base-url", url)
+        budget = Budget(max_requests=5, clock=time_.clock, sleep=time_.sleep)
+        budget.progress = Progress(write, "server", 5, live=True, clock=time_.clock)
+        config = cast(pytest.Config, SimpleNamespace(stash={BUDGETS: {"server": budget}}))
+        _send_budgeted(case, target, config)
+    assert len(paths) == 2
+    assert (budget.sent, budget.rate_limited) == (2, 1)
+    assert budget.waited_seconds == pytest.approx(30.0)
+    assert budget.interval == pytest.approx(20.0)
+    assert "2/5 requests sent, 1 rate-limited" in lines[-1][1]
+    assert RECORDER.meta["schemathesis_budgeted"] == {"sent": 1}
