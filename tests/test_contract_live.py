@@ -1,6 +1,6 @@
 """A paced run talks while it waits, reports a failure the moment it is known, and -x stops.
 
-Against the vendor a run sends a request every 12 s (5/min): the first status line must
+Against the vendor a run waits many seconds between requests: the first status line must
 come within seconds, a failing check must be printed when its probe answers (not at the
 end), and `-x` must stop sending at the first failure.
 """
