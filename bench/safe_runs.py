@@ -15,9 +15,10 @@ import httpx
 
 from contract_tests.broken_servers import TOKEN, reference_app
 from contract_tests.model import RunReport
+from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.plugin import REMOTE_MAX_REQUESTS
-from contract_tests.runner import Budget, run_plan
+from contract_tests.runner import run_plan
 from contract_tests.targets import Target
 from dynamic_sdk_mock import serve_app
 from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE

@@ -30,6 +30,7 @@ from hypothesis import settings
 from . import profiles  # the Hypothesis profiles, under a plain `pytest --pyargs` run too
 from ._engine import fragment, fragment_path
 from .model import Check, Outcome, Probe, RunReport
+from .pacing import Budget
 from .planner import all_checks, build_plan
 from .plugin import (
     REMOTE_MAX_REQUESTS,
@@ -42,7 +43,7 @@ from .plugin import (
 from .progress import Progress
 from .replay import REPLAY_FILE, load_replay, write_replay
 from .report import RECORDER
-from .runner import Budget, run_plan
+from .runner import run_plan
 from .strategies import profile_max_examples
 from .summary import failure_line, summarize
 from .targets import (
@@ -403,9 +404,8 @@ def plan_report(
     try:
         for target in targets:
             budgets[target.name] = budget = _budget(request.config, target)
-            planned = (
-                len(plan) if budget.max_requests is None else min(len(plan), budget.max_requests)
-            )
+            cases = any("test_schemathesis.py::" in item.nodeid for item in request.session.items)
+            planned = budget.planned(len(plan), schemathesis=cases and budgeted(request.config))
             progress = _progress(request.config, target.name, planned)
             run_plan(
                 target,

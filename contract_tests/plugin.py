@@ -34,10 +34,10 @@ __all__ = [
 ]
 
 REMOTE_MAX_REQUESTS = 60
-REMOTE_RATE = 5.0
-"""The vendor limits OTP endpoints to a few requests per minute per IP: 60 probes at 5/min
-take 12 minutes, cover every boundary and every explicit probe (about 50 in reject-only
-mode), and leave room for the team's own traffic (docs/contract.md)."""
+REMOTE_RATE = 3.0
+"""Per minute: the vendor's published per-IP limit for its one-time-password endpoints, this
+one among them (its "Rate limits" page, quoted in the project's vendor reference); paced
+from the end of each answer, so jitter never puts two requests closer at the server."""
 DEFAULT_MIN_JUDGED = 0.5
 """Below half of the checks a run could judge, its "pass" would say too little."""
 EXIT_INCONCLUSIVE = 6
@@ -112,8 +112,10 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         ("--rate",),
         "budget",
-        "at most N requests per minute, e.g. 5/min",
-        f"unlimited for mock/prism, {REMOTE_RATE:g}/min for --base-url/sandbox",
+        "at most N requests per minute, e.g. 3/min, counted from the end of each answer; "
+        "a 429 slows the pace for the rest of the run (Retry-After, RateLimit-*)",
+        f"unlimited for mock/prism, {REMOTE_RATE:g}/min for --base-url/sandbox: the vendor's "
+        "published limit per IP for one-time-password endpoints (its rate-limit page)",
         {"metavar": "N/min", "default": None},
     ),
     Option(

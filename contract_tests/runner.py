@@ -9,18 +9,15 @@ for its status (`documented`), read from the operation model.
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Literal
 
 import httpx
 
 from dynamic_sdk_runtime.fragment import Fragment, Operation
-from dynamic_sdk_runtime.outcomes import retry_after_seconds
 
 from .model import NO_BODY, Check, Outcome, Probe, RunReport
+from .pacing import Budget
 from .plugin import TOKEN_VARIABLE
 from .progress import Progress
 from .statuses import (
@@ -42,7 +39,6 @@ __all__ = [
     "ANY_TOKEN",
     "BY_DESIGN",
     "SAFE_MODE",
-    "Budget",
     "documented",
     "expected_verdict",
     "interpret",
@@ -54,53 +50,6 @@ SAFE_MODE = "valid request, no SMS budget (safe mode)"
 STOPPED = "not sent: the run stopped at its first failures (-x / --maxfail)"
 BY_DESIGN = (ANY_TOKEN, SAFE_MODE)
 """Reasons a check is left out on purpose: not judged, but not counted against the run."""
-
-
-@dataclass
-class Budget:
-    """How many requests may be sent, how fast, and how long a 429 may make us wait."""
-
-    max_requests: int | None = None
-    rate_per_minute: float | None = None
-    max_wait_seconds: float = 65.0
-    max_rate_limited_retries: int = 3
-    valid_requests: int | None = None
-    """Requests a correct server must accept (may act, e.g. send an SMS); None: unlimited."""
-    sleep: Callable[[float], None] = time.sleep
-    on_wait: Callable[[float], None] | None = None
-    """Told before every wait (live feedback: "next request in N s")."""
-    sent: int = 0
-    valid_sent: int = 0
-    rate_limited: int = 0
-    waited_seconds: float = 0.0
-    _last_sent: float | None = None
-    halted: str | None = None
-    """Why nothing more may be sent (the credentials were refused)."""
-
-    reserved: int = 0
-    """Requests the plan leaves for the budgeted Schemathesis cases sent after it."""
-
-    def exhausted(self, keep: int = 0) -> bool:
-        """No request left (keeping `keep` of them for later senders)."""
-        if self.halted is not None:
-            return True
-        return self.max_requests is not None and self.sent >= self.max_requests - keep
-
-    def pace(self) -> None:
-        """Wait until the next request keeps within `rate_per_minute`."""
-        if self.rate_per_minute and self._last_sent is not None:
-            wait = self._last_sent + 60.0 / self.rate_per_minute - time.monotonic()
-            if wait > 0:
-                if self.on_wait is not None:
-                    self.on_wait(wait)
-                self.sleep(wait)
-                self.waited_seconds += wait
-        self._last_sent = time.monotonic()
-
-    def retry_wait(self, response: httpx.Response) -> float:
-        """The 429's Retry-After (runtime parser), 1 s when absent, capped by max_wait."""
-        asked = retry_after_seconds(response.headers.get("retry-after"), datetime.now(UTC))
-        return min(1.0 if asked is None else asked, self.max_wait_seconds)
 
 
 def asked(probe: Probe) -> Asked:
@@ -233,7 +182,7 @@ def run_plan(
     """
     reported: set[str] = set()
     if progress is not None:
-        budget.on_wait = progress.waiting
+        budget.progress = progress
     profile = report.profiles.setdefault(target.name, ServerProfile())
     report.kinds[target.name] = target.kind
 
@@ -274,19 +223,16 @@ def run_plan(
             note = ""
             for _attempt in range(budget.max_rate_limited_retries + 1):
                 budget.pace()
-                budget.sent += 1
                 try:
                     response = _send(target, operation, probe, resend=not valid)
                 except httpx.TransportError as error:
+                    budget.answered(None)
                     response = None
                     note = f"dropped the request ({type(error).__name__})"
                     break
+                budget.answered(response.status_code, response.headers)
                 if response.status_code != 429:
                     break
-                budget.rate_limited += 1
-                wait = budget.retry_wait(response)
-                budget.sleep(wait)
-                budget.waited_seconds += wait
                 if budget.exhausted(keep=budget.reserved):
                     break
             budget.valid_sent += int(valid and may_act(operation) and response is not None)
@@ -300,7 +246,6 @@ def run_plan(
                 budget.halted = refused
             if progress is not None:
                 tell_failures()
-                progress.probe_sent(budget.rate_limited)
     except KeyboardInterrupt:
         report.stopped.setdefault(target.name, "interrupted (SIGINT/SIGTERM)")
         raise

@@ -18,8 +18,8 @@ from dynamic_sdk_runtime.fragment import Fragment
 from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
 
 from .model import Outcome, Probe, RunReport
+from .pacing import Budget
 from .report import RECORDER
-from .runner import Budget
 from .targets import Target
 from .unicode_ages import BASELINE, VERSIONS
 from .verdict import why_not_judged

@@ -24,9 +24,10 @@ from contract_tests._engine import fragment
 from contract_tests.broken_servers import TOKEN, Breakage, breakages, reference_app
 from contract_tests.conftest import SCHEMATHESIS_SHARE
 from contract_tests.model import Probe, RunReport
+from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.replay import load_replay, write_replay
-from contract_tests.runner import Budget, run_plan
+from contract_tests.runner import run_plan
 from contract_tests.targets import ROOT, Target, detect_prefix
 from dynamic_sdk_mock import MockConfig, running_mock, serve_app
 

@@ -22,8 +22,9 @@ from contract_tests._engine import fragment
 from contract_tests.broken_servers import TOKEN, Breakage, breakages, reference_app, unicode_server
 from contract_tests.derive import field_places
 from contract_tests.model import Probe, RunReport
+from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
-from contract_tests.runner import Budget, run_plan
+from contract_tests.runner import run_plan
 from contract_tests.statuses import changes_the_route
 from contract_tests.summary import unicode_estimate
 from contract_tests.targets import ROOT, Target

@@ -22,8 +22,9 @@ import pytest
 from contract_tests._engine import fragment
 from contract_tests.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
 from contract_tests.model import Probe, RunReport
+from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
-from contract_tests.runner import Budget, run_plan
+from contract_tests.runner import run_plan
 from contract_tests.targets import Target
 from dynamic_sdk_mock import serve_app
 

@@ -12,8 +12,9 @@ import httpx
 from contract_tests._engine import fragment
 from contract_tests.broken_servers import TOKEN, Breakage, reference_app
 from contract_tests.model import RunReport
+from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
-from contract_tests.runner import Budget, run_plan
+from contract_tests.runner import run_plan
 from contract_tests.statuses import changes_the_route
 from contract_tests.targets import Target
 from dynamic_sdk_mock import serve_app

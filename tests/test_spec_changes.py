@@ -31,8 +31,9 @@ from openapi_python_client.strings import snake_case
 
 from contract_tests.broken_servers import TOKEN, reference_app
 from contract_tests.model import RunReport
+from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
-from contract_tests.runner import Budget, run_plan
+from contract_tests.runner import run_plan
 from contract_tests.targets import Target
 from dynamic_sdk_mock import serve_app
 from dynamic_sdk_runtime.fragment import Fragment, read_fragment
