@@ -31,7 +31,12 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_contract_verdict.py",
         "contract_tests/",
     ),
-    "build": ("tests/test_generated.py", "tests/test_packaging.py", "tests/test_spec_changes.py"),
+    "build": (
+        "tests/test_generated.py",
+        "tests/test_packaging.py",
+        "tests/test_spec_changes.py",
+        "tests/test_plugin_isolation.py",
+    ),
 }
 
 
