@@ -36,6 +36,8 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_packaging.py",
         "tests/test_spec_changes.py",
         "tests/test_plugin_isolation.py",
+        "tests/test_install_docs.py",
+        "tests/test_action.py",
     ),
 }
 
