@@ -33,7 +33,14 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_st_checks.py",
         "contract_tests/",
     ),
-    "build": ("tests/test_generated.py", "tests/test_packaging.py", "tests/test_spec_changes.py"),
+    "build": (
+        "tests/test_generated.py",
+        "tests/test_packaging.py",
+        "tests/test_spec_changes.py",
+        "tests/test_plugin_isolation.py",
+        "tests/test_install_docs.py",
+        "tests/test_action.py",
+    ),
 }
 
 

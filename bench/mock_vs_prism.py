@@ -29,7 +29,7 @@ __all__ = ["run"]
 
 TOKEN = "bench-load-token"  # noqa: S105 - a fake credential for loopback servers
 GOAL_THROUGHPUT_RATIO = 3.0
-# Enough retries that a run never reaches the limit; cooldown 0 keeps every retry a 200.
+# Enough retries that a run never reaches the limit; cooldown 0 keeps every retry a success.
 _STATEFUL_ARGS = ("--max-retries", "1000000000", "--cooldown", "0", "--log-level", "warning")
 
 

@@ -31,7 +31,7 @@ PLACES: tuple[tuple[str, str], ...] = (
     ("contract_tests/pyproject.toml", _PROJECT_VERSION),
     ("contract_tests/pyproject.toml", _PIN.format("dynamic-sdk-client")),
     ("contract_tests/pyproject.toml", _PIN.format("dynamic-sdk-mock")),
-    ("README.md", r"pip install dynamic-sdk-contract==(\S+)"),
+    ("README.md", r"dynamic-sdk-contract==(\d+(?:\.\w+)*)"),
 )
 
 

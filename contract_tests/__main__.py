@@ -1,7 +1,9 @@
 """`python -m contract_tests [options]` (or `dynamic-sdk-contract`): the installed suite.
 
 Runs pytest on the installed package with the suite's options (`plugin.py`) and Hypothesis
-profiles (`profiles.py`) loaded before pytest parses the command line. `--help` lists the
+profiles (`profiles.py`) loaded before pytest parses the command line. The distribution
+registers no pytest11 entry point, so other pytest runs never see these options; here, the
+plugins that claim the same option names (`FOREIGN`) are blocked instead. `--help` lists the
 suite's own options first; every pytest option is accepted too. Reports go to ./reports
 (or $DYNAMIC_CONTRACT_REPORTS).
 """
@@ -10,11 +12,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import pytest
 
 from .plugin import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, GROUPS, OPTIONS, TOKEN_VARIABLE
 from .targets import REPORTS
+
+README = Path(__file__).with_name("README.md")
+"""Shipped in the wheel, so `--help` points at documentation every install has."""
+FOREIGN = ("base_url",)
+"""pytest plugins that define one of the suite's option names (pytest-base-url's --base-url,
+pulled in by pytest-playwright and pytest-selenium): pytest refuses two owners of one option,
+and the suite's run needs none of them."""
 
 EPILOG = f"""\
 environment:
@@ -37,7 +47,9 @@ exit codes:
 
 Every pytest option is accepted too (-x, -k, -q, --hypothesis-seed N, ...):
 `python -m pytest --help` lists them. Reports: contract-summary.json, .md and .html, JUnit,
-contract-replay.json. Documentation: the project's docs/contract.md.
+contract-replay.json. In a pytest command of your own: pytest -p contract_tests.plugin
+-p contract_tests.profiles --pyargs contract_tests [options]. More: %(prog)s --readme
+(the package's README, shipped with it).
 """
 
 
@@ -65,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     if "-h" in args or "--help" in args:
         help_parser().print_help()
         return 0
+    if "--readme" in args:
+        print(README.read_text(encoding="utf-8"), end="")
+        return 0
     REPORTS.mkdir(parents=True, exist_ok=True)
     return int(
         pytest.main(
@@ -77,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                 "contract_tests.profiles",
                 "-p",
                 "no:cacheprovider",
+                *(part for name in FOREIGN for part in ("-p", f"no:{name}")),
                 f"--junitxml={REPORTS / 'junit-contract.xml'}",
                 *args,
             ]

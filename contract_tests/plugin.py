@@ -3,9 +3,9 @@
 Why a plugin of its own: pytest parses the command line before it collects the installed
 package, so options defined in `conftest.py` are unknown to `python -m contract_tests`,
 `dynamic-sdk-contract` and `pytest --pyargs contract_tests`. This module is loaded first
-(`-p contract_tests.plugin` by `__main__`, the `pytest11` entry point of the distribution,
-`pytest_plugins` in the checkout's root conftest) and does nothing unless its options are
-used: it only adds them and refuses bad values before anything is sent.
+(`-p contract_tests.plugin` by `__main__` or by hand, `pytest_plugins` in the checkout's
+root conftest; no pytest11 entry point, so other pytest runs never see it) and does nothing
+unless its options are used: it only adds them and refuses bad values before anything is sent.
 
 PYTEST_DONT_REWRITE: `__main__` imports it before pytest starts (no assertions here).
 """

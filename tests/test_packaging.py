@@ -1,37 +1,24 @@
 """The four distributions build from their own roots, pass `twine check`, carry no file
 URLs, and work from a fresh virtualenv with no checkout on the path: import the client,
 start the installed mock with `python -m dynamic_sdk_mock`, make one call, run the
-installed contract suite (`python -m contract_tests`) against the embedded mock, and run
-the README's CI job, step by step, against the installed mock: green with the right token,
-a usage error without one, inconclusive with a wrong one."""
+installed contract suite (`python -m contract_tests`) against the embedded mock, and point
+`--help` at documentation the wheels ship. (The README's CI job: tests/test_action.py.)"""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import subprocess
 import sys
-import venv
 import zipfile
-from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from codegen import release
-from contract_tests.plugin import EXIT_INCONCLUSIVE, OPTIONS, TOKEN_VARIABLE
+from contract_tests.plugin import EXIT_INCONCLUSIVE, OPTIONS
 from contract_tests.targets import PRISM_PACKAGE
 
-ROOT = Path(__file__).resolve().parent.parent
-ROOTS = {
-    "dynamic_sdk_runtime": ROOT / "runtime",
-    "dynamic_sdk_client": ROOT,
-    "dynamic_sdk_mock": ROOT / "mock",
-    "dynamic_sdk_contract": ROOT / "contract_tests",
-}
+from .wheelhouse import ROOT, ROOTS, clean_environment, run, shown
 
 SMOKE = """
 import os, re, subprocess, sys
@@ -56,27 +43,11 @@ finally:
 """
 
 
-def _run(*args: str | Path, cwd: Path | None = None) -> str:
-    result = subprocess.run(  # noqa: S603 - fixed argv of our own tools
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout
-
-
-@pytest.fixture(scope="module")
-def wheels(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    dist = tmp_path_factory.mktemp("dist")
-    for source in ROOTS.values():
-        _run(sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", dist, source)
-    return sorted(dist.iterdir())
-
-
 def test_every_distribution_builds_and_passes_twine_check(wheels: list[Path]) -> None:
     names = {path.name.split("-")[0] for path in wheels}
     assert names == set(ROOTS)
     assert len(wheels) == 2 * len(ROOTS)  # a wheel and an sdist each
-    _run(sys.executable, "-m", "twine", "check", "--strict", *wheels)
+    run(sys.executable, "-m", "twine", "check", "--strict", *wheels)
 
 
 def test_metadata_names_versions_not_file_urls(wheels: list[Path]) -> None:
@@ -100,27 +71,6 @@ def test_the_client_wheel_ships_the_fragment(wheels: list[Path]) -> None:
     assert not any(name.startswith("dynamic_sdk_runtime/") for name in names)
 
 
-def _fresh_venv(wheels: list[Path], folder: Path) -> Path:
-    environment = folder / "venv"
-    venv.create(environment, with_pip=True)
-    python = environment / "bin" / "python"
-    _run(python, "-m", "pip", "install", "--quiet", *(p for p in wheels if p.suffix == ".whl"))
-    return python
-
-
-def _clean_environment() -> dict[str, str]:
-    """No checkout on the path, and none of this project's CI switches or credentials."""
-    dropped = ("PYTHONPATH", "VIRTUAL_ENV", "HYPOTHESIS_PROFILE")
-    return {
-        k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("DYNAMIC_")
-    }
-
-
-@pytest.fixture(scope="module")
-def installed(wheels: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _fresh_venv(wheels, tmp_path_factory.mktemp("installed"))
-
-
 def test_installed_wheels_work_without_a_checkout(installed: Path, tmp_path: Path) -> None:
     script = tmp_path / "smoke.py"
     script.write_text(SMOKE, encoding="utf-8")
@@ -129,7 +79,7 @@ def test_installed_wheels_work_without_a_checkout(installed: Path, tmp_path: Pat
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env=_clean_environment(),
+        env=clean_environment(),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert result.stdout.strip() == f"sent {release.version()} US"
@@ -144,7 +94,7 @@ def test_the_installed_contract_suite_runs_against_the_embedded_mock(
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env=_clean_environment(),
+        env=clean_environment(),
     )
     assert listed.returncode == 0, listed.stdout[-3000:] + listed.stderr[-3000:]
     assert "test_check[" in listed.stdout
@@ -153,7 +103,7 @@ def test_the_installed_contract_suite_runs_against_the_embedded_mock(
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env=_clean_environment(),
+        env=clean_environment(),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert " passed" in result.stdout
@@ -162,144 +112,14 @@ def test_the_installed_contract_suite_runs_against_the_embedded_mock(
     assert (tmp_path / "reports" / "junit-contract.xml").is_file()
 
 
-README = ROOT / "README.md"
-CI_TOKEN = "contract-ci-token"
-EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
-
-
-def readme_ci_job() -> dict[str, Any]:
-    """The GitHub Actions job of README.md's one YAML block (test and README cannot drift)."""
-    blocks = re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
-    assert len(blocks) == 1, "README.md should have exactly one YAML block: the CI job"
-    job: dict[str, Any] = yaml.safe_load(blocks[0])["contract"]
-    return job
-
-
-def _run_ci_job(
-    installed: Path, wheels: list[Path], cwd: Path, expressions: Mapping[str, str]
-) -> subprocess.CompletedProcess[str]:
-    """Every `run:` step of the README's job, verbatim, with bash, until one fails.
-
-    The fresh virtualenv stands in for setup-python (first on PATH), pip sees only the built
-    wheels, and each `${{ ... }}` takes its value from `expressions` (an unknown one fails).
-    """
-    job = readme_ci_job()
-    actions = {step["uses"].split("@")[0] for step in job["steps"] if "uses" in step}
-    assert actions == {"actions/setup-python", "actions/upload-artifact"}
-    base = _clean_environment() | {
-        "PATH": f"{installed.parent}{os.pathsep}{os.environ['PATH']}",
-        "PIP_NO_INDEX": "1",
-        "PIP_FIND_LINKS": str(wheels[0].parent),
-    }
-    result: subprocess.CompletedProcess[str] | None = None
-    for step in (step for step in job["steps"] if "run" in step):
-        env = base | {
-            name: EXPRESSION.sub(lambda match: expressions[match.group(1)], str(value))
-            for name, value in step.get("env", {}).items()
-        }
-        result = subprocess.run(  # noqa: S603 - the README's own steps
-            ["bash", "-e", "-c", step["run"]],  # noqa: S607 - bash, as a runner uses
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if result.returncode != 0:
-            break
-    assert result is not None, "the README's job has no run: step"
-    return result
-
-
-@pytest.fixture(scope="module")
-def installed_mock(installed: Path) -> Iterator[str]:
-    """The installed mock as a team would start it, with a token; yields the base URL."""
-    process = subprocess.Popen(  # noqa: S603 - the fresh venv's python, the installed mock
-        [
-            *(str(installed), "-m", "dynamic_sdk_mock", "--port", "0"),
-            *("--token", CI_TOKEN, "--log-level", "warning"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=_clean_environment(),
-    )
-    try:
-        assert process.stdout is not None
-        found = re.search(r"http://\S+", process.stdout.readline())
-        assert found, "the installed mock printed no URL"
-        yield found.group(0).rstrip("/") + "/api/v0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _expressions(url: str, token: str) -> dict[str, str]:
-    """The repository's variables and secrets the job reads, pointed at the installed mock.
-
-    The rate is a repository variable in the job (the vendor's limit depends on the plan):
-    3/min would make this test take 21 minutes.
-    """
-    return {
-        "vars.DYNAMIC_BASE_URL": url,
-        "vars.DYNAMIC_ENVIRONMENT_ID": "95b11417-f18f-457f-8804-68e361f9164f",
-        "secrets.DYNAMIC_API_TOKEN": token,
-        "vars.CONTRACT_RATE || '3/min'": "6000/min",
-    }
-
-
-def _summary(folder: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((folder / "reports" / "contract-summary.json").read_text())
-    return data
-
-
-def _shown(result: subprocess.CompletedProcess[str]) -> str:
-    return result.stdout[-3000:] + result.stderr[-3000:]
-
-
-def test_the_readme_ci_job_passes_against_the_installed_mock(
-    installed: Path, wheels: list[Path], installed_mock: str, tmp_path: Path
-) -> None:
-    result = _run_ci_job(installed, wheels, tmp_path, _expressions(installed_mock, CI_TOKEN))
-    assert result.returncode == 0, _shown(result)
-    assert result.stdout.strip().splitlines()[-1].startswith("verdict: PASS (exit 0): base-url")
-    verdict = _summary(tmp_path)["meta"]["verdict"]
-    assert verdict["word"] == "PASS"
-    assert verdict["targets"][0]["judged"] >= 0.5 * verdict["targets"][0]["in_scope"]
-    reports = tmp_path / "reports"  # what the job's upload step keeps
-    assert (reports / "junit-contract.xml").is_file()
-    assert CI_TOKEN not in result.stdout + result.stderr
-    for report in reports.iterdir():
-        assert CI_TOKEN not in report.read_text(encoding="utf-8"), report.name
-
-
-def test_the_readme_ci_job_without_a_token_is_a_usage_error(
-    installed: Path, wheels: list[Path], installed_mock: str, tmp_path: Path
-) -> None:
-    """A missing secret is an empty string in GitHub Actions."""
-    result = _run_ci_job(installed, wheels, tmp_path, _expressions(installed_mock, ""))
-    assert result.returncode == 4, _shown(result)
-    assert f"--base-url needs {TOKEN_VARIABLE}" in result.stderr
-    assert not (tmp_path / "reports" / "contract-summary.json").exists()
-
-
-def test_the_readme_ci_job_with_a_wrong_token_is_inconclusive(
-    installed: Path, wheels: list[Path], installed_mock: str, tmp_path: Path
-) -> None:
-    result = _run_ci_job(installed, wheels, tmp_path, _expressions(installed_mock, "wrong"))
-    assert result.returncode == EXIT_INCONCLUSIVE, _shown(result)
-    last = result.stdout.strip().splitlines()[-1]
-    assert last.startswith(f"verdict: INCONCLUSIVE (exit {EXIT_INCONCLUSIVE}): base-url"), last
-    assert "no verdict from status 401" in last
-    assert _summary(tmp_path)["meta"]["verdict"]["word"] == "INCONCLUSIVE"
-
-
 SAMPLES: dict[str, list[str]] = {
     "--target": ["mock"],
     "--base-url": ["http://127.0.0.1:9/api/v0"],
     "--no-auth": [],
     "--no-prism": [],
+    "--strict-assumptions": [],
     "--max-requests": ["60"],
-    "--rate": ["5/min"],
+    "--rate": ["3/min"],
     "--max-wait": ["65"],
     "--sms-budget": ["0"],
     "--min-judged": ["0.5"],
@@ -314,7 +134,7 @@ SAMPLES: dict[str, list[str]] = {
     [
         ["dynamic-sdk-contract"],
         ["python", "-m", "contract_tests"],
-        ["python", "-m", "pytest", "--pyargs", "contract_tests"],
+        ["python", "-m", "pytest", "-p", "contract_tests.plugin", "--pyargs", "contract_tests"],
     ],
     ids=["console-script", "python-m", "pytest-pyargs"],
 )
@@ -327,9 +147,9 @@ def test_the_installed_commands_accept_every_option(
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env=_clean_environment(),
+        env=clean_environment(),
     )
-    assert result.returncode == 0, _shown(result)
+    assert result.returncode == 0, shown(result)
     assert "test_check[" in result.stdout
 
 
@@ -338,9 +158,9 @@ def test_the_installed_help_shows_the_suites_options_first(installed: Path) -> N
         [str(installed.parent / "dynamic-sdk-contract"), "--help"],
         capture_output=True,
         text=True,
-        env=_clean_environment(),
+        env=clean_environment(),
     )
-    assert result.returncode == 0, _shown(result)
+    assert result.returncode == 0, shown(result)
     lines = result.stdout.splitlines()
     groups = [line for line in lines if line and not line.startswith(" ") and line.endswith(":")]
     assert groups[:2] == ["options:", "target (which server is judged):"]
@@ -355,8 +175,34 @@ def test_the_installed_prism_hint_assumes_no_checkout(installed: Path, tmp_path:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env=_clean_environment(),
+        env=clean_environment(),
     )
-    assert result.returncode == 1, _shown(result)
+    assert result.returncode == 1, shown(result)
     assert f"npm install {PRISM_PACKAGE}" in result.stdout
     assert "repository root" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "readme"),
+    [
+        (["dynamic-sdk-contract"], ROOT / "contract_tests" / "README.md"),
+        (["python", "-m", "dynamic_sdk_mock"], ROOT / "mock" / "dynamic_sdk_mock" / "README.md"),
+    ],
+    ids=["contract", "mock"],
+)
+def test_the_installed_help_points_at_documentation_the_wheel_ships(
+    installed: Path, tmp_path: Path, command: list[str], readme: Path
+) -> None:
+    """`--help` names no file of the repository; its `--readme` prints the shipped README."""
+    binary = [str(installed.parent / command[0]), *command[1:]]
+    helped = subprocess.run(  # noqa: S603 - the installed commands
+        [*binary, "--help"], cwd=tmp_path, capture_output=True, text=True, env=clean_environment()
+    )
+    assert helped.returncode == 0, shown(helped)
+    assert "docs/" not in helped.stdout
+    assert "--readme" in helped.stdout
+    printed = subprocess.run(  # noqa: S603 - the installed commands
+        [*binary, "--readme"], cwd=tmp_path, capture_output=True, text=True, env=clean_environment()
+    )
+    assert printed.returncode == 0, shown(printed)
+    assert printed.stdout == readme.read_text(encoding="utf-8")

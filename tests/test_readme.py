@@ -1,6 +1,6 @@
-"""Every Python snippet in README.md runs, in order, against the mock started the way the
-README says (`python -m dynamic_sdk_mock --seed-example --cooldown 0`), once answering
-201 and once 200."""
+"""Every Python snippet in README.md runs, in order and then each alone (a fresh namespace:
+it imports and builds what it uses), against one mock started the way the README says, so
+the examples can be re-run on it; once answering 201 and once 200."""
 
 from __future__ import annotations
 
@@ -76,10 +76,18 @@ def test_readme_snippets_run_against_the_readme_mock(
         with contextlib.redirect_stdout(output):
             for number, code in enumerate(snippets(), start=1):
                 exec(compile(code, f"README.md snippet {number}", "exec"), namespace)  # noqa: S102
-        sent = httpx.get(url + "/__mock/outbox").json()["messages"]
+        in_order = httpx.get(url + "/__mock/outbox").json()["messages"]
+        alone = io.StringIO()
+        with contextlib.redirect_stdout(alone):
+            for number, code in enumerate(snippets(), start=1):
+                fresh = {"__name__": "readme"}
+                exec(compile(code, f"README.md snippet {number} alone", "exec"), fresh)  # noqa: S102
+        again = httpx.get(url + "/__mock/outbox").json()["messages"]
     printed = output.getvalue()
     assert f"{os.environ['DYNAMIC_VERIFICATION_UUID']} US" in printed
     assert "[('phoneNumber', 'pattern'), ('isoCountryCode', 'maxLength')]" in printed
     assert "no such verification: verification_not_found" in printed
     assert "9171113333" in printed  # the async snippet prints the phone number it got back
-    assert len(sent) == 3  # sync, async and the patient client each sent one code
+    assert len(in_order) == 3  # sync, async and the patient client each sent one code
+    assert alone.getvalue() == printed  # alone, on the same mock, each says the same
+    assert len(again) == 6  # and re-running them sent three more (no 422 for too many)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -11,22 +12,29 @@ from pathlib import Path
 import pytest
 import yaml
 
+from codegen.release import version
 from specwatch.vendor_watch import NPM_ENV
 
 from .test_vendor_watch import _fake_npm
 from .test_vendor_watch import run as run_vendor_watch
+from .wheelhouse import ROOT, ROOTS
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
 WORKFLOW = WORKFLOWS / "ci.yml"
 VENDOR_WATCH = WORKFLOWS / "vendor-watch.yml"
+RELEASE = WORKFLOWS / "release.yml"
+ACTION = WORKFLOWS.parent.parent / "action.yml"
 
 
-@pytest.mark.parametrize("workflow", [WORKFLOW, VENDOR_WATCH], ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "workflow", [WORKFLOW, VENDOR_WATCH, RELEASE, ACTION], ids=lambda path: path.name
+)
 def test_workflow_matches_the_github_workflow_schema(workflow: Path) -> None:
     binary = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
     assert binary is not None, "check-jsonschema (test group) is not installed"
+    schema = "vendor.github-actions" if workflow == ACTION else "vendor.github-workflows"
     result = subprocess.run(  # noqa: S603 - fixed argv
-        [binary, "--builtin-schema", "vendor.github-workflows", str(workflow)],
+        [binary, "--builtin-schema", schema, str(workflow)],
         capture_output=True,
         text=True,
         check=False,
@@ -100,7 +108,9 @@ def test_the_workflows_greps_classify_what_vendor_watch_prints(
     assert unreachable not in out + err
 
 
-@pytest.mark.parametrize("workflow", [WORKFLOW, VENDOR_WATCH], ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "workflow", [WORKFLOW, VENDOR_WATCH, RELEASE, ACTION], ids=lambda path: path.name
+)
 def test_actions_are_pinned_by_commit_sha(workflow: Path) -> None:
     uses = re.findall(
         r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", workflow.read_text(encoding="utf-8"), re.M
@@ -109,3 +119,36 @@ def test_actions_are_pinned_by_commit_sha(workflow: Path) -> None:
     for action, comment in uses:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
         assert re.search(r"# v\d", comment), f"{action}: name the release in a comment"
+
+
+def test_release_builds_the_four_roots_and_publishes_by_trusted_publishing() -> None:
+    workflow = yaml.safe_load(RELEASE.read_text(encoding="utf-8"))
+    assert workflow[True]["push"]["tags"] == ["v*"]  # PyYAML reads `on:` as True
+    assert workflow["permissions"] == {"contents": "read"}
+    build = " ".join(str(step.get("run", "")) for step in _steps(RELEASE, "build"))
+    (roots,) = re.findall(r"for root in ([^;]+); do", build)
+    assert {(ROOT / root).resolve() for root in roots.split()} == set(ROOTS.values())
+    assert "--sdist --wheel" in build
+    jobs = workflow["jobs"]
+    trusted = [name for name, job in jobs.items() if "id-token" in job.get("permissions", {})]
+    assert trusted == ["pypi"]  # only the publishing job may mint an OIDC token
+    assert jobs["pypi"]["permissions"] == {"id-token": "write"}
+    uses = [str(step.get("uses", "")) for step in jobs["pypi"]["steps"]]
+    assert any(use.startswith("pypa/gh-action-pypi-publish@") for use in uses)
+    release_run = " ".join(str(step.get("run", "")) for step in jobs["github-release"]["steps"])
+    assert "gh release create" in release_run
+    assert "dist/*" in release_run
+
+
+@pytest.mark.parametrize(("tag", "code"), [(f"v{version()}", 0), ("v0.0.0-not-this", 1)])
+def test_release_refuses_a_tag_that_is_not_versions(tag: str, code: int) -> None:
+    (step,) = [s for s in _steps(RELEASE, "build") if s.get("name") == "The tag is VERSION's"]
+    result = subprocess.run(  # noqa: S603 - the workflow's own step
+        ["bash", "-e", "-c", str(step["run"])],  # noqa: S607 - bash, as a runner uses
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "TAG": tag},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == code, result.stdout + result.stderr

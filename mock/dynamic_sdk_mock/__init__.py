@@ -4,7 +4,8 @@ It serves every operation the fragment documents, reading routes, rules, statuse
 field names from it. In process: `create_app(MockConfig(...))` (ASGI, state on
 `app.state.mock`). Over a real socket: `with running_mock(config) as mock: mock.url,
 mock.state`; any ASGI app: `with serve_app(app) as url`. From a shell:
-`python -m dynamic_sdk_mock --port 0`. Assumptions beyond the vendor's page: docs/mock.md.
+`python -m dynamic_sdk_mock --port 0`. Assumptions beyond the vendor's page:
+`python -m dynamic_sdk_mock --readme`.
 """
 
 from ._app import ConnectionDroppedError, MockApp, create_app

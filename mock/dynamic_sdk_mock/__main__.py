@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -18,6 +19,7 @@ from ._config import DEFAULT_TOKEN, MockConfig
 from ._fragment import FragmentError
 from ._server import bind_socket, url_of, uvicorn_config
 
+README = Path(__file__).with_name("README.md")
 TOKEN_VARIABLE = "DYNAMIC_MOCK_TOKEN"  # noqa: S105 - the variable's name, not a token
 
 
@@ -43,8 +45,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Options named like MockConfig's fields (`dest`); an option not given keeps its default."""
     parser = argparse.ArgumentParser(
         prog="python -m dynamic_sdk_mock",
-        description="Serve the embedded mock of the fragment's operations (see docs/mock.md).",
+        description="Serve the embedded mock of the fragment's operations on loopback.",
+        epilog="Faults, state and the assumptions behind each status: --readme prints the "
+        "package's README (shipped with it).",
     )
+    parser.add_argument("--readme", action="store_true", help="print the README and exit")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
     parser.add_argument(
@@ -118,6 +123,9 @@ async def _serve(server: uvicorn.Server, sock_url: str, sockets: list[socket.soc
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.readme:
+        print(README.read_text(encoding="utf-8"), end="")
+        return 0
     try:
         config = config_from(args)
         app = create_app(config)

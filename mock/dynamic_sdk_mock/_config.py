@@ -1,4 +1,4 @@
-"""How one mock instance behaves; every default is documented in docs/mock.md."""
+"""How one mock instance behaves; `python -m dynamic_sdk_mock --help` shows every default."""
 
 from __future__ import annotations
 
