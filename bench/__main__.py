@@ -1,6 +1,6 @@
 """`python -m bench [--output FILE] [--quick] [--with-nox] [--no-wrk] [--verdicts]`.
 
-Sections: client overhead, mock vs Prism, suite speed, (time to verdict,) safe runs.
+Sections: client overhead, mock vs Prism, suite speed, (time to verdict,) safe runs, shapes.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import client_overhead, mock_vs_prism, safe_runs, suite_speed, verdicts
+from . import client_overhead, mock_vs_prism, safe_runs, shapes, suite_speed, verdicts
 from .report import render
 from .servers import ROOT
 
@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verdicts:
         results["verdicts"] = verdicts.run(quick=args.quick)
     results["safe_runs"] = safe_runs.run(quick=args.quick)
+    results["shapes"] = shapes.run(quick=args.quick)
     if args.profile is not None:
         args.profile.parent.mkdir(parents=True, exist_ok=True)
         args.profile.write_text(client_overhead.profile(quick=args.quick), encoding="utf-8")

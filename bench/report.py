@@ -160,7 +160,32 @@ def render(results: dict[str, Any]) -> str:
         lines += ["", *_verdicts(results["verdicts"])]
     if "safe_runs" in results:
         lines += ["", *_safe_runs(results["safe_runs"])]
+    if "shapes" in results:
+        lines += ["", *_shapes(results["shapes"])]
     return "\n".join(lines)
+
+
+def _shapes(section: dict[str, Any]) -> list[str]:
+    lines = [
+        "## 6. Servers in every shape the vendor may have (never fail a correct one)",
+        "",
+        f"Plan seed {section['seed']}. Correct server: the run's word with the full local plan "
+        "and with the remote defaults (safe, 60 requests), and its failures (must be 0). "
+        "Broken servers: request-side defects served in that shape, caught by an unlimited "
+        "safe run.",
+        "",
+        "| shape | correct: full plan | correct: remote defaults | failures | defects caught "
+        "| path defects caught | seconds |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in section["rows"]:
+        failures = row["full-failures"] + row["safe-60-failures"]
+        lines.append(
+            f"| {row['shape']} | {row['full']} | {row['safe-60']} | {failures} | "
+            f"{row['caught']} / {row['defects']} | {row['path_caught']} / {row['path_defects']} "
+            f"| {row['seconds']} |"
+        )
+    return lines
 
 
 def _safe_runs(section: dict[str, Any]) -> list[str]:

@@ -1,0 +1,74 @@
+"""Correct and broken servers in every shape the vendor may have (`broken_servers.SHAPES`).
+
+Per shape: the correct server's verdict under the full local plan and under the remote
+defaults (safe mode, 60 requests), and how many of the request-side broken servers a safe
+run (no SMS budget, unlimited requests) still catches when each is served in that shape.
+Behind lookup-first, a safe run sees past the lookup only on the path: body defects there
+need a verification on file (`--sms-budget` with the sandbox's test verification).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from contract_tests.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
+from contract_tests.model import RunReport
+from contract_tests.pacing import Budget
+from contract_tests.planner import build_plan
+from contract_tests.plugin import REMOTE_MAX_REQUESTS
+from contract_tests.runner import run_plan
+from contract_tests.targets import Target
+from contract_tests.verdict import count, decide
+from dynamic_sdk_mock import serve_app
+from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE
+
+__all__ = ["run"]
+
+SEED = 17
+
+
+def _run(plan: list[Any], shape: Shape, breakage: Breakage | None, budget: Budget) -> RunReport:
+    app = reference_app(FRAGMENT, breakage, on_file=ON_FILE, shape=shape)
+    with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+        target = Target("vendor", client, "", TOKEN, {}, "base-url", url)
+        return run_plan(target, FRAGMENT, plan, budget, report=RunReport())
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """One row per shape: the correct server's verdicts, and the defects still caught."""
+    plan = build_plan(FRAGMENT, {}, seed=SEED, examples=1 if quick else 2)
+    defects = REQUEST_SIDE[:4] if quick else REQUEST_SIDE
+    rows = []
+    for shape in SHAPES:
+        started = time.perf_counter()
+        verdicts: dict[str, Any] = {}
+        for mode, budget in (
+            ("full", Budget()),
+            ("safe-60", Budget(max_requests=REMOTE_MAX_REQUESTS, valid_requests=0)),
+        ):
+            report = _run(plan, shape, None, budget)
+            verdicts[mode] = decide(count(report, ["vendor"], plan), 0.5, 0).word
+            verdicts[f"{mode}-failures"] = len(report.failures()) + len(report.response_failures)
+        caught = path_caught = path_defects = 0
+        for breakage in defects:
+            report = _run(plan, shape, breakage, Budget(valid_requests=0))
+            hit = bool(report.failures() or report.response_failures)
+            caught += hit
+            if (breakage.place or "").startswith("path."):
+                path_defects += 1
+                path_caught += hit
+        rows.append(
+            {
+                "shape": shape.name,
+                **verdicts,
+                "defects": len(defects),
+                "caught": caught,
+                "path_defects": path_defects,
+                "path_caught": path_caught,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
+    return {"seed": SEED, "rows": rows}
