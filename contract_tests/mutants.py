@@ -65,6 +65,7 @@ __all__ = [
     "Mutant",
     "Score",
     "accept_rule",
+    "kill_set",
     "kills",
     "mutants",
     "newer_letters",
@@ -790,26 +791,48 @@ def _rest_accepted(operation: Operation, probe: Probe, place: Place) -> bool:
     )
 
 
+@functools.cache
+def _distinguishable(operation: Operation) -> dict[str, tuple[Place, tuple[Mutant, ...]]]:
+    """Place -> (the place, its distinguishable mutants)."""
+    found: dict[str, tuple[Place, tuple[Mutant, ...]]] = {}
+    for place in field_places(operation):
+        mine = tuple(
+            m
+            for m in operation_mutants(operation)
+            if m.place == place.where and m.status == "distinguishable"
+        )
+        if mine:
+            found[place.where] = (place, mine)
+    return found
+
+
+@functools.lru_cache(maxsize=65_536)
+def _value_kills(operation: Operation, where: str, key: str) -> frozenset[str]:
+    """The mutants of one place that judge the value (by its JSON key) otherwise."""
+    place, mine = _distinguishable(operation)[where]
+    value = ABSENT if key == "ABSENT" else json.loads(key)
+    verdict = documented(place, value)
+    return frozenset(m.key for m in mine if m.accepts(value) != verdict)
+
+
+def kill_set(operation: Operation, probe: Probe) -> frozenset[str]:
+    """Every mutant of the operation that this request tells from the documented rule:
+    the place's value is judged otherwise while the rest of the request is accepted."""
+    if probe.check.operation != operation.operation_id:
+        return frozenset()
+    found: set[str] = set()
+    for where, (place, _) in _distinguishable(operation).items():
+        if _rest_accepted(operation, probe, place):
+            found |= _value_kills(operation, where, _key(place_value(probe, where)))
+    return frozenset(found)
+
+
 def kills(operation: Operation, probes: Sequence[Probe]) -> dict[str, Probe]:
     """Mutant key -> the first request that tells the mutant from the documented rule."""
-    places = {p.where: p for p in field_places(operation)}
-    by_place: dict[str, list[Mutant]] = {}
-    for mutant in operation_mutants(operation):
-        if mutant.status == "distinguishable":
-            by_place.setdefault(mutant.place, []).append(mutant)
     found: dict[str, Probe] = {}
     for probe in probes:
-        if probe.check.operation != operation.operation_id:
-            continue
-        for where, alive in by_place.items():
-            alive = [m for m in alive if m.key not in found]
-            if not alive or not _rest_accepted(operation, probe, places[where]):
-                continue
-            value = place_value(probe, where)
-            verdict = documented(places[where], value)
-            for mutant in alive:
-                if mutant.accepts(value) != verdict:
-                    found[mutant.key] = probe
+        for key in kill_set(operation, probe):
+            found.setdefault(key, probe)
     return found
 
 

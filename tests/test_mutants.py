@@ -11,6 +11,7 @@ mutant witnesses were a source of the plan.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,11 @@ from typing import Any
 import pytest
 import yaml
 
-from contract_tests import derive, mutants
+from contract_tests import derive, mutants, planner
 from contract_tests.derive import ABSENT, field_places
 from contract_tests.model import Check, Probe
 from contract_tests.mutants import Kind, Mutant, documented, kills, score
-from contract_tests.planner import build_plan
+from contract_tests.planner import build_plan, predicted_score
 from dynamic_sdk_runtime.ecma import ecma_test
 from dynamic_sdk_runtime.fragment import Fragment, Operation, read_fragment
 from dynamic_sdk_runtime.pattern_nodes import dialect_variants, parse, variants
@@ -44,6 +45,12 @@ def _fragment(path: Path) -> Fragment:
 
 
 SHIPPED = _fragment(FRAGMENTS[0])
+
+
+@functools.cache
+def _plan(path: Path) -> list[Probe]:
+    """The unlimited plan of a fragment, built once per session (it is deterministic)."""
+    return build_plan(_fragment(path), {}, seed=SEED, examples=2)
 
 
 def _of(fragment: Fragment) -> Iterator[tuple[Operation, Mutant]]:
@@ -224,8 +231,7 @@ def test_a_request_kills_a_mutant_only_when_the_rest_of_it_is_accepted() -> None
 @pytest.mark.parametrize("path", FRAGMENTS, ids=lambda p: p.stem)
 def test_the_unlimited_plan_kills_every_distinguishable_mutant(path: Path) -> None:
     fragment = _fragment(path)
-    plan = build_plan(fragment, {}, seed=SEED, examples=2)
-    result = score(fragment, plan)
+    result = score(fragment, _plan(path))
     assert result.distinguishable > 0
     survivors = [(m.key, m.witness) for m in result.survivors]
     assert survivors == []
@@ -248,7 +254,7 @@ def test_without_the_mutant_witnesses_the_plan_leaves_survivors(
 
 def test_mutant_probes_say_which_mutant_they_target_and_which_rules_they_break() -> None:
     (operation,) = SHIPPED.operations
-    plan = build_plan(SHIPPED, {}, seed=SEED, examples=0)
+    plan = _plan(FRAGMENTS[0])
     reasons = [p.check.reason for p in plan if p.check.reason.startswith("mutant ")]
     assert reasons
     assert any("breaks pattern and maxLength together" in r for r in reasons)
@@ -257,3 +263,37 @@ def test_mutant_probes_say_which_mutant_they_target_and_which_rules_they_break()
             assert operation.violations(
                 probe.path, probe.body, query=probe.query, headers=probe.headers
             )
+
+
+# -- the plan's order: marginal kills after tier 0 -------------------------------------------
+
+
+def test_after_tier_0_each_probe_kills_no_more_new_mutants_than_the_one_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Greedy set cover over the mutant model: tier 0 first and unchanged, then the
+    marginal kills never grow, and a budget kills more than the tier order did."""
+    plan = _plan(FRAGMENTS[0])
+    monkeypatch.setattr(planner, "by_marginal_kills", lambda fragment, probes: list(probes))
+    tier_order = build_plan(SHIPPED, {}, seed=SEED, examples=2)
+    assert sorted(p.check.key + repr(p.to_json()) for p in plan) == sorted(
+        p.check.key + repr(p.to_json()) for p in tier_order
+    )
+    assert [p.tier for p in tier_order] == sorted(p.tier for p in tier_order)
+    first = [p for p in plan if p.tier == 0]
+    assert plan[: len(first)] == first
+    (operation,) = SHIPPED.operations
+    killed: set[str] = set().union(*(mutants.kill_set(operation, p) for p in first))
+    gains = []
+    for probe in plan[len(first) :]:
+        gain = mutants.kill_set(operation, probe) - killed
+        gains.append(len(gain))
+        killed |= gain
+    assert gains == sorted(gains, reverse=True)
+    assert gains[0] > 1
+    budget = len(first) + 8
+    greedy = predicted_score(SHIPPED, plan, budget)
+    assert greedy.killed > predicted_score(SHIPPED, tier_order, budget).killed
+    assert greedy.killed == len(
+        set().union(*(mutants.kill_set(operation, p) for p in plan[:budget]))
+    )
