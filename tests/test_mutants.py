@@ -202,6 +202,55 @@ def test_a_python_dot_in_a_variant_fragment_is_killed_by_a_line_terminator() -> 
     assert all(any(c in m.witness for c in "\r\u2028\u2029") for m in python_dot)
 
 
+# A test-only operation with one of each construct the fragments lack: alternatives, `.`,
+# `\w`, an unanchored pattern, two `$`, a query enum, a closed nested object, minLength.
+SYNTHETIC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "synthetic", "version": "1"},
+    "paths": {
+        "/things/{id}": {
+            "post": {
+                "operationId": "makeThing",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True,
+                     "schema": {"type": "string", "pattern": "^[a-z]+$"}},
+                    {"name": "kind", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["alpha", "beta"]}},
+                ],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["code"],
+                    "properties": {
+                        "code": {"type": "string", "pattern": "^(?:foo$|ba[rz])\\w?$"},
+                        "note": {"type": "string", "pattern": "(?!.*\\s$).+",
+                                 "minLength": 2, "maxLength": 20},
+                        "meta": {"type": "object", "additionalProperties": False,
+                                 "properties": {"tag": {"type": "string"}}},
+                    },
+                }}}},
+                "responses": {"200": {"description": "ok"}, "400": {"description": "bad"}},
+            }
+        }
+    },
+}  # fmt: skip
+
+
+def test_every_kind_of_mistake_is_modelled_and_killed_somewhere() -> None:
+    """Each `Kind` has a distinguishable mutant in the fragments or the synthetic
+    operation, and the synthetic operation's unlimited plan kills all of its own."""
+    synthetic = read_fragment(SYNTHETIC)
+    found = {
+        m.kind
+        for fragment in (SHIPPED, _fragment(FRAGMENTS[-1]), synthetic)
+        for _, m in _of(fragment)
+        if m.status == "distinguishable"
+    }
+    assert set(Kind) - found == set()
+    result = score(synthetic, build_plan(synthetic, {}, seed=SEED, examples=2))
+    assert [m.key for m in result.survivors] == []
+    assert result.distinguishable > len(Kind)
+
+
 # -- kill accounting -----------------------------------------------------------------------
 
 

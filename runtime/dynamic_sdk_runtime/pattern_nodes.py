@@ -1128,7 +1128,18 @@ def dialect_variants(pattern: str) -> tuple[Variant, ...]:
         if joined != pattern and _compiles(joined):
             found.append(Variant("", kind, change, joined))
 
-    anchors = [n for n in tree.nodes if n.kind in ("start-anchor", "end-anchor")]
+    def in_lookaround(node_id: str) -> bool:
+        parent = tree.parent[node_id]
+        while parent and tree.by_id[parent].kind not in _LOOKAROUNDS:
+            parent = tree.parent[parent]
+        return bool(parent)
+
+    # the anchors that bound the match; a `$` inside a lookahead is part of a condition
+    anchors = [
+        n
+        for n in tree.nodes
+        if n.kind in ("start-anchor", "end-anchor") and not in_lookaround(n.id)
+    ]
     rewrite("unanchored", "searched without ^ and $", {n.id: "" for n in anchors})
     ends = {n.id: "(?=\\n?$)" for n in tree.nodes if n.kind == "end-anchor"}
     rewrite("python-dollar", "every $ also before a final \\n (Python)", ends)
