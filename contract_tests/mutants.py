@@ -29,6 +29,7 @@ import contextlib
 import enum
 import functools
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -186,7 +187,10 @@ class Mutant:
     @property
     def target(self) -> str:
         """What a probe of this mutant's witness says it is for (keys, descriptions)."""
-        broken = " and ".join(self.breaks) if self.breaks else "no rule"
+        node = self.name.split(":", 1)[0]
+        named = f"pattern node {node}" if re.fullmatch(r"n\d+", node) else "pattern"
+        rules = [named if rule == "pattern" else rule for rule in self.breaks]
+        broken = " and ".join(rules) if rules else "no rule"
         together = " together" if len(self.breaks) > 1 else ""
         return f"mutant {self.name} ({self.description}): breaks {broken}{together}"
 
