@@ -36,6 +36,7 @@ from .model import NO_BODY, Auth, Check, Probe, Side
 from .unicode_ages import BASELINE, LETTER_NUMBER_SINCE, VERSIONS
 
 __all__ = [
+    "ABSENT",
     "BaseRequest",
     "accepted_value",
     "base_request",
@@ -361,7 +362,7 @@ def _sample_candidates(schema: Schema, base: str) -> Iterator[Candidate]:
     for version in VERSIONS:
         if version == BASELINE:
             continue
-        newer = _newer_letter(version)
+        newer = newer_letter(version)
         if newer is None:
             continue
         value = base[:-1] + newer if len(base) > 1 else newer
@@ -371,7 +372,7 @@ def _sample_candidates(schema: Schema, base: str) -> Iterator[Candidate]:
         yield ("pattern", f"unicode-{version}-letter", value, "accept", 2, None, version)
 
 
-def _newer_letter(version: str) -> str | None:
+def newer_letter(version: str) -> str | None:
     """A letter (Lo/Lu/Ll) that is one only since `version`."""
     for category in ("Lo", "Lu", "Ll", "Nd"):
         ranges = LETTER_NUMBER_SINCE.get(category, {}).get(version, ())
@@ -407,7 +408,34 @@ def _place_candidates(place: Place, avoid: frozenset[str]) -> Iterator[Candidate
         yield ("additionalProperties", "extra-member", extra, "reject", 1, None, None)
 
 
+def _mutant_candidates(operation: Operation, place: Place) -> Iterator[Candidate]:
+    """One witness per distinguishable mutant of the place (`contract_tests.mutants`): a
+    value a server with that defect answers differently; its reason names the mutant and
+    the documented rules the value breaks. Values already sent for another mutant are not
+    repeated (one request kills every mutant it tells apart)."""
+    from .mutants import accept_rule, newer_letters, operation_mutants  # (builds on this one)
+
+    seen: set[str] = set()
+    for mutant in operation_mutants(operation):
+        if mutant.place != place.where or mutant.status != "distinguishable":
+            continue
+        key = json.dumps(mutant.witness, sort_keys=True) if mutant.witness is not _ABSENT else ""
+        if key in seen:
+            continue
+        seen.add(key)
+        side: Side = "reject" if mutant.breaks else "accept"
+        rule = accept_rule(place.schema, mutant)
+        if mutant.breaks:
+            found = schema_violations(place.schema, mutant.witness, "value")
+            # filed under the rule the checker names first, as every reject value is
+            rule = found[0].rule if found else mutant.breaks[0]
+        since = newer_letters(mutant.witness)
+        yield (rule, mutant.target, mutant.witness, side, 2, None, since)
+
+
 _ABSENT: Any = object()
+ABSENT: Any = _ABSENT
+"""A member or parameter left out of the request (the mutant model judges it too)."""
 
 
 def with_value(base: BaseRequest, where: str, value: object) -> BaseRequest:
@@ -505,6 +533,8 @@ def derive_probes(
         start = _ensure_parents(operation, base, place.where)
         lookup_place = place.where == f"body.{operation.lookup_field}"
         for candidate in _place_candidates(place, forbidden if lookup_place else frozenset()):
+            add(place.where, candidate, with_value(start, place.where, candidate[2]))
+        for candidate in _mutant_candidates(operation, place):
             add(place.where, candidate, with_value(start, place.where, candidate[2]))
     if operation.body is not None:
         if operation.body.type in ("object", None) and operation.body.properties:

@@ -13,8 +13,9 @@ multi-byte lengths); 3 + i, the i-th seeded draw of every pattern-constrained pl
 
 from __future__ import annotations
 
+import heapq
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -25,10 +26,11 @@ from dynamic_sdk_runtime.fragment import Fragment, Operation
 
 from .derive import BaseRequest, base_request, derive_probes, field_places, with_value
 from .model import NO_BODY, Check, Probe, Side
+from .mutants import Score, kill_set, mutants, score
 from .statuses import changes_the_route
 from .strategies import pattern_text
 
-__all__ = ["all_checks", "build_plan", "draw_examples"]
+__all__ = ["all_checks", "build_plan", "by_marginal_kills", "draw_examples", "predicted_score"]
 
 _QUIET = settings(
     database=None,
@@ -156,7 +158,52 @@ def build_plan(
         composed = _composed(operation, base, ordered)
         probes += ([composed] if composed is not None else []) + ordered
     probes.sort(key=lambda probe: probe.tier)
-    return probes
+    return by_marginal_kills(fragment, probes)
+
+
+def by_marginal_kills(fragment: Fragment, probes: Sequence[Probe]) -> list[Probe]:
+    """Tier 0 first, as it is; then, greedily, the probe that kills the most mutants not
+    killed yet (`contract_tests.mutants`; ties: the likeliest defect, then plan order).
+
+    Why: after every check has its probe, a budget is best spent on the requests that tell
+    the most plausible broken servers apart. Probes that kill nothing new keep their order.
+    """
+    operations = {op.operation_id: op for op in fragment.operations}
+    rank = {m.key: m.likelihood for m in mutants(fragment)}
+
+    def kills(probe: Probe) -> frozenset[str]:
+        operation = operations.get(probe.check.operation)
+        return kill_set(operation, probe) if operation is not None else frozenset()
+
+    first = [p for p in probes if p.tier == 0]
+    rest = [p for p in probes if p.tier != 0]
+    killed: set[str] = set().union(*map(kills, first))
+    sets = [kills(p) for p in rest]
+
+    def priority(index: int) -> tuple[int, int, int]:
+        gain = sets[index] - killed
+        return (-len(gain), min((rank[k] for k in gain), default=99), index)
+
+    heap = [priority(i) for i in range(len(rest))]
+    heapq.heapify(heap)
+    chosen: list[int] = []
+    while heap:
+        entry = heapq.heappop(heap)
+        if entry[0] == 0:
+            break
+        fresh = priority(entry[2])
+        if fresh != entry:  # gains only shrink: a stale entry goes back with its true one
+            heapq.heappush(heap, fresh)
+            continue
+        chosen.append(entry[2])
+        killed |= sets[entry[2]]
+    picked = set(chosen)
+    return first + [rest[i] for i in chosen] + [p for i, p in enumerate(rest) if i not in picked]
+
+
+def predicted_score(fragment: Fragment, plan: Sequence[Probe], max_requests: int) -> Score:
+    """The mutant score of the first `max_requests` probes: what a budgeted run can kill."""
+    return score(fragment, plan[:max_requests])
 
 
 def _composed(operation: Operation, base: BaseRequest, probes: list[Probe]) -> Probe | None:

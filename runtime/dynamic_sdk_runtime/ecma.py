@@ -93,11 +93,12 @@ class EcmaPattern:
 
     __slots__ = ("_regex", "pattern", "surrogate_safe")
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, flags: str = "u") -> None:
+        """`flags` beyond "u" ("i", "s") model a server's dialect (the suite's mutants)."""
         self.pattern = pattern
         try:
             # A surrogate pair written as two literal halves is one code point, as in ECMA.
-            self._regex = regress.Regex(_join_pairs(pattern), "u")
+            self._regex = regress.Regex(_join_pairs(pattern), "u" + flags.replace("u", ""))
         except (regress.RegressError, UnicodeEncodeError) as error:
             raise UnsupportedPatternError(
                 f"invalid ECMA-262 pattern {pattern!r}: {error}"
@@ -316,9 +317,9 @@ def _join_pairs(value: str) -> str:
 
 
 @functools.cache
-def compile_pattern(pattern: str) -> EcmaPattern:
+def compile_pattern(pattern: str, flags: str = "u") -> EcmaPattern:
     """The compiled pattern, cached: the fragment has three distinct patterns."""
-    return EcmaPattern(pattern)
+    return EcmaPattern(pattern, flags)
 
 
 def ecma_test(pattern: str, value: str) -> bool:

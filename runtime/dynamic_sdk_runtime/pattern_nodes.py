@@ -23,7 +23,18 @@ from attrs import frozen
 
 from .ecma import EcmaPattern, UnsupportedPatternError, code_point_length
 
-__all__ = ["Gap", "PatternNode", "Side", "Witness", "parse", "uncovered", "witnesses"]
+__all__ = [
+    "Gap",
+    "PatternNode",
+    "Side",
+    "Variant",
+    "Witness",
+    "dialect_variants",
+    "parse",
+    "uncovered",
+    "variants",
+    "witnesses",
+]
 
 Side = Literal["accept", "reject"]
 _SIDES: tuple[Side, Side] = ("accept", "reject")
@@ -887,3 +898,283 @@ def _none_reason(node: PatternNode, side: Side) -> str:
     if node.kind == "backreference":
         return "the group it repeats is empty in the base value"
     return "no edit at its position to try"
+
+
+# --- variants: how a server might mis-implement one node -----------------------------
+
+
+@frozen
+class Variant:
+    """The pattern with one node (or, for a dialect, every node of a kind) changed."""
+
+    node: str
+    """The node's id; "" for a dialect variant (the whole pattern)."""
+    kind: str
+    """quantifier-bound, class-member-added, class-member-removed, case-swapped,
+    anchor-dropped, lookaround-dropped, alternative-dropped, alternative-widened,
+    dot-line-terminators, python-dollar, unanchored, full-match, unicode-digit,
+    unicode-word, python-space."""
+    change: str
+    pattern: str
+
+
+_PYTHON_SPACES = (
+    (0x09, 0x0D),
+    (0x1C, 0x20),
+    (0x85, 0x85),
+    (0xA0, 0xA0),
+    (0x1680, 0x1680),
+    (0x2000, 0x200A),
+    (0x2028, 0x2029),
+    (0x202F, 0x202F),
+    (0x205F, 0x205F),
+    (0x3000, 0x3000),
+)
+"""Python's Unicode `\\s` (str.isspace): with U+001C-U+001F and U+0085, without U+FEFF."""
+_UNICODE_ESCAPES = {
+    "d": "\\p{Nd}",
+    "w": "\\p{L}\\p{N}_",
+    "s": "".join(f"\\u{{{lo:X}}}-\\u{{{hi:X}}}" for lo, hi in _PYTHON_SPACES),
+}
+
+
+def _point(code: int) -> str:
+    char = chr(code)
+    return char if char.isascii() and char.isalnum() else f"\\u{{{code:X}}}"
+
+
+def _render_item(item: _Item) -> str:
+    if item.kind == "escape":
+        return "\\" + item.text
+    if item.kind == "property":
+        return item.text
+    return _point(item.lo) if item.lo == item.hi else f"{_point(item.lo)}-{_point(item.hi)}"
+
+
+def _render_class(items: Iterable[_Item], negated: bool) -> str:
+    return "[" + "^" * negated + "".join(map(_render_item, items)) + "]"
+
+
+def _swapped(item: _Item) -> _Item | None:
+    """The case-swapped range of a letter range (`a-f` -> `A-F`), when it is one range."""
+    if item.kind != "range":
+        return None
+    low, high = chr(item.lo).swapcase(), chr(item.hi).swapcase()
+    if len(low) != 1 or len(high) != 1 or low == chr(item.lo) or ord(high) - ord(low) < 0:
+        return None
+    if ord(high) - ord(low) != item.hi - item.lo:
+        return None
+    return _Item("range", ord(low), ord(high))
+
+
+def _class_variants(node: PatternNode, matcher: _Matcher) -> Iterator[tuple[str, str, str]]:
+    """(kind, change, new class source): members added or removed, case swapped."""
+    items, negated = matcher.items, matcher.negated
+    klass = EcmaPattern(f"^{node.source}$")
+    more, fewer = (
+        ("class-member-removed", "class-member-added")
+        if negated
+        else ("class-member-added", "class-member-removed")
+    )
+    for item in items:
+        swapped = _swapped(item)
+        if swapped is not None and not klass.test(chr(swapped.lo)):
+            yield (
+                "case-swapped" if not negated else fewer,
+                f"{_render_item(swapped)} {'excluded' if negated else 'added'} (case swapped)",
+                _render_class((*items, swapped), negated),
+            )
+    ends = sorted({e for i in items if i.kind == "range" for e in (i.lo - 1, i.hi + 1)})
+    for code in ends:
+        if 0 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+            if klass.test(chr(code)) != negated:
+                continue
+            change = f"U+{code:04X} {'excluded' if negated else 'added'} (a range end moved)"
+            yield more, change, _render_class((*items, _Item("range", code, code)), negated)
+    for index, item in enumerate(items):
+        rest = items[:index] + items[index + 1 :]
+        if rest:
+            change = f"{_render_item(item)} {'no longer excluded' if negated else 'removed'}"
+            yield fewer, change, _render_class(rest, negated)
+        if item.kind == "range" and item.hi > item.lo:
+            for trimmed in (
+                _Item("range", item.lo + 1, item.hi),
+                _Item("range", item.lo, item.hi - 1),
+            ):
+                cut = _point(item.lo if trimmed.lo > item.lo else item.hi)
+                change = (
+                    f"{cut} {'no longer excluded' if negated else 'removed'} (a range end moved)"
+                )
+                yield fewer, change, _render_class((*rest[:index], trimmed, *rest[index:]), negated)
+
+
+def _quantified(atom: str, lower: int, upper: int | None) -> str:
+    return f"{atom}{{{lower},{'' if upper is None else upper}}}"
+
+
+def variants(pattern: str) -> tuple[Variant, ...]:
+    """One-node variants of `pattern`, each a valid ECMA-262 pattern; deterministic.
+
+    Why: a server that gets one piece of the pattern wrong accepts or refuses a few values
+    the documented pattern judges otherwise; each variant is one such server, for the
+    contract suite's mutant model to tell apart from the documented rule.
+    """
+    tree = _parse(pattern)
+    found: list[Variant] = []
+
+    def add(node: PatternNode, kind: str, change: str, source: str) -> None:
+        text = pattern[: node.start] + source + pattern[node.end :]
+        if text != pattern and _compiles(text):
+            found.append(Variant(node.id, kind, change, text))
+
+    for node in tree.nodes:
+        if node.kind == "quantifier":
+            atom = tree.by_id[node.children[0]].source
+            lower, upper = node.lower or 0, node.upper
+            moves: list[tuple[str, int, int | None]] = []
+            if lower > 0:
+                moves.append((f"lower bound {lower - 1}", lower - 1, upper))
+            if upper is not None:
+                moves.append((f"upper bound {upper + 1}", lower, upper + 1))
+            if upper is None or lower < upper:
+                moves.append((f"lower bound {lower + 1}", lower + 1, upper))
+            if upper is not None and upper > lower:
+                moves.append((f"upper bound {upper - 1}", lower, upper - 1))
+            for change, low, high in moves:
+                add(
+                    node,
+                    "quantifier-bound",
+                    f"{node.source}: {change}",
+                    _quantified(atom, low, high),
+                )
+        elif node.kind == "class":
+            for kind, change, source in _class_variants(node, tree.matchers[node.id]):
+                add(node, kind, f"{node.source}: {change}", source)
+        inside = tree.parent[node.id]
+        while inside and tree.by_id[inside].kind not in _LOOKAROUNDS | {"quantifier"}:
+            inside = tree.parent[inside]
+        if node.kind in _MATCHERS and not inside:
+            for change, low, high in (("made optional", 0, 1), ("allowed twice", 1, 2)):
+                add(
+                    node,
+                    "quantifier-bound",
+                    f"{node.source}: {change}",
+                    _quantified(node.source, low, high),
+                )
+        if node.kind == "literal":
+            char = chr(tree.matchers[node.id].items[0].lo)
+            if char.swapcase() != char and len(char.swapcase()) == 1:
+                both = _render_class(
+                    (
+                        tree.matchers[node.id].items[0],
+                        _Item("range", ord(char.swapcase()), ord(char.swapcase())),
+                    ),
+                    False,
+                )
+                add(node, "case-swapped", f"{node.source}: {char.swapcase()!r} too", both)
+        elif node.kind in ("start-anchor", "end-anchor", "word-boundary"):
+            add(node, "anchor-dropped", f"{node.source} dropped", "")
+            if node.kind == "end-anchor":
+                add(node, "python-dollar", "$ also before a final \\n (Python)", "(?=\\n?$)")
+        elif node.kind in _LOOKAROUNDS:
+            add(node, "lookaround-dropped", f"{node.source} dropped", "")
+        elif node.kind == "dot":
+            add(node, "dot-line-terminators", ". also matches line terminators", "[\\s\\S]")
+            add(node, "dot-line-terminators", ". as Python's (\\r, U+2028, U+2029 too)", "[^\\n]")
+    for container, ids in tree.children.items():
+        alternatives = [tree.by_id[i] for i in ids if tree.by_id[i].kind == "alternative"]
+        if len(alternatives) < 2:
+            continue
+        for index, alternative in enumerate(alternatives):
+            start = alternatives[index - 1].end if index else alternative.start
+            end = alternative.end if index else alternatives[1].start
+            text = pattern[:start] + pattern[end:]
+            if _compiles(text):
+                found.append(
+                    Variant(
+                        alternative.id,
+                        "alternative-dropped",
+                        f"{alternative.source!r} dropped",
+                        text,
+                    )
+                )
+        last = alternatives[-1]
+        text = pattern[: last.end] + "|" + pattern[last.end :]
+        found.append(
+            Variant(container or last.id, "alternative-widened", "an empty alternative", text)
+        )
+    return tuple(dict((v.pattern, v) for v in found).values())
+
+
+def dialect_variants(pattern: str) -> tuple[Variant, ...]:
+    """Whole-pattern variants: how another regex dialect reads every node of a kind.
+
+    Why: engine mistakes are not local; a server on Python's `re` or without anchors
+    gets every `$`, every `\\d`, every anchor wrong at once.
+    """
+    tree = _parse(pattern)
+    found: list[Variant] = []
+
+    def rewrite(kind: str, change: str, edit: dict[str, str]) -> None:
+        if not edit:
+            return
+        text, last = [], 0
+        for node in tree.nodes:
+            if node.id in edit and node.start >= last:
+                text += [pattern[last : node.start], edit[node.id]]
+                last = node.end
+        text.append(pattern[last:])
+        joined = "".join(text)
+        if joined != pattern and _compiles(joined):
+            found.append(Variant("", kind, change, joined))
+
+    def in_lookaround(node_id: str) -> bool:
+        parent = tree.parent[node_id]
+        while parent and tree.by_id[parent].kind not in _LOOKAROUNDS:
+            parent = tree.parent[parent]
+        return bool(parent)
+
+    # the anchors that bound the match; a `$` inside a lookahead is part of a condition
+    anchors = [
+        n
+        for n in tree.nodes
+        if n.kind in ("start-anchor", "end-anchor") and not in_lookaround(n.id)
+    ]
+    rewrite("unanchored", "searched without ^ and $", {n.id: "" for n in anchors})
+    ends = {n.id: "(?=\\n?$)" for n in tree.nodes if n.kind == "end-anchor"}
+    rewrite("python-dollar", "every $ also before a final \\n (Python)", ends)
+    if not anchors:
+        found.append(Variant("", "full-match", "matched in full, not searched", f"^(?:{pattern})$"))
+    for letter, kind in (("d", "unicode-digit"), ("w", "unicode-word"), ("s", "python-space")):
+        edit: dict[str, str] = {}
+        for node in tree.nodes:
+            matcher = tree.matchers.get(node.id)
+            if matcher is None or node.kind not in ("escape-class", "class"):
+                continue
+            escapes = [i for i in matcher.items if i.kind == "escape" and i.text.lower() == letter]
+            if not escapes:
+                continue
+            if node.kind == "escape-class":
+                negated = escapes[0].text.isupper()
+                edit[node.id] = "[" + "^" * negated + _UNICODE_ESCAPES[letter] + "]"
+            elif all(i.text == letter for i in escapes):
+                rest = "".join(
+                    _UNICODE_ESCAPES[letter] if i in escapes else _render_item(i)
+                    for i in matcher.items
+                )
+                edit[node.id] = "[" + "^" * matcher.negated + rest + "]"
+        change = {
+            "d": "\\d is any Unicode digit",
+            "w": "\\w is any Unicode letter or number",
+            "s": "\\s is Python's (U+001C-U+001F, U+0085; no U+FEFF)",
+        }[letter]
+        rewrite(kind, change, edit)
+    return tuple(dict((v.pattern, v) for v in found).values())
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        EcmaPattern(pattern)
+    except UnsupportedPatternError:
+        return False
+    return True

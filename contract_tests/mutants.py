@@ -1,0 +1,884 @@
+"""The mutant model: the plausible ways a server mis-implements each documented rule.
+
+Why: a plan that sends only witnesses breaking exactly one rule leaves common server
+mistakes unprobed (uppercase hex in a UUID, Python's `$`, a dash made optional). Each
+`Mutant` is one such server, derived from the operation model: per (operation, place) a
+named, typed mutated check `accepts(value)` of that place's value, next to the documented
+one (`Operation.violations` through `schema_violations`). Three families:
+
+- per pattern node (`pattern_nodes.variants`): quantifier bounds moved by one, class
+  members added or removed (case swaps too), anchors, lookarounds, alternatives, `.`
+  with line terminators, `$` as Python's;
+- per dialect: case-insensitive, unanchored search, Python `$`, Unicode `\\d` `\\w`,
+  Python `\\s`, `\\p{..}` on older Unicode tables, NFC/NFKC or trimming first, lengths in
+  UTF-16 units or UTF-8 bytes;
+- per keyword: lengths or pattern unchecked, minLength ignored, "" accepted, null for an
+  optional member, a required member optional, enum case-insensitive,
+  additionalProperties ignored, a number coerced to a string.
+
+Mutated patterns run on the ECMA engine (`dynamic_sdk_runtime.ecma`), never Python `re`.
+Each mutant gets a witness (a value the documented rule and the mutant judge differently,
+by construction first, then by bounded search) or is classified equivalent (no value
+found) or unsendable (only values that cannot travel in that place tell it apart).
+`kills` and `score` say which mutants the requests of a plan tell apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import functools
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from dynamic_sdk_runtime.ecma import (
+    UNICODE_VERSION,
+    UnsupportedPatternError,
+    code_point_length,
+    compile_pattern,
+)
+from dynamic_sdk_runtime.fragment import Fragment, Operation
+from dynamic_sdk_runtime.pattern_nodes import Variant, dialect_variants, variants
+from dynamic_sdk_runtime.pattern_nodes import witnesses as pattern_witnesses
+from dynamic_sdk_runtime.schema import Schema, schema_violations
+
+from .derive import (
+    ABSENT,
+    SAMPLE_CHARACTERS,
+    BaseRequest,
+    Place,
+    accepted_value,
+    field_places,
+    newer_letter,
+    with_value,
+)
+from .model import NO_BODY, Probe
+from .strategies import unicode_since
+from .unicode_ages import BASELINE, VERSIONS
+
+__all__ = [
+    "Kind",
+    "Mutant",
+    "Score",
+    "accept_rule",
+    "kill_set",
+    "kills",
+    "mutants",
+    "newer_letters",
+    "operation_mutants",
+    "place_value",
+    "score",
+]
+
+
+class Kind(enum.Enum):
+    """What a mutant gets wrong; the value names the family and the mistake."""
+
+    QUANTIFIER_BOUND = "node:quantifier-bound"
+    CLASS_MEMBER_ADDED = "node:class-member-added"
+    CLASS_MEMBER_REMOVED = "node:class-member-removed"
+    CASE_SWAPPED = "node:case-swapped"
+    ANCHOR_DROPPED = "node:anchor-dropped"
+    LOOKAROUND_DROPPED = "node:lookaround-dropped"
+    ALTERNATIVE_DROPPED = "node:alternative-dropped"
+    ALTERNATIVE_WIDENED = "node:alternative-widened"
+    DOT_LINE_TERMINATORS = "node:dot-line-terminators"
+    PYTHON_DOLLAR = "node:python-dollar"
+    CASE_INSENSITIVE = "dialect:case-insensitive"
+    PYTHON_DOLLAR_EVERYWHERE = "dialect:python-dollar"
+    UNANCHORED = "dialect:unanchored"
+    FULL_MATCH = "dialect:full-match"
+    UNICODE_DIGIT = "dialect:unicode-digit"
+    UNICODE_WORD = "dialect:unicode-word"
+    PYTHON_SPACE = "dialect:python-space"
+    OLD_UNICODE = "dialect:old-unicode"
+    NFC = "dialect:nfc"
+    NFKC = "dialect:nfkc"
+    TRIMMED = "dialect:trimmed"
+    UTF16_LENGTH = "dialect:utf16-length"
+    UTF8_LENGTH = "dialect:utf8-length"
+    LENGTH_UNCHECKED = "keyword:length-unchecked"
+    MAX_LENGTH_IGNORED = "keyword:maxLength-ignored"
+    MIN_LENGTH_IGNORED = "keyword:minLength-ignored"
+    PATTERN_UNCHECKED = "keyword:pattern-unchecked"
+    EMPTY_ACCEPTED = "keyword:empty-accepted"
+    NULL_ACCEPTED = "keyword:null-accepted"
+    REQUIRED_OPTIONAL = "keyword:required-optional"
+    ENUM_CASE_INSENSITIVE = "keyword:enum-case-insensitive"
+    ADDITIONAL_PROPERTIES_IGNORED = "keyword:additionalProperties-ignored"
+    NUMBER_COERCED = "keyword:number-coerced"
+
+    @property
+    def family(self) -> str:
+        return self.value.split(":", 1)[0]
+
+
+# 1 = the likeliest defect; ties in the planner's greedy order go to the lower rank.
+_LIKELIHOOD = {
+    Kind.CASE_SWAPPED: 1,
+    Kind.UNANCHORED: 1,
+    Kind.MAX_LENGTH_IGNORED: 1,
+    Kind.MIN_LENGTH_IGNORED: 1,
+    Kind.LENGTH_UNCHECKED: 1,
+    Kind.PYTHON_DOLLAR: 2,
+    Kind.PYTHON_DOLLAR_EVERYWHERE: 2,
+    Kind.CASE_INSENSITIVE: 2,
+    Kind.TRIMMED: 2,
+    Kind.UTF16_LENGTH: 2,
+    Kind.REQUIRED_OPTIONAL: 2,
+    Kind.NULL_ACCEPTED: 2,
+    Kind.NUMBER_COERCED: 2,
+    Kind.ADDITIONAL_PROPERTIES_IGNORED: 2,
+    Kind.PATTERN_UNCHECKED: 2,
+    Kind.ANCHOR_DROPPED: 2,
+    Kind.EMPTY_ACCEPTED: 3,
+    Kind.ENUM_CASE_INSENSITIVE: 3,
+    Kind.QUANTIFIER_BOUND: 3,
+    Kind.LOOKAROUND_DROPPED: 3,
+    Kind.DOT_LINE_TERMINATORS: 3,
+    Kind.UNICODE_DIGIT: 3,
+    Kind.UNICODE_WORD: 3,
+    Kind.PYTHON_SPACE: 3,
+    Kind.UTF8_LENGTH: 3,
+    Kind.FULL_MATCH: 3,
+    Kind.CLASS_MEMBER_ADDED: 4,
+    Kind.CLASS_MEMBER_REMOVED: 4,
+    Kind.ALTERNATIVE_DROPPED: 4,
+    Kind.ALTERNATIVE_WIDENED: 4,
+    Kind.NFC: 4,
+    Kind.NFKC: 4,
+    Kind.OLD_UNICODE: 5,
+}
+
+Status = Literal["distinguishable", "equivalent", "unsendable"]
+_NOT_FOUND: Any = object()
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One way a server mis-implements one place's rules, with the value that shows it."""
+
+    operation: str
+    place: str
+    kind: Kind
+    name: str
+    """Unique within the place, e.g. `n2:case-swapped:A-F`."""
+    description: str
+    likelihood: int
+    accepts: Callable[[object], bool] = field(compare=False, repr=False)
+    """The mutated check of the place's value (`ABSENT` when the member is left out)."""
+    status: Status = "distinguishable"
+    witness: Any = field(default=None, compare=False)
+    """A value the documented rule and the mutant judge differently (distinguishable)."""
+    breaks: tuple[str, ...] = ()
+    """The documented rules the witness breaks (empty: the documented rule accepts it)."""
+    evidence: str = ""
+    """How the witness was found (construction, search), or why there is none."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.operation}:{self.place}:{self.name}"
+
+    @property
+    def target(self) -> str:
+        """What a probe of this mutant's witness says it is for (keys, descriptions)."""
+        node = self.name.split(":", 1)[0]
+        named = f"pattern node {node}" if re.fullmatch(r"n\d+", node) else "pattern"
+        rules = [named if rule == "pattern" else rule for rule in self.breaks]
+        broken = " and ".join(rules) if rules else "no rule"
+        together = " together" if len(self.breaks) > 1 else ""
+        return f"mutant {self.name} ({self.description}): breaks {broken}{together}"
+
+
+# -- the documented rule and the mutated checks ----------------------------------------
+
+
+def documented(place: Place, value: object) -> bool:
+    """The documented verdict on one place's value (the model's checker)."""
+    if value is ABSENT:
+        return not place.required
+    return not schema_violations(place.schema, value, "value")
+
+
+def broken_rules(place: Place, value: object) -> tuple[str, ...]:
+    """Every documented rule of the place the value breaks, each judged on its own."""
+    if value is ABSENT:
+        return () if not place.required else ("required",)
+    schema = place.schema
+    if not isinstance(value, str):
+        return tuple(dict.fromkeys(v.rule for v in schema_violations(schema, value, "value")))
+    found = []
+    size = code_point_length(value)
+    if schema.pattern is not None and not _test(schema.pattern, value):
+        found.append("pattern")
+    if schema.max_length is not None and size > schema.max_length:
+        found.append("maxLength")
+    if schema.min_length is not None and size < schema.min_length:
+        found.append("minLength")
+    rest = schema_violations(
+        Schema(type=schema.type, enum=schema.enum, format=schema.format), value, "value"
+    )
+    return (*found, *dict.fromkeys(v.rule for v in rest))
+
+
+def _test(pattern: str, value: str, flags: str = "u") -> bool:
+    try:
+        return compile_pattern(pattern, flags).test(value)
+    except UnsupportedPatternError:
+        return False  # a lone surrogate the mutated pattern cannot judge: no verdict
+
+
+@dataclass(frozen=True)
+class _StringCheck:
+    """A server's string check: its pattern, flags, lengths, length unit and preparation."""
+
+    schema: Schema
+    pattern: str | None
+    flags: str = "u"
+    min_length: int | None = None
+    max_length: int | None = None
+    length: Callable[[str], int] = code_point_length
+    prepare: Callable[[str], str] | None = None
+
+    def __call__(self, value: str) -> bool:
+        if self.prepare is not None:
+            value = self.prepare(value)
+        size = self.length(value)
+        if self.max_length is not None and size > self.max_length:
+            return False
+        if self.min_length is not None and size < self.min_length:
+            return False
+        if self.pattern is not None and not _test(self.pattern, value, self.flags):
+            return False
+        rest = Schema(type=self.schema.type, enum=self.schema.enum, format=self.schema.format)
+        return not schema_violations(rest, value, "value")
+
+
+def _string_mutant(place: Place, check: _StringCheck) -> Callable[[object], bool]:
+    """Strings through the mutated check; anything else as documented."""
+
+    def accepts(value: object) -> bool:
+        if isinstance(value, str):
+            return check(value)
+        return documented(place, value)
+
+    return accepts
+
+
+def _utf16_length(value: str) -> int:
+    return len(value.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _utf8_length(value: str) -> int:
+    return len(value.encode("utf-8", "surrogatepass"))
+
+
+_STAND_IN = "\u0378"
+"""Unassigned in every Unicode version the suite knows: a letter a table lacks."""
+
+
+def _older_tables(version: str) -> Callable[[str], str]:
+    """Letters and numbers newer than `version` read as unassigned code points."""
+
+    def prepare(value: str) -> str:
+        if value.isascii():
+            return value
+        return "".join(
+            _STAND_IN if (since := _since(c)) is not None and since > version else c for c in value
+        )
+
+    return prepare
+
+
+@functools.cache
+def _since(char: str) -> str | None:
+    """`unicode_since`, cached: it scans the whole table."""
+    return unicode_since(char)
+
+
+def newer_letters(value: object) -> str | None:
+    """The newest Unicode version after the baseline whose letters `value` holds, if any:
+    such a witness is version-dependent (a correct server on older tables refuses it)."""
+    if not isinstance(value, str) or value.isascii():
+        return None
+    ages = {_since(c) for c in value} - {None, BASELINE}
+    return max(a for a in ages if a is not None) if ages else None
+
+
+# -- enumeration ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Draft:
+    kind: Kind
+    name: str
+    description: str
+    accepts: Callable[[object], bool]
+    constructed: tuple[object, ...] = ()
+    pattern: str | None = None
+    """The mutated pattern (pattern mutants), whose own witnesses seed the search."""
+    masking: bool = False
+    """A pattern mutant: when lengths mask it, drop the masking length rules."""
+
+
+def _node_kind(variant: Variant) -> Kind:
+    return Kind("node:" + variant.kind) if variant.node else Kind("dialect:" + variant.kind)
+
+
+def _pattern_drafts(place: Place) -> Iterator[_Draft]:
+    schema = place.schema
+    pattern = schema.pattern
+    if pattern is None:
+        return
+    try:
+        node_variants = variants(pattern) + dialect_variants(pattern)
+    except UnsupportedPatternError:
+        return
+    seen = {pattern}
+    for variant in node_variants:
+        if variant.pattern in seen:
+            continue  # a dialect that changes one node is that node's mutant
+        seen.add(variant.pattern)
+        check = _StringCheck(schema, variant.pattern, "u", schema.min_length, schema.max_length)
+        label = variant.node or "pattern"
+        kind = _node_kind(variant)
+        yield _Draft(
+            kind,
+            f"{label}:{variant.kind}:{variant.change}",
+            f"pattern {label}: {variant.change}",
+            _string_mutant(place, check),
+            _line_terminated(place) if kind is Kind.DOT_LINE_TERMINATORS else (),
+            pattern=variant.pattern,
+            masking=True,
+        )
+    lengths = (schema.min_length, schema.max_length)
+    insensitive = _StringCheck(schema, pattern, "ui", *lengths)
+    yield _Draft(
+        Kind.CASE_INSENSITIVE,
+        "case-insensitive",
+        "the pattern matched case-insensitively (flag i)",
+        _string_mutant(place, insensitive),
+        masking=True,
+        pattern=pattern,
+    )
+    if "\\p{" in pattern or "\\P{" in pattern:
+        for version in VERSIONS:
+            if version >= UNICODE_VERSION:
+                break
+            older = _StringCheck(schema, pattern, "u", *lengths, prepare=_older_tables(version))
+            newer = [
+                letter
+                for since in VERSIONS
+                if version < since <= UNICODE_VERSION
+                and (letter := newer_letter(since)) is not None
+            ]
+            yield _Draft(
+                Kind.OLD_UNICODE,
+                f"unicode-{version}",
+                f"\\p{{..}} on Unicode {version} tables",
+                _string_mutant(place, older),
+                tuple(seed[:-1] + letter for seed in _seeds(place)[:2] for letter in newer),
+            )
+
+
+def _line_terminated(place: Place) -> tuple[str, ...]:
+    """Accepted values with a line terminator inside or before their end: where ECMA's `.`
+    stops and a wider one runs on (`a\\r ` against `(?!.*\\s$)`)."""
+    return tuple(
+        value
+        for seed in _seeds(place)[:2]
+        for end in ("\r", "\u2028", "\u2029", "\n")
+        for value in (seed + end + " ", seed + end, end + seed, seed[:1] + end + seed[1:])
+    )
+
+
+def _string_drafts(place: Place) -> Iterator[_Draft]:
+    schema = place.schema
+    low, high = schema.min_length, schema.max_length
+    yield from _pattern_drafts(place)
+
+    def draft(kind: Kind, name: str, description: str, check: _StringCheck) -> _Draft:
+        return _Draft(kind, name, description, _string_mutant(place, check))
+
+    pattern = schema.pattern
+    forms: tuple[tuple[Kind, Literal["NFC", "NFKC"]], ...] = (
+        (Kind.NFC, "NFC"),
+        (Kind.NFKC, "NFKC"),
+    )
+    for kind, form in forms:
+        normalise = functools.partial(unicodedata.normalize, form)
+        check = _StringCheck(schema, pattern, "u", low, high, prepare=normalise)
+        yield draft(kind, form.lower(), f"{form}-normalised before the check", check)
+    trimmed = _StringCheck(schema, pattern, "u", low, high, prepare=str.strip)
+    yield draft(Kind.TRIMMED, "trimmed", "whitespace trimmed before the check", trimmed)
+    if low is not None or high is not None:
+        for kind, unit, length in (
+            (Kind.UTF16_LENGTH, "UTF-16 units", _utf16_length),
+            (Kind.UTF8_LENGTH, "UTF-8 bytes", _utf8_length),
+        ):
+            check = _StringCheck(schema, pattern, "u", low, high, length=length)
+            yield draft(kind, kind.value.split(":")[1], f"lengths counted in {unit}", check)
+        if pattern is not None:
+            unchecked = _StringCheck(schema, pattern)
+            yield draft(
+                Kind.LENGTH_UNCHECKED,
+                "length-unchecked",
+                "pattern checked, lengths not",
+                unchecked,
+            )
+    if high is not None:
+        check = _StringCheck(schema, pattern, "u", low, None)
+        yield draft(
+            Kind.MAX_LENGTH_IGNORED, "maxLength-ignored", f"maxLength {high} ignored", check
+        )
+    if low:
+        check = _StringCheck(schema, pattern, "u", None, high)
+        yield draft(Kind.MIN_LENGTH_IGNORED, "minLength-ignored", f"minLength {low} ignored", check)
+    if pattern is not None:
+        check = _StringCheck(schema, None, "u", low, high)
+        yield draft(
+            Kind.PATTERN_UNCHECKED, "pattern-unchecked", "lengths checked, pattern not", check
+        )
+    if not documented(place, ""):
+        yield _Draft(
+            Kind.EMPTY_ACCEPTED,
+            "empty-accepted",
+            "the empty string accepted",
+            lambda v: v == "" or documented(place, v),
+            ("",),
+        )
+    members = [m for m in schema.enum or () if isinstance(m, str)]
+    if members:
+        folded = {m.casefold() for m in members}
+        yield _Draft(
+            Kind.ENUM_CASE_INSENSITIVE,
+            "enum-case-insensitive",
+            "enum compared case-insensitively",
+            lambda v: (isinstance(v, str) and v.casefold() in folded) or documented(place, v),
+            tuple(m.swapcase() for m in members),
+        )
+    if place.where.startswith("body.") and schema.type == "string":
+
+        def coerced(value: object) -> bool:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return documented(place, json.dumps(value))
+            return documented(place, value)
+
+        yield _Draft(
+            Kind.NUMBER_COERCED,
+            "number-coerced",
+            "a JSON number coerced to its string",
+            coerced,
+            (*range(10), 12, 123, 1234, 12345, 1.5),
+        )
+
+
+def _place_drafts(place: Place) -> Iterator[_Draft]:
+    schema = place.schema
+    if schema.type == "string" or (schema.type is None and schema.pattern is not None):
+        yield from _string_drafts(place)
+    body_member = place.where.startswith("body.")
+    if body_member and not place.required and not schema.nullable:
+        yield _Draft(
+            Kind.NULL_ACCEPTED,
+            "null-accepted",
+            "null accepted for an optional member",
+            lambda v: v is None or documented(place, v),
+            (None,),
+        )
+    if place.required and not place.where.startswith("path."):
+        yield _Draft(
+            Kind.REQUIRED_OPTIONAL,
+            "required-optional",
+            "a required member treated as optional",
+            lambda v: v is ABSENT or documented(place, v),
+            (ABSENT,),
+        )
+    if schema.additional_properties is False:
+        known = {p.name for p in schema.properties}
+
+        def ignoring(value: object) -> bool:
+            if isinstance(value, dict):
+                value = {k: v for k, v in value.items() if k in known}
+            return documented(place, value)
+
+        extra = {**accepted_value(schema), "unexpectedMember": "1"}
+        yield _Draft(
+            Kind.ADDITIONAL_PROPERTIES_IGNORED,
+            "additionalProperties-ignored",
+            "members beyond the documented ones accepted",
+            ignoring,
+            (extra,),
+        )
+
+
+# -- witnesses -----------------------------------------------------------------------------
+
+_SPECIALS = (
+    "\r",
+    "\n",
+    "\u2028",
+    "\u2029",
+    "\x1c",
+    "\x85",
+    "\ufeff",
+    "\u212a",
+    "e\u0301",
+    "\uff21",
+    "\uff11",
+    "\ufb01",
+    "\u0663",
+    "\U00010400",
+    "\U0001f600",
+    "\u00e9",
+)
+"""Characters that tell dialects apart: line terminators, Python-only spaces, a BOM,
+NFC/NFKC-changed forms, a non-ASCII digit, astral characters (two UTF-16 units)."""
+
+
+def _seeds(place: Place) -> list[str]:
+    """Accepted strings of the place: its example, enum members, pattern accept witnesses."""
+    schema = place.schema
+    found = [m for m in schema.enum or () if isinstance(m, str)]
+    if schema.pattern is not None:
+        with contextlib.suppress(UnsupportedPatternError):
+            found += [
+                w.value
+                for w in pattern_witnesses(
+                    schema.pattern, min_length=schema.min_length, max_length=schema.max_length
+                )
+                if w.side == "accept"
+            ]
+    found.append("a" * (schema.min_length or 1))
+    if isinstance(schema.example, str):
+        found.append(schema.example)  # last: a lookup member's example may name a resource
+    return [s for s in dict.fromkeys(found) if documented(place, s)][:12]
+
+
+def _edits(seed: str) -> Iterator[str]:
+    """Local edits of an accepted value: case swaps, a character dropped or doubled,
+    junk around it, special characters in place of or beside its characters."""
+    yield seed.swapcase()
+    for index, char in enumerate(seed):
+        if char.swapcase() != char:
+            yield seed[:index] + char.swapcase() + seed[index + 1 :]
+    for index in range(len(seed)):
+        yield seed[:index] + seed[index + 1 :]
+        yield seed[:index] + seed[index] + seed[index:]
+    for junk in ("x", "0", " ", "\n", "-", "_", "\t"):
+        yield junk + seed
+        yield seed + junk
+    for char in (*_SPECIALS, *SAMPLE_CHARACTERS.values()):
+        yield seed + char
+        yield char + seed
+        if seed:
+            yield seed[:-1] + char
+            yield char + seed[1:]
+            middle = len(seed) // 2
+            yield seed[:middle] + char + seed[middle + 1 :]
+            yield seed[:middle] + char + seed[middle:]
+            yield char * len(seed)
+            if len(seed) > 2:
+                yield seed[0] + char * (len(seed) - 2) + seed[-1]
+
+
+def _mutant_pattern_values(pattern: str) -> list[str]:
+    """Witnesses of the mutated pattern, no length rule: values it is built to judge."""
+    try:
+        return [w.value for w in pattern_witnesses(pattern)]
+    except UnsupportedPatternError:
+        return []
+
+
+def _sendable(place: Place, value: object) -> bool:
+    """A value that can travel unchanged in this place of a request."""
+    if value is ABSENT or place.where.startswith("body"):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False  # a lone surrogate has no percent-encoding
+    if place.where.startswith("path."):
+        return value not in ("", ".", "..") and "/" not in value
+    if place.where.startswith("header."):
+        return value == value.strip() and all(" " <= c <= "~" for c in value)
+    return True
+
+
+@dataclass
+class _Search:
+    """One place's candidate values, their documented verdicts computed once."""
+
+    place: Place
+    pool: list[object]
+    verdicts: dict[str, bool] = field(default_factory=dict)
+
+    def verdict(self, value: object) -> bool:
+        key = _key(value)
+        if key not in self.verdicts:
+            self.verdicts[key] = documented(self.place, value)
+        return self.verdicts[key]
+
+    def find(
+        self, accepts: Callable[[object], bool], first: Iterable[object]
+    ) -> tuple[object, str, bool]:
+        """(witness, how, sendable): the differing value breaking the fewest rules."""
+        best: tuple[int, int, object, str] | None = None
+        unsendable = False
+        for how, values in (("construction", first), ("search", self.pool)):
+            count = 0
+            for value in values:
+                count += 1
+                if accepts(value) == self.verdict(value):
+                    continue
+                if not _sendable(self.place, value):
+                    unsendable = True
+                    continue
+                breaks = len(broken_rules(self.place, value))
+                if best is None or breaks < best[0]:
+                    best = (breaks, count, value, how)
+                if breaks <= 1:
+                    break
+            if best is not None:
+                return best[2], f"{best[3]} ({best[1]} values tried)", True
+        return _NOT_FOUND, "", not unsendable
+
+
+def _key(value: object) -> str:
+    return "ABSENT" if value is ABSENT else json.dumps(value, sort_keys=True)
+
+
+def _pool(place: Place) -> list[object]:
+    seeds = _seeds(place)
+    values: list[object] = list(seeds)
+    schema = place.schema
+    if schema.pattern is not None:
+        for limits in ({}, {"min_length": schema.min_length, "max_length": schema.max_length}):
+            with contextlib.suppress(UnsupportedPatternError):
+                values += [w.value for w in pattern_witnesses(schema.pattern, **limits)]
+    for seed in seeds[:4]:
+        values += _edits(seed)
+    values += ["", " ", None, ABSENT, 0, 1, 12345]
+    return list({_key(v): v for v in values}.values())
+
+
+def _judge(search: _Search, operation: str, draft: _Draft) -> Mutant:
+    place = search.place
+    likelihood = _LIKELIHOOD[draft.kind]
+    first = list(draft.constructed)
+    if draft.pattern is not None:
+        first += _mutant_pattern_values(draft.pattern)
+    witness, how, sendable = search.find(draft.accepts, first)
+    name, description, accepts = draft.name, draft.description, draft.accepts
+    if witness is _NOT_FOUND and draft.masking and draft.pattern is not None:
+        # Lengths mask the node: the server that drops them too is the one to catch.
+        schema = place.schema
+        for dropped, low, high in (
+            ("maxLength", schema.min_length, None),
+            ("minLength", None, schema.max_length),
+            ("maxLength and minLength", None, None),
+        ):
+            if (low, high) == (schema.min_length, schema.max_length):
+                continue
+            flags = "ui" if draft.kind is Kind.CASE_INSENSITIVE else "u"
+            check = _StringCheck(schema, draft.pattern, flags, low, high)
+            compound = _string_mutant(place, check)
+            witness, how, sendable = search.find(compound, first)
+            if witness is not _NOT_FOUND:
+                name += f"+{dropped.replace(' and ', '+')}-unchecked"
+                description += f", with {dropped} unchecked (no value breaks only the node)"
+                accepts = compound
+                break
+    if witness is _NOT_FOUND:
+        status: Status = "equivalent" if sendable else "unsendable"
+        evidence = (
+            f"no differing value among {len(first)} constructed and {len(search.pool)} "
+            "searched values (bounded search)"
+            if sendable
+            else "only values that cannot travel in this place tell it apart"
+        )
+        return Mutant(operation, place.where, draft.kind, name, description, likelihood,
+                      accepts, status, None, (), evidence)  # fmt: skip
+    return Mutant(
+        operation,
+        place.where,
+        draft.kind,
+        name,
+        description,
+        likelihood,
+        accepts,
+        "distinguishable",
+        witness,
+        broken_rules(place, witness),
+        how,
+    )
+
+
+@functools.cache
+def operation_mutants(operation: Operation) -> tuple[Mutant, ...]:
+    """Every mutant of every place of one operation, judged; deterministic."""
+    found: list[Mutant] = []
+    for place in field_places(operation):
+        search = _Search(place, _pool(place))
+        seen: set[str] = set()
+        for draft in _place_drafts(place):
+            if draft.name in seen:
+                continue
+            seen.add(draft.name)
+            found.append(_judge(search, operation.operation_id, draft))
+    return tuple(found)
+
+
+def mutants(fragment: Fragment) -> tuple[Mutant, ...]:
+    """Every mutant of every operation of the fragment."""
+    return tuple(m for op in fragment.operations for m in operation_mutants(op))
+
+
+def accept_rule(schema: Schema, mutant: Mutant) -> str:
+    """The rule a witness the documented rule accepts is filed under (its check key)."""
+    lengths = (Kind.UTF16_LENGTH, Kind.UTF8_LENGTH, Kind.MAX_LENGTH_IGNORED, Kind.LENGTH_UNCHECKED)
+    if mutant.kind in lengths and (schema.max_length is not None or schema.min_length):
+        return "maxLength" if schema.max_length is not None else "minLength"
+    if schema.pattern is not None:
+        return "pattern"
+    return "enum" if schema.enum is not None else "type"
+
+
+# -- kill accounting -----------------------------------------------------------------------
+
+
+def place_value(probe: Probe, where: str) -> object:
+    """The value a request carries at a place; `ABSENT` when it carries none."""
+    location, _, name = where.partition(".")
+    if location in ("path", "query", "header"):
+        values = {"path": probe.path, "query": probe.query, "header": probe.headers}[location]
+        if location == "header":
+            values = {k.lower(): v for k, v in values.items()}
+            name = name.lower()
+        return values.get(name, ABSENT)
+    node: Any = probe.body
+    for part in name.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return ABSENT
+        node = node[part]
+    return node
+
+
+def _rest_accepted(operation: Operation, probe: Probe, place: Place) -> bool:
+    """True when every documented rule outside the place accepts the request, so the
+    request's verdict is the place's own (a defect there changes the answer)."""
+    if probe.auth != "token" or (probe.body is NO_BODY and operation.body is not None):
+        return False
+    if place.where.startswith("body."):
+        node: Any = probe.body
+        for parent in place.where.split(".")[1:-1]:
+            node = node.get(parent, {}) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            return False  # a body (or parent) of another type: refused for that alone
+    base = BaseRequest(probe.path, probe.query, probe.headers, probe.body)
+    stand_in = accepted_value(place.schema)
+    request = with_value(base, place.where, stand_in)
+    body = request.body
+    return not operation.violations(
+        request.path,
+        None if body is NO_BODY else body,
+        query=request.query,
+        headers=request.headers,
+        body_sent=body is not NO_BODY,
+    )
+
+
+@functools.cache
+def _distinguishable(operation: Operation) -> dict[str, tuple[Place, tuple[Mutant, ...]]]:
+    """Place -> (the place, its distinguishable mutants)."""
+    found: dict[str, tuple[Place, tuple[Mutant, ...]]] = {}
+    for place in field_places(operation):
+        mine = tuple(
+            m
+            for m in operation_mutants(operation)
+            if m.place == place.where and m.status == "distinguishable"
+        )
+        if mine:
+            found[place.where] = (place, mine)
+    return found
+
+
+@functools.lru_cache(maxsize=65_536)
+def _value_kills(operation: Operation, where: str, key: str) -> frozenset[str]:
+    """The mutants of one place that judge the value (by its JSON key) otherwise."""
+    place, mine = _distinguishable(operation)[where]
+    value = ABSENT if key == "ABSENT" else json.loads(key)
+    verdict = documented(place, value)
+    return frozenset(m.key for m in mine if m.accepts(value) != verdict)
+
+
+def kill_set(operation: Operation, probe: Probe) -> frozenset[str]:
+    """Every mutant of the operation that this request tells from the documented rule:
+    the place's value is judged otherwise while the rest of the request is accepted."""
+    if probe.check.operation != operation.operation_id:
+        return frozenset()
+    found: set[str] = set()
+    for where, (place, _) in _distinguishable(operation).items():
+        if _rest_accepted(operation, probe, place):
+            found |= _value_kills(operation, where, _key(place_value(probe, where)))
+    return frozenset(found)
+
+
+def kills(operation: Operation, probes: Sequence[Probe]) -> dict[str, Probe]:
+    """Mutant key -> the first request that tells the mutant from the documented rule."""
+    found: dict[str, Probe] = {}
+    for probe in probes:
+        for key in kill_set(operation, probe):
+            found.setdefault(key, probe)
+    return found
+
+
+@dataclass(frozen=True)
+class Score:
+    """What a plan's requests tell apart: killed and distinguishable, overall and split."""
+
+    killed: int
+    distinguishable: int
+    survivors: tuple[Mutant, ...]
+    """Each with the witness that would kill it."""
+    by_place: dict[str, tuple[int, int]]
+    by_kind: dict[str, tuple[int, int]]
+
+    @property
+    def fraction(self) -> float:
+        return self.killed / self.distinguishable if self.distinguishable else 1.0
+
+
+def score(fragment: Fragment, plan: Sequence[Probe]) -> Score:
+    """Killed / distinguishable mutants of the fragment for the requests of `plan`."""
+    killed: set[str] = set()
+    total: list[Mutant] = []
+    for operation in fragment.operations:
+        mine = [p for p in plan if p.check.operation == operation.operation_id]
+        killed |= set(kills(operation, mine))
+        total += [m for m in operation_mutants(operation) if m.status == "distinguishable"]
+    places: Counter[str] = Counter()
+    place_kills: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    kind_kills: Counter[str] = Counter()
+    for mutant in total:
+        where = f"{mutant.operation}:{mutant.place}"
+        places[where] += 1
+        kinds[mutant.kind.value] += 1
+        if mutant.key in killed:
+            place_kills[where] += 1
+            kind_kills[mutant.kind.value] += 1
+    return Score(
+        len([m for m in total if m.key in killed]),
+        len(total),
+        tuple(m for m in total if m.key not in killed),
+        {k: (place_kills[k], n) for k, n in places.items()},
+        {k: (kind_kills[k], n) for k, n in kinds.items()},
+    )

@@ -1,0 +1,349 @@
+"""The mutant model: every plausible server mistake per place, its witness, its killers.
+
+Why: the plan is only as strong as the defects it tells apart. These tests pin that each
+mutant's witness really separates it from the documented rule (the model's checker),
+that the mistakes the one-rule witnesses missed (uppercase hex in a UUID, an unanchored
+pattern without maxLength, a dash made optional, Python's `.`) are in the model, and
+that the unlimited plan kills every distinguishable mutant, which it did not before the
+mutant witnesses were a source of the plan.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from contract_tests import derive, mutants, planner
+from contract_tests.derive import ABSENT, field_places
+from contract_tests.model import Check, Probe
+from contract_tests.mutants import Kind, Mutant, documented, kills, score
+from contract_tests.planner import build_plan, predicted_score
+from dynamic_sdk_runtime.ecma import ecma_test
+from dynamic_sdk_runtime.fragment import Fragment, Operation, read_fragment
+from dynamic_sdk_runtime.pattern_nodes import dialect_variants, parse, variants
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAGMENTS = [
+    ROOT / "openapi" / "retry-sms-verification.yaml",
+    *sorted((ROOT / "tests" / "fragments").glob("*.yaml")),
+]
+SEED = 17
+
+
+def _document(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _fragment(path: Path) -> Fragment:
+    return read_fragment(_document(path))
+
+
+SHIPPED = _fragment(FRAGMENTS[0])
+
+
+@functools.cache
+def _plan(path: Path) -> list[Probe]:
+    """The unlimited plan of a fragment, built once per session (it is deterministic)."""
+    return build_plan(_fragment(path), {}, seed=SEED, examples=2)
+
+
+def _of(fragment: Fragment) -> Iterator[tuple[Operation, Mutant]]:
+    for operation in fragment.operations:
+        for mutant in mutants.operation_mutants(operation):
+            yield operation, mutant
+
+
+def _fixed_length_places(operation: Operation, location: str) -> list[str]:
+    """Places whose pattern holds a class and whose lengths are one number (UUID-like)."""
+    return [
+        p.where
+        for p in field_places(operation)
+        if p.where.startswith(location)
+        and p.schema.pattern is not None
+        and p.schema.min_length == p.schema.max_length is not None
+        and any(n.kind == "class" for n in parse(p.schema.pattern))
+    ]
+
+
+# -- variants ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", FRAGMENTS, ids=lambda p: p.stem)
+def test_every_variant_is_a_valid_pattern_that_changes_the_verdict_of_some_value(
+    path: Path,
+) -> None:
+    """A variant equal to its pattern would be a mutant nothing can kill: none is."""
+    patterns = {
+        p.schema.pattern
+        for op in _fragment(path).operations
+        for p in field_places(op)
+        if p.schema.pattern
+    }
+    assert patterns
+    for pattern in patterns:
+        found = variants(pattern) + dialect_variants(pattern)
+        assert found
+        for variant in found:
+            assert variant.pattern != pattern
+            ecma_test(variant.pattern, "")  # compiles on the ECMA engine
+
+
+def test_class_variants_swap_case_and_move_range_ends() -> None:
+    """`[0-9a-f]` gets `A-F` added (the uppercase-hex server), and its code-point
+    neighbours; a lone literal gets made optional (the dash-optional server)."""
+    pattern = "^[0-9a-f]{2}-x$"
+    found = {(v.kind, v.pattern) for v in variants(pattern)}
+    kinds = {kind for kind, _ in found}
+    assert {"case-swapped", "class-member-added", "class-member-removed"} <= kinds
+    case = [p for kind, p in found if kind == "case-swapped" and "A-F" in p]
+    assert case
+    assert all(ecma_test(p, "Ab-x") and not ecma_test(pattern, "Ab-x") for p in case)
+    optional = [p for kind, p in found if kind == "quantifier-bound" and "-{0,1}" in p]
+    assert optional
+    assert ecma_test(optional[0], "abx")
+    assert not ecma_test(pattern, "abx")
+
+
+def test_dot_variants_include_python_dot_which_lets_a_carriage_return_through() -> None:
+    """`(?!.*\\s$)` read with Python's `.` (`[^\\n]`) differs on `a\\r `: ECMA's `.` stops
+    at `\\r`, so the documented pattern accepts it and the variant refuses it."""
+    pattern = "^(?!.*\\s$)[a-z\\r ]+$"
+    dots = [v.pattern for v in variants(pattern) if v.kind == "dot-line-terminators"]
+    assert len(dots) == 2
+    assert ecma_test(pattern, "a\r ")
+    assert not all(ecma_test(p, "a\r ") for p in dots)
+
+
+# -- the model -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", FRAGMENTS, ids=lambda p: p.stem)
+def test_every_distinguishable_mutant_has_a_witness_the_two_rules_judge_differently(
+    path: Path,
+) -> None:
+    fragment = _fragment(path)
+    judged = list(_of(fragment))
+    assert judged
+    statuses = {m.status for _, m in judged}
+    assert "distinguishable" in statuses
+    for operation, mutant in judged:
+        place = next(p for p in field_places(operation) if p.where == mutant.place)
+        if mutant.status != "distinguishable":
+            assert mutant.witness is None
+            assert mutant.evidence
+            continue
+        assert mutant.accepts(mutant.witness) != documented(place, mutant.witness), mutant.key
+        assert mutant.breaks == mutants.broken_rules(place, mutant.witness)
+        assert (len(mutant.breaks) > 1) == ("together" in mutant.target)
+        assert 1 <= mutant.likelihood <= 5
+
+
+def test_the_shipped_fragment_models_the_mistakes_the_one_rule_witnesses_missed() -> None:
+    """Uppercase hex in a UUID (path and body), an unanchored UUID without maxLength, a
+    dash made optional: each distinguishable, each witness a UUID-like value."""
+    (operation,) = SHIPPED.operations
+    judged = {m.key: m for m in mutants.operation_mutants(operation)}
+    uuid_places = _fixed_length_places(operation, "path.") + _fixed_length_places(
+        operation, "body."
+    )
+    assert any(w.startswith("path.") for w in uuid_places)
+    assert any(w.startswith("body.") for w in uuid_places)
+    for where in uuid_places:
+        mine = [m for m in judged.values() if m.place == where]
+        upper = [m for m in mine if m.kind is Kind.CASE_SWAPPED]
+        assert upper
+        for mutant in upper:
+            assert mutant.status == "distinguishable"
+            assert mutant.breaks == ("pattern",)
+            assert mutant.witness != mutant.witness.lower()
+        unanchored = [m for m in mine if m.kind is Kind.UNANCHORED]
+        assert [m.breaks for m in unanchored] == [("pattern", "maxLength")]
+        assert "maxLength unchecked" in unanchored[0].description
+        dash = [m for m in mine if "made optional" in m.name and m.status == "distinguishable"]
+        assert dash
+        assert all(m.breaks == ("pattern", "minLength") for m in dash)
+        # the length rules mask these on their own: shown by search, not assumed
+        ignored = [m for m in mine if m.kind is Kind.MAX_LENGTH_IGNORED]
+        assert [m.status for m in ignored] == ["equivalent"]
+        assert "bounded search" in ignored[0].evidence
+
+
+def test_a_python_dot_in_a_variant_fragment_is_killed_by_a_line_terminator() -> None:
+    """The variant fragment: a body member's pattern becomes `^(?!.*\\s$)[\\p{L}\\s]+$`;
+    the mutant that reads `.` as Python does gets a witness with `\\r`, U+2028 or U+2029."""
+    document = _document(FRAGMENTS[0])
+    (operation,) = SHIPPED.operations
+    assert operation.body is not None
+    assert operation.body.component is not None
+    place = next(
+        p
+        for p in field_places(operation)
+        if p.where.startswith("body.") and p.schema.pattern and p.schema.max_length
+        if not p.schema.min_length
+    )
+    name = place.where.removeprefix("body.")
+    variant = copy.deepcopy(document)
+    member = variant["components"]["schemas"][operation.body.component]["properties"][name]
+    member["pattern"] = "^(?!.*\\s$)[\\p{L}\\s]+$"
+    (changed,) = read_fragment(variant).operations
+    python_dot = [
+        m
+        for m in mutants.operation_mutants(changed)
+        if m.place == place.where and m.kind is Kind.DOT_LINE_TERMINATORS and "Python" in m.name
+    ]
+    assert python_dot
+    assert all(m.status == "distinguishable" for m in python_dot)
+    assert all(any(c in m.witness for c in "\r\u2028\u2029") for m in python_dot)
+
+
+# A test-only operation with one of each construct the fragments lack: alternatives, `.`,
+# `\w`, an unanchored pattern, two `$`, a query enum, a closed nested object, minLength.
+SYNTHETIC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "synthetic", "version": "1"},
+    "paths": {
+        "/things/{id}": {
+            "post": {
+                "operationId": "makeThing",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True,
+                     "schema": {"type": "string", "pattern": "^[a-z]+$"}},
+                    {"name": "kind", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["alpha", "beta"]}},
+                ],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["code"],
+                    "properties": {
+                        "code": {"type": "string", "pattern": "^(?:foo$|ba[rz])\\w?$"},
+                        "note": {"type": "string", "pattern": "(?!.*\\s$).+",
+                                 "minLength": 2, "maxLength": 20},
+                        "meta": {"type": "object", "additionalProperties": False,
+                                 "properties": {"tag": {"type": "string"}}},
+                    },
+                }}}},
+                "responses": {"200": {"description": "ok"}, "400": {"description": "bad"}},
+            }
+        }
+    },
+}  # fmt: skip
+
+
+def test_every_kind_of_mistake_is_modelled_and_killed_somewhere() -> None:
+    """Each `Kind` has a distinguishable mutant in the fragments or the synthetic
+    operation, and the synthetic operation's unlimited plan kills all of its own."""
+    synthetic = read_fragment(SYNTHETIC)
+    found = {
+        m.kind
+        for fragment in (SHIPPED, _fragment(FRAGMENTS[-1]), synthetic)
+        for _, m in _of(fragment)
+        if m.status == "distinguishable"
+    }
+    assert set(Kind) - found == set()
+    result = score(synthetic, build_plan(synthetic, {}, seed=SEED, examples=2))
+    assert [m.key for m in result.survivors] == []
+    assert result.distinguishable > len(Kind)
+
+
+# -- kill accounting -----------------------------------------------------------------------
+
+
+def test_a_request_kills_a_mutant_only_when_the_rest_of_it_is_accepted() -> None:
+    """A refused member elsewhere makes every server refuse: no defect shows."""
+    (operation,) = SHIPPED.operations
+    mutant = next(
+        m
+        for m in mutants.operation_mutants(operation)
+        if m.kind is Kind.CASE_SWAPPED and m.place.startswith("body.")
+    )
+    base = derive.base_request(operation, {}, frozenset())
+    request = derive.with_value(base, mutant.place, mutant.witness)
+    check = Check(operation.operation_id, mutant.place, "pattern", "mutant", "reject")
+    probe = Probe(check, request.path, request.query, request.headers, request.body, 2)
+    assert mutant.key in kills(operation, [probe])
+    other = next(
+        p.where
+        for p in field_places(operation)
+        if p.where.startswith("body.") and p.where != mutant.place and p.required
+    )
+    spoilt = derive.with_value(request, other, ABSENT)
+    spoilt_probe = Probe(check, spoilt.path, spoilt.query, spoilt.headers, spoilt.body, 2)
+    assert mutant.key not in kills(operation, [spoilt_probe])
+
+
+@pytest.mark.parametrize("path", FRAGMENTS, ids=lambda p: p.stem)
+def test_the_unlimited_plan_kills_every_distinguishable_mutant(path: Path) -> None:
+    fragment = _fragment(path)
+    result = score(fragment, _plan(path))
+    assert result.distinguishable > 0
+    survivors = [(m.key, m.witness) for m in result.survivors]
+    assert survivors == []
+    assert result.killed == result.distinguishable
+    assert sum(n for _, n in result.by_place.values()) == result.distinguishable
+    assert sum(k for k, _ in result.by_kind.values()) == result.killed
+
+
+def test_without_the_mutant_witnesses_the_plan_leaves_survivors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kill test can fail: the one-rule witnesses alone miss uppercase hex."""
+    monkeypatch.setattr(derive, "_mutant_candidates", lambda operation, place: iter(()))
+    plan = build_plan(SHIPPED, {}, seed=SEED, examples=2)
+    result = score(SHIPPED, plan)
+    assert result.killed < result.distinguishable
+    assert any(m.kind is Kind.CASE_SWAPPED for m in result.survivors)
+    assert all(m.witness is not None for m in result.survivors)
+
+
+def test_mutant_probes_say_which_mutant_they_target_and_which_rules_they_break() -> None:
+    (operation,) = SHIPPED.operations
+    plan = _plan(FRAGMENTS[0])
+    reasons = [p.check.reason for p in plan if p.check.reason.startswith("mutant ")]
+    assert reasons
+    assert any(re.search(r"breaks pattern node n\d+ and maxLength together", r) for r in reasons)
+    for probe in plan:
+        if probe.check.reason.startswith("mutant ") and probe.check.side == "reject":
+            assert operation.violations(
+                probe.path, probe.body, query=probe.query, headers=probe.headers
+            )
+
+
+# -- the plan's order: marginal kills after tier 0 -------------------------------------------
+
+
+def test_after_tier_0_each_probe_kills_no_more_new_mutants_than_the_one_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Greedy set cover over the mutant model: tier 0 first and unchanged, then the
+    marginal kills never grow, and a budget kills more than the tier order did."""
+    plan = _plan(FRAGMENTS[0])
+    monkeypatch.setattr(planner, "by_marginal_kills", lambda fragment, probes: list(probes))
+    tier_order = build_plan(SHIPPED, {}, seed=SEED, examples=2)
+    assert sorted(p.check.key + repr(p.to_json()) for p in plan) == sorted(
+        p.check.key + repr(p.to_json()) for p in tier_order
+    )
+    assert [p.tier for p in tier_order] == sorted(p.tier for p in tier_order)
+    first = [p for p in plan if p.tier == 0]
+    assert plan[: len(first)] == first
+    (operation,) = SHIPPED.operations
+    killed: set[str] = set().union(*(mutants.kill_set(operation, p) for p in first))
+    gains = []
+    for probe in plan[len(first) :]:
+        gain = mutants.kill_set(operation, probe) - killed
+        gains.append(len(gain))
+        killed |= gain
+    assert gains == sorted(gains, reverse=True)
+    assert gains[0] > 1
+    budget = len(first) + 8
+    greedy = predicted_score(SHIPPED, plan, budget)
+    assert greedy.killed > predicted_score(SHIPPED, tier_order, budget).killed
+    assert greedy.killed == len(
+        set().union(*(mutants.kill_set(operation, p) for p in plan[:budget]))
+    )
