@@ -97,11 +97,16 @@ class Recorder:
         ]
         if self.meta.get("not_run"):
             out.append(f"not run: {self.meta['not_run']}")
-        out.append(f"{'field':<18}{'rule':<10}{'side':<8}{'target':<10}tried  acc  rej  bad")
-        for row in self.as_dict()["rows"]:
+        rows = self.as_dict()["rows"]
+        columns = ("field", "rule", "side", "target")
+        # each column as wide as its longest value, two spaces apart: never run together
+        width = {c: max([len(c), *(len(str(row[c])) for row in rows)]) + 2 for c in columns}
+        out.append("".join(f"{c:<{width[c]}}" for c in columns) + "tried    acc    rej    bad")
+        for row in rows:
             out.append(
-                f"{row['field']:<18}{row['rule']:<10}{row['side']:<8}{row['target']:<10}"
-                f"{row['tried']:>5}{row['accepted']:>5}{row['rejected']:>5}{row['disagreements']:>5}"
+                "".join(f"{row[c]!s:<{width[c]}}" for c in columns)
+                + f"{row['tried']:>5}{row['accepted']:>7}{row['rejected']:>7}"
+                + f"{row['disagreements']:>7}"
             )
         for failure in self.failures:
             out.append(
