@@ -9,8 +9,9 @@ import pytest
 pytest_plugins = ["contract_tests.profiles", "contract_tests.plugin"]
 
 
-# Test tiers: what a test needs beyond Python. `nox -s fast` runs none of these; the
-# README's `nox -s tests` runs all of them. One table, so a new module picks its tier here.
+# Test tiers: what a test needs beyond Python, or its time. `nox -s fast` runs none of these;
+# the README's `nox -s tests` runs all but `slow`; `nox -s slow` runs those. One table, so a
+# new module picks its tier here.
 TIERS: dict[str, tuple[str, ...]] = {
     "node": (
         "tests/test_ecma.py",
@@ -39,6 +40,15 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_spec_changes.py",
         "tests/test_plugin_isolation.py",
         "tests/test_install_docs.py",
+        "tests/test_action.py",
+    ),
+    # minutes each: out of the README's `nox -s tests` (CI stays under 15 minutes); they run
+    # with `nox -s slow` (every spec variant through the whole suite, fresh venvs per install
+    # line, the composite action's three runs)
+    "slow": (
+        "tests/test_spec_changes.py",
+        "tests/test_install_docs.py",
+        "tests/test_plugin_isolation.py",
         "tests/test_action.py",
     ),
 }

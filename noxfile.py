@@ -104,12 +104,29 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit tests plus the contract suite against the mock (and Prism when Node is here)."""
+    """Unit tests plus the contract suite against the mock (and Prism when Node is here);
+    every tier but `slow` (`nox -s slow`), unless the arguments pick their own (-m ...)."""
     _install_project(session, "test")
     REPORTS.mkdir(exist_ok=True)
+    tiers = [] if "-m" in session.posargs else ["-m", "not slow"]
     session.run(
         "pytest",
         f"--junitxml={REPORTS / 'junit-tests.xml'}",
+        *tiers,
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "dev")},
+    )
+
+
+@nox.session
+def slow(session: nox.Session) -> None:
+    """The slow tier: each spec variant through the whole suite, each documented install line
+    in a fresh venv, the plugin beside pytest-base-url, the composite action (minutes each)."""
+    _install_project(session, "test")
+    session.run(
+        "pytest",
+        "-m",
+        "slow",
         *session.posargs,
         env={"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "dev")},
     )

@@ -210,7 +210,7 @@ def test_the_action_with_a_wrong_token_is_inconclusive(
     assert result.returncode == EXIT_INCONCLUSIVE, shown(result)
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith(f"verdict: INCONCLUSIVE (exit {EXIT_INCONCLUSIVE}): base-url"), last
-    assert "no verdict from status 401" in last
+    assert "the credentials were refused" in last
     assert f"exit-code={EXIT_INCONCLUSIVE}" in runner.output.read_text(encoding="utf-8")
     summary = runner.summary.read_text(encoding="utf-8").strip().splitlines()
     assert summary[-1] == f"**{last}**"

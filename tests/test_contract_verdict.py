@@ -128,7 +128,7 @@ def test_nothing_judged_still_prints_and_writes_the_summary(tmp_path: Path) -> N
         )
     assert result.returncode == EXIT_INCONCLUSIVE, _shown(result)
     assert "contract summary" in result.stdout
-    assert "no verdict from status 401" in result.stdout
+    assert "the credentials were refused" in result.stdout
     verdict = _verdict(tmp_path)
     assert verdict["word"] == "INCONCLUSIVE"
     assert verdict["targets"]
@@ -181,7 +181,7 @@ def test_an_interrupted_paced_run_prints_its_verdict_and_writes_the_summary(
         )
         seen = ""
         assert process.stdout is not None
-        while "probes sent" not in seen:  # the plan is being sent, at one request a second
+        while "requests sent" not in seen:  # the plan is being sent, at one request a second
             line = process.stdout.readline()
             assert line, "the run ended before it sent anything"
             seen += line
