@@ -105,6 +105,25 @@ def test_every_shape_serves_some_defect() -> None:
     assert {shape.name for _b, shape in SERVED} == {shape.name for shape in SHAPES}
 
 
+def run_suite(url: str, reports: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The plan's and Schemathesis' tests against `url`, as a team's CI would run them."""
+    environment = {
+        **os.environ,
+        "DYNAMIC_API_TOKEN": TOKEN,
+        "HYPOTHESIS_PROFILE": "dev",
+        "DYNAMIC_CONTRACT_REPORTS": str(reports),
+    }
+    return subprocess.run(  # noqa: S603 - our own suite, fixed arguments
+        [*SUITE, "--base-url", url, "--rate", "100000/min", *args],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 def test_schemathesis_runs_in_a_budgeted_run_within_the_budget_and_only_invalid(
     tmp_path: Path,
 ) -> None:
@@ -114,21 +133,7 @@ def test_schemathesis_runs_in_a_budgeted_run_within_the_budget_and_only_invalid(
 
     recorder = _Recorder()
     with serve_app(recorder) as url:
-        environment = {
-            **os.environ,
-            "DYNAMIC_API_TOKEN": TOKEN,
-            "HYPOTHESIS_PROFILE": "dev",
-            "DYNAMIC_CONTRACT_REPORTS": str(tmp_path),
-        }
-        result = subprocess.run(  # noqa: S603 - our own suite, fixed arguments
-            [*SUITE, "--base-url", url, "--max-requests", "60", "--rate", "100000/min"],
-            cwd=Path(__file__).resolve().parent.parent,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        result = run_suite(url, tmp_path, "--max-requests", "60")
     assert result.returncode == 0, result.stdout[-3000:]
     assert len(recorder.requests) <= 60
     for raw_path, body, _authorized in recorder.requests:

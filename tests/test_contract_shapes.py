@@ -10,9 +10,6 @@ that says what to do, never FAIL; the whole installed-style suite too (exit 0 or
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -25,11 +22,11 @@ from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.plugin import EXIT_INCONCLUSIVE, REMOTE_MAX_REQUESTS
 from contract_tests.runner import run_plan
-from contract_tests.targets import ROOT, Target
+from contract_tests.targets import Target
 from contract_tests.verdict import count, decide
 from dynamic_sdk_mock import serve_app
 
-from .test_contract_safe_runs import ON_FILE
+from .test_contract_safe_runs import ON_FILE, run_suite
 
 FRAGMENT = fragment()
 
@@ -108,25 +105,7 @@ def test_the_whole_suite_with_remote_defaults_never_fails_a_correct_server(
 ) -> None:
     app = reference_app(FRAGMENT, on_file=ON_FILE, shape=shape)
     with serve_app(app) as url:
-        env = {
-            **os.environ,
-            "DYNAMIC_API_TOKEN": TOKEN,
-            "HYPOTHESIS_PROFILE": "dev",
-            "DYNAMIC_CONTRACT_REPORTS": str(tmp_path),
-        }
-        result = subprocess.run(  # noqa: S603 - our own suite, fixed arguments
-            [
-                *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
-                *("contract_tests/test_constraints.py", "contract_tests/test_schemathesis.py"),
-                *("--base-url", url, "--rate", "100000/min", "--hypothesis-seed", "7"),
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        result = run_suite(url, tmp_path, "--hypothesis-seed", "7")
     last = result.stdout.strip().splitlines()[-1]
     assert result.returncode in (0, EXIT_INCONCLUSIVE), result.stdout[-4000:]
     assert last.startswith("verdict: "), last
