@@ -150,3 +150,10 @@ def test_each_broken_server_is_caught(plan: list[Probe], breakage: Breakage) -> 
             key.startswith(f"{operation}:{breakage.place}:") or key.startswith(f"{operation}:body:")
             for key in failures
         ), failures
+
+
+def test_the_documented_defect_counts_are_todays() -> None:
+    """docs/contract.md quotes how many defects are derived and told apart: kept true here."""
+    text = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    quoted = f"Today: {len(breakages(FRAGMENT))} derived defects, of which {len(BROKEN)} some"
+    assert quoted in " ".join(text.split()), quoted
