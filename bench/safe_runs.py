@@ -19,7 +19,7 @@ from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.plugin import REMOTE_MAX_REQUESTS
 from contract_tests.runner import run_plan
-from contract_tests.targets import Target
+from contract_tests.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
 from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE
 
@@ -32,7 +32,7 @@ def _safe_run(plan: list[Any], breakage: Any, max_requests: int | None) -> tuple
     seen: list[object] = []
     app = reference_app(FRAGMENT, breakage, on_file=ON_FILE, seen=seen)
     with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("vendor-like", client, "", TOKEN, {}, "base-url", url)
+        target = Target("vendor-like", client, "", TOKEN, {}, TargetKind.BASE_URL, url)
         budget = Budget(valid_requests=0, max_requests=max_requests)
         report = run_plan(target, FRAGMENT, plan, budget, report=RunReport())
     return report, len(seen)

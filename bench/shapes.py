@@ -20,7 +20,7 @@ from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.plugin import REMOTE_MAX_REQUESTS
 from contract_tests.runner import run_plan
-from contract_tests.targets import Target
+from contract_tests.targets import Target, TargetKind
 from contract_tests.verdict import count, decide
 from dynamic_sdk_mock import serve_app
 from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE
@@ -33,7 +33,7 @@ SEED = 17
 def _run(plan: list[Any], shape: Shape, breakage: Breakage | None, budget: Budget) -> RunReport:
     app = reference_app(FRAGMENT, breakage, on_file=ON_FILE, shape=shape)
     with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("vendor", client, "", TOKEN, {}, "base-url", url)
+        target = Target("vendor", client, "", TOKEN, {}, TargetKind.BASE_URL, url)
         return run_plan(target, FRAGMENT, plan, budget, report=RunReport())
 
 

@@ -49,6 +49,7 @@ from .summary import failure_line, summarize
 from .targets import (
     REPORTS,
     Target,
+    TargetKind,
     TargetUnavailableError,
     detect_prefix,
     path_values_from_env,
@@ -254,20 +255,20 @@ def _embedded_mock() -> Iterator[Target]:
         url = str(mock.url).rstrip("/")
         with httpx.Client(base_url=url, timeout=10) as client:
             prefix = detect_prefix(client, MOCK_TOKEN, fragment())
-            yield Target("mock", client, prefix, MOCK_TOKEN, {}, "mock", url)
+            yield Target("mock", client, prefix, MOCK_TOKEN, {}, TargetKind.MOCK, url)
 
 
 @contextlib.contextmanager
 def _prism() -> Iterator[Target]:
     with start_prism() as url, httpx.Client(base_url=url, timeout=10) as client:
-        yield Target("prism", client, "", PRISM_TOKEN, {}, "prism", url)
+        yield Target("prism", client, "", PRISM_TOKEN, {}, TargetKind.PRISM, url)
 
 
 @contextlib.contextmanager
 def _remote(kind: str, url: str, bearer: str | None) -> Iterator[Target]:
     with httpx.Client(base_url=url.rstrip("/"), timeout=20) as client:
         values = path_values_from_env(fragment(), os.environ)
-        yield Target(kind, client, "", bearer, values, kind, url.rstrip("/"))
+        yield Target(kind, client, "", bearer, values, TargetKind(kind), url.rstrip("/"))
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import Literal
 
 import httpx
@@ -39,16 +40,27 @@ __all__ = [
     "ANY_TOKEN",
     "BY_DESIGN",
     "SAFE_MODE",
+    "NotSent",
     "documented",
     "expected_verdict",
     "interpret",
     "run_plan",
 ]
 
-ANY_TOKEN = "Prism takes any token"
-SAFE_MODE = "valid request, no SMS budget (safe mode)"
-STOPPED = "not sent: the run stopped at its first failures (-x / --maxfail)"
-BY_DESIGN = (ANY_TOKEN, SAFE_MODE)
+
+class NotSent(StrEnum):
+    """Why a planned probe was not sent (the summary's not-judged reason)."""
+
+    ANY_TOKEN = "Prism takes any token"
+    SAFE_MODE = "valid request, no SMS budget (safe mode)"
+    STOPPED = "not sent: the run stopped at its first failures (-x / --maxfail)"
+    BUDGET_SPENT = "budget spent"
+
+
+ANY_TOKEN = NotSent.ANY_TOKEN
+SAFE_MODE = NotSent.SAFE_MODE
+STOPPED = NotSent.STOPPED
+BY_DESIGN = (NotSent.ANY_TOKEN, NotSent.SAFE_MODE)
 """Reasons a check is left out on purpose: not judged, but not counted against the run."""
 
 
@@ -217,7 +229,7 @@ def run_plan(
                 report.not_sent_reason[key] = SAFE_MODE
                 continue
             if budget.exhausted(keep=budget.reserved):
-                report.not_sent_reason.setdefault(key, "budget spent")
+                report.not_sent_reason.setdefault(key, NotSent.BUDGET_SPENT)
                 continue
             response: httpx.Response | None = None
             note = ""

@@ -42,6 +42,7 @@ from dynamic_sdk_runtime.fragment import Operation
 from dynamic_sdk_runtime.schema import schema_violations
 
 from .model import Auth, Side, Verdict
+from .targets import TargetKind, prism_input_violations
 
 __all__ = [
     "LOCAL_KINDS",
@@ -57,9 +58,9 @@ __all__ = [
     "response_problem",
 ]
 
-REMOTE_KINDS = ("base-url", "sandbox")
+REMOTE_KINDS = (TargetKind.BASE_URL, TargetKind.SANDBOX)
 """Targets whose 422 may be state (a phone mismatch), not a verdict on the request."""
-LOCAL_KINDS = ("mock", "asgi", "prism")
+LOCAL_KINDS = (TargetKind.MOCK, TargetKind.ASGI, TargetKind.PRISM)
 """Targets built from the fragment itself: every response it states, assumed or not, holds."""
 Place = Literal["path", "query", "header", "body", "auth"]
 
@@ -228,9 +229,7 @@ def judge(
         return Judgement("no-verdict", f"answered by an intermediary ({status}, {shown})", True)
     if asked.place == "auth":
         return Judgement("refused" if status in (401, 403) else "accepted")
-    if kind == "prism":
-        from .targets import prism_input_violations
-
+    if kind == TargetKind.PRISM:
         rejected = status in (400, 422) and bool(prism_input_violations(answer.prism_violations))
         return Judgement("refused" if rejected else "accepted")
     if status == 400:

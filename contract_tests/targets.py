@@ -22,6 +22,7 @@ import subprocess
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -37,6 +38,7 @@ __all__ = [
     "REPORTS",
     "ROOT",
     "Target",
+    "TargetKind",
     "TargetUnavailableError",
     "free_port",
     "start_prism",
@@ -68,6 +70,19 @@ def _prism_bin() -> Path:
 PRISM_BIN = _prism_bin()
 
 
+class TargetKind(StrEnum):
+    """What kind of server a target is: how its answers are read (statuses.judge)."""
+
+    MOCK = "mock"
+    """The embedded mock, lenient: every valid request gets the success echo."""
+    ASGI = "asgi"
+    PRISM = "prism"
+    """Stoplight Prism: refusals carry an `sl-violations` header."""
+    BASE_URL = "base-url"
+    """Any server (--base-url): a real one, whose 422 may be state, not a verdict."""
+    SANDBOX = "sandbox"
+
+
 class TargetUnavailableError(RuntimeError):
     """A requested target cannot be started here; the message says what is missing."""
 
@@ -82,7 +97,7 @@ class Target:
     token: str | None = field(repr=False)  # never in a report, a JUnit file or a traceback
     path_values: dict[str, str]
     """The target's own path parameter values (its environment): probes change one."""
-    kind: str = "mock"  # mock | prism | base-url | sandbox | asgi
+    kind: TargetKind = TargetKind.MOCK
     public_url: str = ""
     recorded: bool = True  # False: keep this target's probes out of the contract summary
 

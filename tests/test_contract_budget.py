@@ -28,7 +28,7 @@ from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.replay import load_replay, write_replay
 from contract_tests.runner import run_plan
-from contract_tests.targets import ROOT, Target, detect_prefix
+from contract_tests.targets import ROOT, Target, TargetKind, detect_prefix
 from dynamic_sdk_mock import MockConfig, running_mock, serve_app
 
 MOCK_TOKEN = "budget-test-token"
@@ -57,7 +57,7 @@ def _mock_target(config: MockConfig) -> Iterator[Target]:
         httpx.Client(base_url=str(mock.url).rstrip("/"), timeout=10) as client,
     ):
         prefix = detect_prefix(client, MOCK_TOKEN, FRAGMENT)
-        yield Target("mock", client, prefix, MOCK_TOKEN, {}, "mock")
+        yield Target("mock", client, prefix, MOCK_TOKEN, {}, TargetKind.MOCK)
 
 
 def _broken(name: str) -> Breakage:
@@ -119,7 +119,7 @@ def test_max_requests_spends_the_budget_on_every_boundary_first() -> None:
     }
     app = reference_app(FRAGMENT)
     with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("server", client, "", TOKEN, {}, "mock", url)
+        target = Target("server", client, "", TOKEN, {}, TargetKind.MOCK, url)
         budget = Budget(max_requests=len(boundary_probes) + 5)
         report = _run(target, plan, budget)
     assert budget.sent == len(boundary_probes) + 5
@@ -140,7 +140,7 @@ def test_safe_mode_sends_nothing_a_server_could_act_on() -> None:
     plan = _plan(3, 1)
     app = reference_app(FRAGMENT)
     with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("server", client, "", TOKEN, {}, "base-url", url)
+        target = Target("server", client, "", TOKEN, {}, TargetKind.BASE_URL, url)
         report = _run(target, plan, Budget(valid_requests=0))
     sent = [outcome.probe for outcome in report.outcomes]
     assert sent
@@ -166,7 +166,7 @@ def test_the_seed_reproduces_the_plan_and_a_replay_resends_exactly_the_failures(
     assert _plan(5, 2) != _plan(6, 2)
     app = reference_app(FRAGMENT, _broken("trims-whitespace"))
     with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("server", client, "", TOKEN, {}, "mock", url)
+        target = Target("server", client, "", TOKEN, {}, TargetKind.MOCK, url)
         first = _run(target, _plan(5, 2), Budget())
         replay = tmp_path / "replay.json"
         entries = write_replay(replay, first, seed=5)
@@ -273,7 +273,7 @@ def test_replay_through_pytest_resends_exactly_the_file(tmp_path: Path) -> None:
     broken = _broken("trims-whitespace")
     recorder = _Recorder(broken)
     with serve_app(recorder) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("server", client, "", TOKEN, {}, "base-url", url)
+        target = Target("server", client, "", TOKEN, {}, TargetKind.BASE_URL, url)
         first = _run(target, _plan(13, 1), Budget())
         replay = tmp_path / "replay.json"
         entries = write_replay(replay, first, seed=13)
@@ -323,7 +323,7 @@ def test_a_refused_composed_probe_is_split_into_its_members() -> None:
         await inner(scope, receive, send)
 
     with serve_app(refuse_first) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("server", client, "", TOKEN, {}, "mock", url)
+        target = Target("server", client, "", TOKEN, {}, TargetKind.MOCK, url)
         report = _run(target, plan, Budget())
     members = {id(member) for member in composed.members}
     judged = [o for o in report.outcomes if id(o.probe) in members]

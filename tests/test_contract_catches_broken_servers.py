@@ -27,7 +27,7 @@ from contract_tests.planner import build_plan
 from contract_tests.runner import run_plan
 from contract_tests.statuses import changes_the_route
 from contract_tests.summary import unicode_estimate
-from contract_tests.targets import ROOT, Target
+from contract_tests.targets import ROOT, Target, TargetKind
 from dynamic_sdk_mock import serve_app
 from specwatch.witness import StringRule, compare
 
@@ -85,7 +85,7 @@ def judge(
         serve_app(reference_app(FRAGMENT, breakage)) as url,
         httpx.Client(base_url=url, timeout=10) as client,
     ):
-        target = Target("server", client, "", TOKEN, {}, "mock", url)
+        target = Target("server", client, "", TOKEN, {}, TargetKind.MOCK, url)
         target.recorded = False
         report = run_plan(target, FRAGMENT, plan, Budget(), report=RunReport(pinned_version=pinned))
     seconds = time.perf_counter() - started

@@ -22,7 +22,7 @@ from contract_tests.model import RunReport
 from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.runner import run_plan
-from contract_tests.targets import Target
+from contract_tests.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def _earliest_caught() -> tuple[Breakage, int]:
     for breakage in breakages(FRAGMENT):
         app = reference_app(FRAGMENT, breakage)
         with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
-            target = Target("t", client, "", TOKEN, {}, "base-url", url)
+            target = Target("t", client, "", TOKEN, {}, TargetKind.BASE_URL, url)
             report = run_plan(target, FRAGMENT, plan, Budget(), report=RunReport())
         failing = [i for i, o in enumerate(report.outcomes) if o.agreed is False]
         if failing and (best is None or failing[0] < best[1]):

@@ -30,7 +30,7 @@ from contract_tests.planner import build_plan
 from contract_tests.plugin import OPTIONS, REMOTE_RATE
 from contract_tests.progress import LINE_EVERY, Progress
 from contract_tests.runner import run_plan
-from contract_tests.targets import ROOT, Target, detect_prefix
+from contract_tests.targets import ROOT, Target, TargetKind, detect_prefix
 from dynamic_sdk_mock import MockConfig, running_mock, serve_app
 
 FRAGMENT = fragment()
@@ -119,7 +119,7 @@ class LimitedServer:
 
     def target(self) -> Target:
         client = httpx.Client(transport=httpx.MockTransport(self.handle), base_url="http://fake")
-        return Target("fake", client, "", TOKEN, {}, "base-url", "http://fake")
+        return Target("fake", client, "", TOKEN, {}, TargetKind.BASE_URL, "http://fake")
 
     def second_429_in_one_window(self) -> bool:
         """Whether two 429s came within one window (the first one taught nothing)."""
@@ -311,7 +311,7 @@ def test_at_exactly_a_real_servers_limit_no_429_comes() -> None:
         url = str(mock.url)
         prefix = detect_prefix(client, TOKEN, FRAGMENT)
         time.sleep(config.rate_window_seconds)  # the route detection's window passes
-        target = Target("mock", client, prefix, TOKEN, {}, "mock", url)
+        target = Target("mock", client, prefix, TOKEN, {}, TargetKind.MOCK, url)
         budget = Budget(rate_per_minute=3 * 60 / config.rate_window_seconds)
         report = run_plan(target, FRAGMENT, PLAN[:15], budget, report=RunReport())
     assert budget.sent >= 10
@@ -359,7 +359,7 @@ def test_a_budgeted_schemathesis_case_is_paced_counted_and_re_sent_after_a_429(
         media_type="application/json",
     )
     with serve_app(limited_once) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("server", client, "", TOKEN, {}, "base-url", url)
+        target = Target("server", client, "", TOKEN, {}, TargetKind.BASE_URL, url)
         budget = Budget(max_requests=5, clock=time_.clock, sleep=time_.sleep)
         budget.progress = Progress(write, "server", 5, live=True, clock=time_.clock)
         config = cast(

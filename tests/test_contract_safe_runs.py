@@ -25,7 +25,7 @@ from contract_tests.model import Probe, RunReport
 from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.runner import run_plan
-from contract_tests.targets import Target
+from contract_tests.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
 
 from .test_contract_catches_broken_servers import BROKEN
@@ -58,7 +58,7 @@ def _safe_run(
     seen: list[object] = []
     app = reference_app(FRAGMENT, breakage, on_file=ON_FILE, seen=seen, shape=shape)
     with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("vendor-like", client, "", TOKEN, {}, "base-url", url)
+        target = Target("vendor-like", client, "", TOKEN, {}, TargetKind.BASE_URL, url)
         report = run_plan(target, FRAGMENT, plan, Budget(valid_requests=0), report=RunReport())
     return report, seen
 

@@ -22,7 +22,7 @@ from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.plugin import EXIT_INCONCLUSIVE, REMOTE_MAX_REQUESTS
 from contract_tests.runner import run_plan
-from contract_tests.targets import Target
+from contract_tests.targets import Target, TargetKind
 from contract_tests.verdict import count, decide
 from dynamic_sdk_mock import serve_app
 
@@ -40,7 +40,7 @@ def _run(shape: Shape, plan: list[Probe], budget: Budget) -> tuple[RunReport, li
     seen: list[object] = []
     app = reference_app(FRAGMENT, on_file=ON_FILE, seen=seen, shape=shape)
     with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("vendor", client, "", TOKEN, {}, "base-url", url)
+        target = Target("vendor", client, "", TOKEN, {}, TargetKind.BASE_URL, url)
         report = run_plan(target, FRAGMENT, plan, budget, report=RunReport())
     return report, seen
 

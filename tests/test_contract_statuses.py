@@ -16,7 +16,7 @@ from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.runner import run_plan
 from contract_tests.statuses import changes_the_route
-from contract_tests.targets import Target
+from contract_tests.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
 
 FRAGMENT = fragment()
@@ -28,7 +28,7 @@ def _run(breakage: Breakage) -> RunReport:
         serve_app(reference_app(FRAGMENT, breakage)) as url,
         httpx.Client(base_url=url, timeout=10) as client,
     ):
-        target = Target("server", client, "", TOKEN, {}, "mock", url)
+        target = Target("server", client, "", TOKEN, {}, TargetKind.MOCK, url)
         return run_plan(target, FRAGMENT, plan, Budget(), report=RunReport())
 
 

@@ -34,7 +34,7 @@ from contract_tests.model import RunReport
 from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.runner import run_plan
-from contract_tests.targets import Target
+from contract_tests.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
 from dynamic_sdk_runtime.fragment import Fragment, read_fragment
 
@@ -179,7 +179,7 @@ def _judge(fragment: Fragment, server: Fragment) -> RunReport:
     """The plan of `fragment` against a reference server built from `server`."""
     plan = build_plan(fragment, {}, seed=3, examples=1)
     with serve_app(reference_app(server)) as url, httpx.Client(base_url=url, timeout=10) as client:
-        target = Target("reference", client, "", TOKEN, {}, "mock", url)
+        target = Target("reference", client, "", TOKEN, {}, TargetKind.MOCK, url)
         return run_plan(target, fragment, plan, Budget(), report=RunReport())
 
 
