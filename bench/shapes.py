@@ -40,9 +40,9 @@ def _run(plan: list[Any], shape: Shape, breakage: Breakage | None, budget: Budge
 def run(quick: bool = False) -> dict[str, Any]:
     """One row per shape: the correct server's verdicts, and the defects still caught."""
     plan = build_plan(FRAGMENT, {}, seed=SEED, examples=1 if quick else 2)
-    defects = REQUEST_SIDE[:4] if quick else REQUEST_SIDE
+    defects = REQUEST_SIDE[:1] if quick else REQUEST_SIDE
     rows = []
-    for shape in SHAPES:
+    for shape in SHAPES[:2] if quick else SHAPES:
         started = time.perf_counter()
         verdicts: dict[str, Any] = {}
         for mode, budget in (

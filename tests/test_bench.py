@@ -208,3 +208,13 @@ def test_quick_run_reports_safe_runs(quick_report: dict[str, Any]) -> None:
         assert row["requests_reaching_a_verification_on_file"] == 0
         assert 0 < row["checks_judged"] <= row["checks_planned"]
     assert rows[-1]["caught"] == rows[-1]["defects"] > 0
+
+
+def test_quick_run_reports_correct_servers_in_their_shapes(quick_report: dict[str, Any]) -> None:
+    rows = quick_report["shapes"]["rows"]
+    assert rows
+    for row in rows:
+        assert row["full"] in ("PASS", "INCONCLUSIVE")
+        assert row["safe-60"] in ("PASS", "INCONCLUSIVE")
+        assert row["full-failures"] == row["safe-60-failures"] == 0
+        assert 0 <= row["caught"] <= row["defects"]
