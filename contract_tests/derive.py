@@ -417,7 +417,8 @@ def _mutant_candidates(operation: Operation, place: Place) -> Iterator[Candidate
 
     seen: set[str] = set()
     for mutant in operation_mutants(operation):
-        if mutant.place != place.where or mutant.status != "distinguishable":
+        judged = mutant.status in ("distinguishable", "version-dependent")
+        if mutant.place != place.where or not judged:
             continue
         key = json.dumps(mutant.witness, sort_keys=True) if mutant.witness is not _ABSENT else ""
         if key in seen:

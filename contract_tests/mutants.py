@@ -58,6 +58,7 @@ from .derive import (
     with_value,
 )
 from .model import NO_BODY, Probe
+from .statuses import changes_the_route
 from .strategies import unicode_since
 from .unicode_ages import BASELINE, VERSIONS
 
@@ -73,6 +74,7 @@ __all__ = [
     "operation_mutants",
     "place_value",
     "score",
+    "tally",
 ]
 
 
@@ -155,7 +157,10 @@ _LIKELIHOOD = {
     Kind.OLD_UNICODE: 5,
 }
 
-Status = Literal["distinguishable", "equivalent", "unsendable"]
+Status = Literal["distinguishable", "equivalent", "unsendable", "version-dependent"]
+"""`version-dependent`: only values with letters newer than the baseline tell it apart, and
+a correct server on older Unicode tables judges those as the mutant does (not a defect a
+run can hold against a server without `--unicode-version`)."""
 _NOT_FOUND: Any = object()
 
 
@@ -606,7 +611,7 @@ def _sendable(place: Place, value: object) -> bool:
     except UnicodeEncodeError:
         return False  # a lone surrogate has no percent-encoding
     if place.where.startswith("path."):
-        return value not in ("", ".", "..") and "/" not in value
+        return not changes_the_route({place.where: value})  # a router would answer it
     if place.where.startswith("header."):
         return value == value.strip() and all(" " <= c <= "~" for c in value)
     return True
@@ -714,7 +719,7 @@ def _judge(search: _Search, operation: str, draft: _Draft) -> Mutant:
         description,
         likelihood,
         accepts,
-        "distinguishable",
+        "distinguishable" if newer_letters(witness) is None else "version-dependent",
         witness,
         broken_rules(place, witness),
         how,
@@ -822,8 +827,10 @@ def _value_kills(operation: Operation, where: str, key: str) -> frozenset[str]:
 def kill_set(operation: Operation, probe: Probe) -> frozenset[str]:
     """Every mutant of the operation that this request tells from the documented rule:
     the place's value is judged otherwise while the rest of the request is accepted."""
-    if probe.check.operation != operation.operation_id:
-        return frozenset()
+    if probe.check.operation != operation.operation_id or probe.check.unicode_since is not None:
+        return frozenset()  # a version-dependent probe has no expected verdict unpinned
+    if changes_the_route(probe.path):
+        return frozenset()  # a router answers it, never the operation
     found: set[str] = set()
     for where, (place, _) in _distinguishable(operation).items():
         if _rest_accepted(operation, probe, place):
@@ -859,11 +866,20 @@ class Score:
 def score(fragment: Fragment, plan: Sequence[Probe]) -> Score:
     """Killed / distinguishable mutants of the fragment for the requests of `plan`."""
     killed: set[str] = set()
-    total: list[Mutant] = []
     for operation in fragment.operations:
         mine = [p for p in plan if p.check.operation == operation.operation_id]
         killed |= set(kills(operation, mine))
-        total += [m for m in operation_mutants(operation) if m.status == "distinguishable"]
+    return tally(fragment, killed)
+
+
+def tally(fragment: Fragment, killed: set[str] | frozenset[str]) -> Score:
+    """The score of a set of killed mutant keys: overall, per place, per kind, survivors."""
+    total = [
+        m
+        for operation in fragment.operations
+        for m in operation_mutants(operation)
+        if m.status == "distinguishable"
+    ]
     places: Counter[str] = Counter()
     place_kills: Counter[str] = Counter()
     kinds: Counter[str] = Counter()

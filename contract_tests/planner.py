@@ -26,7 +26,7 @@ from dynamic_sdk_runtime.fragment import Fragment, Operation
 
 from .derive import BaseRequest, base_request, derive_probes, field_places, with_value
 from .model import NO_BODY, Check, Probe, Side
-from .mutants import Score, kill_set, mutants, score
+from .mutants import Score, kill_set, mutants, tally
 from .statuses import changes_the_route
 from .strategies import pattern_text
 
@@ -201,9 +201,65 @@ def by_marginal_kills(fragment: Fragment, probes: Sequence[Probe]) -> list[Probe
     return first + [rest[i] for i in chosen] + [p for i, p in enumerate(rest) if i not in picked]
 
 
-def predicted_score(fragment: Fragment, plan: Sequence[Probe], max_requests: int) -> Score:
-    """The mutant score of the first `max_requests` probes: what a budgeted run can kill."""
-    return score(fragment, plan[:max_requests])
+def predicted_score(
+    fragment: Fragment,
+    plan: Sequence[Probe],
+    max_requests: int | None,
+    *,
+    safe: bool = False,
+) -> Score:
+    """The mutant score of the plan's first `max_requests` requests: what a run can kill.
+
+    It follows the runner request by request: a composed probe a server accepts covers its
+    members (they cost nothing), one the mutant refuses is split (its members go out on
+    their own, in plan order, each a request). `safe`: valid probes of an operation that
+    may act are not sent (no SMS budget). A mutant is killed when a request it judges
+    otherwise than the documented rules is sent within the budget.
+    """
+    operations = {op.operation_id: op for op in fragment.operations}
+    sets = [
+        kill_set(operations[p.check.operation], p) if p.check.operation in operations else None
+        for p in plan
+    ]
+    sendable = [
+        not (
+            safe
+            and p.check.side == "accept"
+            and p.auth == "token"
+            and operations.get(p.check.operation) is not None
+            and operations[p.check.operation].lookup_field is None
+        )
+        for p in plan
+    ]
+    candidates = set().union(*(s for s in sets if s is not None))
+    killed = {key for key in candidates if _killed_within(plan, sets, sendable, key, max_requests)}
+    return tally(fragment, killed)
+
+
+def _killed_within(
+    plan: Sequence[Probe],
+    sets: Sequence[frozenset[str] | None],
+    sendable: Sequence[bool],
+    key: str,
+    limit: int | None,
+) -> bool:
+    """Whether a server with mutant `key` answers one of the first `limit` requests wrongly."""
+    covered: set[int] = set()
+    sent = 0
+    for index, probe in enumerate(plan):
+        if id(probe) in covered or not sendable[index]:
+            continue
+        if limit is not None and sent >= limit:
+            return False
+        sent += 1
+        hit = key in (sets[index] or ())
+        if probe.members:
+            if not hit:  # accepted: one answer judges every member
+                covered.update(id(member) for member in probe.members)
+            continue  # refused: split, the members go out on their own
+        if hit:
+            return True
+    return False
 
 
 def _composed(operation: Operation, base: BaseRequest, probes: list[Probe]) -> Probe | None:
