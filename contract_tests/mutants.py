@@ -69,6 +69,7 @@ __all__ = [
     "accept_rule",
     "kill_set",
     "kills",
+    "maximal_accept",
     "mutants",
     "newer_letters",
     "operation_mutants",
@@ -744,6 +745,65 @@ def operation_mutants(operation: Operation) -> tuple[Mutant, ...]:
 def mutants(fragment: Fragment) -> tuple[Mutant, ...]:
     """Every mutant of every operation of the fragment."""
     return tuple(m for op in fragment.operations for m in operation_mutants(op))
+
+
+@functools.cache
+def maximal_accept(operation: Operation, where: str) -> tuple[str, frozenset[str]] | None:
+    """(value, the mutants refusing it): one value the documented rules accept that as many
+    accept-side mutants of the place as possible refuse (classes narrowed, bounds lowered,
+    lengths in UTF-16 units or bytes ...), or None when the place has none.
+
+    Why: each accept-side mutant has its own witness, one request each; a valid request
+    carrying this value kills them together. Built greedily from their witnesses: a
+    character of one put at each position of the value, or inserted, or the value grown to
+    the witness's length, kept while the set of refusing mutants only grows.
+    """
+    place = next((p for p in field_places(operation) if p.where == where), None)
+    if place is None:
+        return None
+    side = [
+        m
+        for m in operation_mutants(operation)
+        if m.place == where
+        and m.status == "distinguishable"
+        and not m.breaks
+        and isinstance(m.witness, str)
+    ]
+    if not side:
+        return None
+
+    def refusing(value: str) -> frozenset[str]:
+        if not documented(place, value):
+            return frozenset()
+        return frozenset(m.key for m in side if not m.accepts(value))
+
+    best = max((m.witness for m in side), key=lambda w: (len(refusing(w)), -len(w)))
+    found = refusing(best)
+    for mutant in sorted(side, key=lambda m: m.likelihood):
+        if mutant.key in found:
+            continue
+        for candidate in _merges(best, mutant.witness):
+            more = refusing(candidate)
+            if more > found:
+                best, found = candidate, more
+                break
+    return best, found
+
+
+def _merges(value: str, witness: str) -> Iterator[str]:
+    """`value` changed toward `witness`: each of its new characters at a spread of
+    positions (replacing, then inserted), and `value` grown to the witness's length."""
+    size = len(value)
+    step = max(1, size // 32)
+    positions = [*range(0, size, step), size - 1]
+    for char in dict.fromkeys(witness):
+        for index in positions:
+            yield value[:index] + char + value[index + 1 :]
+        for index in positions[1:]:
+            yield value[:index] + char + value[index:]
+    if len(witness) > size:
+        yield value + witness[size:]
+        yield value[:-1] + witness[size - 1 :]
 
 
 def accept_rule(schema: Schema, mutant: Mutant) -> str:
