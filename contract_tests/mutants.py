@@ -884,9 +884,26 @@ def _value_kills(operation: Operation, where: str, key: str) -> frozenset[str]:
     return frozenset(m.key for m in mine if m.accepts(value) != verdict)
 
 
+_KILL_SETS: dict[tuple[Operation, str], frozenset[str]] = {}
+"""kill_set by request content: the planner, the score and the summary ask for the same
+requests again (each plan build re-creates its probes)."""
+
+
 def kill_set(operation: Operation, probe: Probe) -> frozenset[str]:
     """Every mutant of the operation that this request tells from the documented rule:
     the place's value is judged otherwise while the rest of the request is accepted."""
+    body = "NO_BODY" if probe.body is NO_BODY else probe.body
+    content = [probe.check.operation, probe.check.unicode_since, probe.auth, probe.path]
+    key = (operation, json.dumps([*content, probe.query, probe.headers, body], sort_keys=True))
+    found = _KILL_SETS.get(key)
+    if found is None:
+        if len(_KILL_SETS) > 200_000:
+            _KILL_SETS.clear()
+        found = _KILL_SETS[key] = _kill_set(operation, probe)
+    return found
+
+
+def _kill_set(operation: Operation, probe: Probe) -> frozenset[str]:
     if probe.check.operation != operation.operation_id or probe.check.unicode_since is not None:
         return frozenset()  # a version-dependent probe has no expected verdict unpinned
     if changes_the_route(probe.path):

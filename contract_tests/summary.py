@@ -287,7 +287,7 @@ def summarize(
     if power:  # the first target's, per place (pattern_picture shows it beside each pattern)
         first = next(iter(power.values()))
         RECORDER.meta["mutation_score"] = {
-            place: f"mutants killed {a}/{n} within "
+            place: f"{a}/{n} mutants killed within "
             + ("unlimited requests" if first["requests"] is None else f"{first['requests']}")
             for place, (a, n) in first["by_place"].items()
         }
