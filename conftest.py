@@ -28,6 +28,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_contract_catches_broken_servers.py",
         "tests/test_spec_changes.py",
         "tests/test_contract_safe_runs.py",
+        "tests/test_mutant_power.py",
         "tests/test_contract_live.py",
         "tests/test_contract_verdict.py",
         "tests/test_contract_shapes.py",

@@ -1,6 +1,7 @@
 """`python -m bench [--output FILE] [--quick] [--with-nox] [--no-wrk] [--verdicts]`.
 
-Sections: client overhead, mock vs Prism, suite speed, (time to verdict,) safe runs, shapes.
+Sections: client overhead, mock vs Prism, suite speed, (time to verdict,) safe runs, shapes,
+the plan's power against the mutant servers.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verdicts:
         results["verdicts"] = verdicts.run(quick=args.quick)
     results["safe_runs"] = safe_runs.run(quick=args.quick)
+    results["mutant_power"] = safe_runs.mutant_power(quick=args.quick)
     results["shapes"] = shapes.run(quick=args.quick)
     if args.profile is not None:
         args.profile.parent.mkdir(parents=True, exist_ok=True)

@@ -162,7 +162,34 @@ def render(results: dict[str, Any]) -> str:
         lines += ["", *_safe_runs(results["safe_runs"])]
     if "shapes" in results:
         lines += ["", *_shapes(results["shapes"])]
+    if "mutant_power" in results:
+        lines += ["", *_mutant_power(results["mutant_power"])]
     return "\n".join(lines)
+
+
+def _mutant_power(section: dict[str, Any]) -> list[str]:
+    lines = [
+        "## 7. The plan's power: predicted against measured (safe runs, mutant servers)",
+        "",
+        f"Plan seed {section['seed']}. One vendor-like server (validate, then 404) per "
+        "distinguishable mutant of the model; a budgeted run sends 85 % of its requests from "
+        "the plan (the rest is Schemathesis'). Predicted: `planner.predicted_score`; "
+        "measured: the runs that report a failure.",
+        "",
+        "| max requests | plan requests | mutants | predicted kills | measured kills | same "
+        "mutants | requests reaching a verification on file | seconds |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in section["rows"]:
+        budget = row["max_requests"] or "unlimited"
+        plan = row["plan_requests"] or "all"
+        share = f" ({100 * row['measured'] / row['mutants']:.0f} %)" if row["mutants"] else ""
+        lines.append(
+            f"| {budget} | {plan} | {row['mutants']} | {row['predicted']} | "
+            f"{row['measured']}{share} | {'yes' if row['agree'] else 'NO'} | "
+            f"{row['requests_reaching_a_verification_on_file']} | {row['seconds']} |"
+        )
+    return lines
 
 
 def _shapes(section: dict[str, Any]) -> list[str]:

@@ -4,6 +4,11 @@ Each server validates, then answers 404 for a verification it does not know (the
 fragment's example is on file); one documented rule is broken at a time (the request-side
 defects `contract_tests.broken_servers` derives from the fragment, those some value tells
 apart). Rows: the remote default budget (60 requests) and an unlimited one.
+
+The mutant rows (`mutant_power`): one vendor-like server per distinguishable mutant of the
+model (`broken_servers.mutant_breakages`), a safe run at 20 and 60 requests (a budgeted
+run's plan share: 17 and 51 plan requests, the rest kept for Schemathesis) and unlimited;
+the score the plan predicts (`planner.predicted_score`) beside the kills measured.
 """
 
 from __future__ import annotations
@@ -12,18 +17,21 @@ import time
 from typing import Any
 
 import httpx
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from contract_tests.broken_servers import TOKEN, reference_app
-from contract_tests.model import RunReport
+from contract_tests.broken_servers import TOKEN, Breakage, mutant_breakages, reference_app
+from contract_tests.conftest import SCHEMATHESIS_SHARE
+from contract_tests.model import Probe, RunReport
 from contract_tests.pacing import Budget
-from contract_tests.planner import build_plan
+from contract_tests.planner import build_plan, predicted_score
 from contract_tests.plugin import REMOTE_MAX_REQUESTS
 from contract_tests.runner import run_plan
 from contract_tests.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
+from dynamic_sdk_runtime.fragment import Fragment
 from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE
 
-__all__ = ["run"]
+__all__ = ["measured_kills", "mutant_power", "plan_requests", "run"]
 
 SEED = 17
 
@@ -60,6 +68,79 @@ def run(quick: bool = False) -> dict[str, Any]:
                 "reference_failures": len(reference.failures()),
                 "defects": len(defects),
                 "caught": caught,
+                "requests_reaching_a_verification_on_file": reached,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
+    return {"seed": SEED, "rows": rows}
+
+
+def plan_requests(max_requests: int | None) -> int | None:
+    """The requests a budgeted run sends from its plan (the rest is Schemathesis')."""
+    if max_requests is None:
+        return None
+    return max_requests - int(max_requests * SCHEMATHESIS_SHARE)
+
+
+class _Switch:
+    """One loopback server for many defects: each run talks to the app set before it."""
+
+    def __init__(self, idle: ASGIApp) -> None:
+        self.idle = idle
+        self.current = idle
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await (self.current if scope["type"] == "http" else self.idle)(scope, receive, send)
+
+
+def measured_kills(
+    plan: list[Probe],
+    servers: list[Breakage],
+    max_requests: int | None,
+    fragment: Fragment = FRAGMENT,
+    on_file: frozenset[str] = ON_FILE,
+) -> tuple[set[str], int]:
+    """(names of the servers a safe run fails, requests reaching a verification on file).
+
+    Each server is vendor-like (validates, then a lookup miss); the run has the remote
+    budget's shape (`max_requests`, Schemathesis' share kept) and stops at its first failure.
+    """
+    seen: list[object] = []
+    switch = _Switch(reference_app(fragment, None, on_file=on_file, seen=seen))
+    reserved = 0 if max_requests is None else max_requests - (plan_requests(max_requests) or 0)
+    killed: set[str] = set()
+    with serve_app(switch) as url, httpx.Client(base_url=url, timeout=10) as client:
+        for breakage in servers:
+            switch.current = reference_app(fragment, breakage, on_file=on_file, seen=seen)
+            target = Target("vendor-like", client, "", TOKEN, {}, TargetKind.BASE_URL, url)
+            budget = Budget(valid_requests=0, max_requests=max_requests, reserved=reserved)
+            report = run_plan(target, fragment, plan, budget, report=RunReport(), max_failures=1)
+            if report.failures() or report.response_failures:
+                killed.add(breakage.name)
+    return killed, len(seen)
+
+
+def mutant_power(quick: bool = False) -> dict[str, Any]:
+    """Per budget: the mutants the plan predicts it kills, and those safe runs kill."""
+    plan = build_plan(FRAGMENT, {}, seed=SEED, examples=2 if quick else 10)
+    servers = mutant_breakages(FRAGMENT)
+    if quick:
+        servers = servers[::25]
+    rows = []
+    for max_requests in (20, REMOTE_MAX_REQUESTS, None):
+        started = time.perf_counter()
+        predicted = predicted_score(FRAGMENT, plan, plan_requests(max_requests), safe=True)
+        expected = {b.name for b in servers} - {m.key for m in predicted.survivors}
+        killed, reached = measured_kills(plan, servers, max_requests)
+        rows.append(
+            {
+                "max_requests": max_requests,
+                "plan_requests": plan_requests(max_requests),
+                "mutants": len(servers),
+                "predicted": len(expected),
+                "measured": len(killed),
+                "agree": killed == expected,
+                "predicted_of_all": f"{predicted.killed}/{predicted.distinguishable}",
                 "requests_reaching_a_verification_on_file": reached,
                 "seconds": round(time.perf_counter() - started, 1),
             }

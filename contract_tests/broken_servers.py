@@ -40,7 +40,8 @@ from dynamic_sdk_runtime.pattern_nodes import PatternNode
 from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
 from dynamic_sdk_runtime.schema import Property, Schema
 
-from .derive import accepted_value, field_places
+from .derive import ABSENT, accepted_value, field_places
+from .mutants import Mutant, mutants
 from .strategies import unicode_since
 from .unicode_ages import VERSIONS
 
@@ -51,6 +52,7 @@ __all__ = [
     "Shape",
     "behind",
     "breakages",
+    "mutant_breakages",
     "reference_app",
     "unicode_server",
 ]
@@ -87,6 +89,9 @@ class Breakage:
     """The status of a refusal, given the broken `place:rule`s (400 unless a test says)."""
     validates: bool = True
     """False: every request passes validation (a server that checks nothing)."""
+    mutant: Mutant | None = None
+    """A mutant of the model (`contract_tests.mutants`): its place is judged by
+    `mutant.accepts` instead of the documented rules, everything else as documented."""
 
 
 @dataclass(frozen=True)
@@ -357,6 +362,45 @@ def breakages(fragment: Fragment) -> list[Breakage]:
     return found
 
 
+def mutant_breakages(fragment: Fragment) -> list[Breakage]:
+    """One server per distinguishable mutant of the model: the plausible mistakes the plan's
+    score counts, each served so a run can measure what the score predicts."""
+    return [
+        Breakage(m.key, f"{m.place}: not {m.description}", m.place, mutant=m)
+        for m in mutants(fragment)
+        if m.status == "distinguishable"
+    ]
+
+
+def _value_at(
+    where: str, path: dict[str, str], query: dict[str, str], headers: Any, body: Any
+) -> Any:
+    """The raw value a request carries at a place (`ABSENT` when it carries none)."""
+    location, _, name = where.partition(".")
+    if location == "path":
+        return path.get(name, ABSENT)
+    if location == "query":
+        return query.get(name, ABSENT)
+    if location == "header":
+        return {k.lower(): v for k, v in headers.items()}.get(name.lower(), ABSENT)
+    node = body
+    for part in name.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return ABSENT
+        node = node[part]
+    return node
+
+
+def _mutated_verdicts(
+    operation: Operation, mutant: Mutant, found: list[str], value: Any
+) -> list[str]:
+    """The broken `place:rule`s with the mutant's own verdict at its place."""
+    mine = [f for f in found if f.rsplit(":", 1)[0] == mutant.place]
+    inside = [f for f in found if f.startswith(mutant.place + ".")]
+    rest = [f for f in found if f not in mine and f not in inside]
+    return rest if mutant.accepts(value) else [*rest, f"{mutant.place}:mutant"]
+
+
 def unicode_server(version: str) -> Breakage:
     """A CORRECT server whose regex engine has the letter tables of Unicode `version`."""
     newer = frozenset(VERSIONS[VERSIONS.index(version) + 1 :])
@@ -499,6 +543,12 @@ def reference_app(
                 )
             ]
             found += _wrong_lengths(operation, defect, path, body)
+            if defect.mutant is not None and defect.mutant.operation == documented.operation_id:
+                query, headers = dict(request.query_params), dict(request.headers)
+                value = _value_at(defect.mutant.place, path, query, headers, body)
+                if not sent and defect.mutant.place.startswith("body."):
+                    value = ABSENT
+                found = _mutated_verdicts(operation, defect.mutant, found, value)
             if defect.newer_letters_refused and any(
                 unicode_since(c) in defect.newer_letters_refused for s in _strings(body) for c in s
             ):

@@ -413,11 +413,23 @@ def _mutant_candidates(operation: Operation, place: Place) -> Iterator[Candidate
     value a server with that defect answers differently; its reason names the mutant and
     the documented rules the value breaks. Values already sent for another mutant are not
     repeated (one request kills every mutant it tells apart)."""
-    from .mutants import accept_rule, newer_letters, operation_mutants  # (builds on this one)
+    from .mutants import (  # (builds on this one)
+        accept_rule,
+        maximal_accept,
+        newer_letters,
+        operation_mutants,
+    )
+
+    maximal = maximal_accept(operation, place.where)
+    if maximal is not None and len(maximal[1]) > 1 and place.schema.pattern is not None:
+        value, refusing = maximal
+        reason = f"maximal accept witness: refused by {len(refusing)} accept-side mutants"
+        yield ("pattern", reason, value, "accept", 2, None, newer_letters(value))
 
     seen: set[str] = set()
     for mutant in operation_mutants(operation):
-        if mutant.place != place.where or mutant.status != "distinguishable":
+        judged = mutant.status in ("distinguishable", "version-dependent")
+        if mutant.place != place.where or not judged:
             continue
         key = json.dumps(mutant.witness, sort_keys=True) if mutant.witness is not _ABSENT else ""
         if key in seen:

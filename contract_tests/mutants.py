@@ -58,6 +58,7 @@ from .derive import (
     with_value,
 )
 from .model import NO_BODY, Probe
+from .statuses import changes_the_route
 from .strategies import unicode_since
 from .unicode_ages import BASELINE, VERSIONS
 
@@ -68,11 +69,13 @@ __all__ = [
     "accept_rule",
     "kill_set",
     "kills",
+    "maximal_accept",
     "mutants",
     "newer_letters",
     "operation_mutants",
     "place_value",
     "score",
+    "tally",
 ]
 
 
@@ -155,7 +158,10 @@ _LIKELIHOOD = {
     Kind.OLD_UNICODE: 5,
 }
 
-Status = Literal["distinguishable", "equivalent", "unsendable"]
+Status = Literal["distinguishable", "equivalent", "unsendable", "version-dependent"]
+"""`version-dependent`: only values with letters newer than the baseline tell it apart, and
+a correct server on older Unicode tables judges those as the mutant does (not a defect a
+run can hold against a server without `--unicode-version`)."""
 _NOT_FOUND: Any = object()
 
 
@@ -606,7 +612,7 @@ def _sendable(place: Place, value: object) -> bool:
     except UnicodeEncodeError:
         return False  # a lone surrogate has no percent-encoding
     if place.where.startswith("path."):
-        return value not in ("", ".", "..") and "/" not in value
+        return not changes_the_route({place.where: value})  # a router would answer it
     if place.where.startswith("header."):
         return value == value.strip() and all(" " <= c <= "~" for c in value)
     return True
@@ -714,7 +720,7 @@ def _judge(search: _Search, operation: str, draft: _Draft) -> Mutant:
         description,
         likelihood,
         accepts,
-        "distinguishable",
+        "distinguishable" if newer_letters(witness) is None else "version-dependent",
         witness,
         broken_rules(place, witness),
         how,
@@ -739,6 +745,65 @@ def operation_mutants(operation: Operation) -> tuple[Mutant, ...]:
 def mutants(fragment: Fragment) -> tuple[Mutant, ...]:
     """Every mutant of every operation of the fragment."""
     return tuple(m for op in fragment.operations for m in operation_mutants(op))
+
+
+@functools.cache
+def maximal_accept(operation: Operation, where: str) -> tuple[str, frozenset[str]] | None:
+    """(value, the mutants refusing it): one value the documented rules accept that as many
+    accept-side mutants of the place as possible refuse (classes narrowed, bounds lowered,
+    lengths in UTF-16 units or bytes ...), or None when the place has none.
+
+    Why: each accept-side mutant has its own witness, one request each; a valid request
+    carrying this value kills them together. Built greedily from their witnesses: a
+    character of one put at each position of the value, or inserted, or the value grown to
+    the witness's length, kept while the set of refusing mutants only grows.
+    """
+    place = next((p for p in field_places(operation) if p.where == where), None)
+    if place is None:
+        return None
+    side = [
+        m
+        for m in operation_mutants(operation)
+        if m.place == where
+        and m.status == "distinguishable"
+        and not m.breaks
+        and isinstance(m.witness, str)
+    ]
+    if not side:
+        return None
+
+    def refusing(value: str) -> frozenset[str]:
+        if not documented(place, value):
+            return frozenset()
+        return frozenset(m.key for m in side if not m.accepts(value))
+
+    best = max((m.witness for m in side), key=lambda w: (len(refusing(w)), -len(w)))
+    found = refusing(best)
+    for mutant in sorted(side, key=lambda m: m.likelihood):
+        if mutant.key in found:
+            continue
+        for candidate in _merges(best, mutant.witness):
+            more = refusing(candidate)
+            if more > found:
+                best, found = candidate, more
+                break
+    return best, found
+
+
+def _merges(value: str, witness: str) -> Iterator[str]:
+    """`value` changed toward `witness`: each of its new characters at a spread of
+    positions (replacing, then inserted), and `value` grown to the witness's length."""
+    size = len(value)
+    step = max(1, size // 32)
+    positions = [*range(0, size, step), size - 1]
+    for char in dict.fromkeys(witness):
+        for index in positions:
+            yield value[:index] + char + value[index + 1 :]
+        for index in positions[1:]:
+            yield value[:index] + char + value[index:]
+    if len(witness) > size:
+        yield value + witness[size:]
+        yield value[:-1] + witness[size - 1 :]
 
 
 def accept_rule(schema: Schema, mutant: Mutant) -> str:
@@ -819,11 +884,30 @@ def _value_kills(operation: Operation, where: str, key: str) -> frozenset[str]:
     return frozenset(m.key for m in mine if m.accepts(value) != verdict)
 
 
+_KILL_SETS: dict[tuple[Operation, str], frozenset[str]] = {}
+"""kill_set by request content: the planner, the score and the summary ask for the same
+requests again (each plan build re-creates its probes)."""
+
+
 def kill_set(operation: Operation, probe: Probe) -> frozenset[str]:
     """Every mutant of the operation that this request tells from the documented rule:
     the place's value is judged otherwise while the rest of the request is accepted."""
-    if probe.check.operation != operation.operation_id:
-        return frozenset()
+    body = "NO_BODY" if probe.body is NO_BODY else probe.body
+    content = [probe.check.operation, probe.check.unicode_since, probe.auth, probe.path]
+    key = (operation, json.dumps([*content, probe.query, probe.headers, body], sort_keys=True))
+    found = _KILL_SETS.get(key)
+    if found is None:
+        if len(_KILL_SETS) > 200_000:
+            _KILL_SETS.clear()
+        found = _KILL_SETS[key] = _kill_set(operation, probe)
+    return found
+
+
+def _kill_set(operation: Operation, probe: Probe) -> frozenset[str]:
+    if probe.check.operation != operation.operation_id or probe.check.unicode_since is not None:
+        return frozenset()  # a version-dependent probe has no expected verdict unpinned
+    if changes_the_route(probe.path):
+        return frozenset()  # a router answers it, never the operation
     found: set[str] = set()
     for where, (place, _) in _distinguishable(operation).items():
         if _rest_accepted(operation, probe, place):
@@ -859,11 +943,20 @@ class Score:
 def score(fragment: Fragment, plan: Sequence[Probe]) -> Score:
     """Killed / distinguishable mutants of the fragment for the requests of `plan`."""
     killed: set[str] = set()
-    total: list[Mutant] = []
     for operation in fragment.operations:
         mine = [p for p in plan if p.check.operation == operation.operation_id]
         killed |= set(kills(operation, mine))
-        total += [m for m in operation_mutants(operation) if m.status == "distinguishable"]
+    return tally(fragment, killed)
+
+
+def tally(fragment: Fragment, killed: set[str] | frozenset[str]) -> Score:
+    """The score of a set of killed mutant keys: overall, per place, per kind, survivors."""
+    total = [
+        m
+        for operation in fragment.operations
+        for m in operation_mutants(operation)
+        if m.status == "distinguishable"
+    ]
     places: Counter[str] = Counter()
     place_kills: Counter[str] = Counter()
     kinds: Counter[str] = Counter()

@@ -26,7 +26,7 @@ from dynamic_sdk_runtime.fragment import Fragment, Operation
 
 from .derive import BaseRequest, base_request, derive_probes, field_places, with_value
 from .model import NO_BODY, Check, Probe, Side
-from .mutants import Score, kill_set, mutants, score
+from .mutants import Score, kill_set, mutants, tally
 from .statuses import changes_the_route
 from .strategies import pattern_text
 
@@ -56,16 +56,14 @@ def draw_examples(strategy: st.SearchStrategy[Any], seed: int, count: int) -> li
     return drawn
 
 
-def _prioritised(probes: list[Probe]) -> list[Probe]:
+def _prioritised(probes: list[Probe], operation: Operation | None = None) -> list[Probe]:
     """Most informative first: every check once (tier 0), then every pattern node and
     explicit probe once (tier 1), then the rest (tier 2). A check's tier-0 probe is one the
-    operation's own route takes, where it has one: a router answers the others."""
-    first: dict[str, int] = {}
-    for index, probe in enumerate(probes):
-        if not changes_the_route(probe.path):
-            first.setdefault(probe.check.key, index)
-    for index, probe in enumerate(probes):
-        first.setdefault(probe.check.key, index)
+    operation's own route takes, where it has one: a router answers the others. Among
+    those, with `operation`, each check gets the probe that kills the most mutants the
+    others do not (greedy over the checks), and tier 0 goes in that order: a budget smaller
+    than tier 0 still spends its requests where they kill most."""
+    first = _representatives(probes, operation)
     nodes: set[tuple[str, str | None, str]] = set()
     ordered = []
     for index, probe in enumerate(probes):
@@ -83,7 +81,36 @@ def _prioritised(probes: list[Probe]) -> list[Probe]:
         ordered.append(
             Probe(check, probe.path, probe.query, probe.headers, probe.body, tier, probe.auth)
         )
-    return ordered
+    rank = {index: order for order, index in enumerate(first.values())}
+    return [ordered[i] for i in sorted(range(len(ordered)), key=lambda i: rank.get(i, len(rank)))]
+
+
+def _representatives(probes: list[Probe], operation: Operation | None) -> dict[str, int]:
+    """Check key -> the index of its tier-0 probe, in the order they were chosen."""
+    candidates: dict[str, list[int]] = {}
+    for index, probe in enumerate(probes):
+        if not changes_the_route(probe.path):
+            candidates.setdefault(probe.check.key, []).append(index)
+    for index, probe in enumerate(probes):
+        candidates.setdefault(probe.check.key, [index])  # only route-changing probes
+    if operation is None:
+        return {key: indexes[0] for key, indexes in sorted(candidates.items(), key=_at)}
+    sets = {i: kill_set(operation, probes[i]) for ids in candidates.values() for i in ids}
+    killed: set[str] = set()
+    chosen: dict[str, int] = {}
+    remaining = dict(candidates)
+    while remaining:
+        _gain, index, key = max(
+            (len(sets[i] - killed), -i, key) for key, ids in remaining.items() for i in ids
+        )
+        chosen[key] = -index
+        killed |= sets[-index]
+        del remaining[key]
+    return chosen
+
+
+def _at(item: tuple[str, list[int]]) -> int:
+    return item[1][0]
 
 
 def _drawn(operation: Operation, base: BaseRequest, seed: int, examples: int) -> list[Probe]:
@@ -154,9 +181,12 @@ def build_plan(
     for operation in fragment.operations:
         base = base_request(operation, path_values, avoid)
         derived = derive_probes(operation, base, allow_auth=allow_auth, avoid=avoid)
-        ordered = _prioritised(derived + _drawn(operation, base, seed, examples))
-        composed = _composed(operation, base, ordered)
-        probes += ([composed] if composed is not None else []) + ordered
+        ordered = _prioritised(derived + _drawn(operation, base, seed, examples), operation)
+        for composed in _composed(operation, base, ordered):
+            # just before its first member: that member's turn covers them all
+            at = min(ordered.index(member) for member in composed.members)
+            ordered.insert(at, composed)
+        probes += ordered
     probes.sort(key=lambda probe: probe.tier)
     return by_marginal_kills(fragment, probes)
 
@@ -201,18 +231,76 @@ def by_marginal_kills(fragment: Fragment, probes: Sequence[Probe]) -> list[Probe
     return first + [rest[i] for i in chosen] + [p for i, p in enumerate(rest) if i not in picked]
 
 
-def predicted_score(fragment: Fragment, plan: Sequence[Probe], max_requests: int) -> Score:
-    """The mutant score of the first `max_requests` probes: what a budgeted run can kill."""
-    return score(fragment, plan[:max_requests])
+def predicted_score(
+    fragment: Fragment,
+    plan: Sequence[Probe],
+    max_requests: int | None,
+    *,
+    safe: bool = False,
+) -> Score:
+    """The mutant score of the plan's first `max_requests` requests: what a run can kill.
+
+    It follows the runner request by request: a composed probe a server accepts covers its
+    members (they cost nothing), one the mutant refuses is split (its members go out on
+    their own, in plan order, each a request). `safe`: valid probes of an operation that
+    may act are not sent (no SMS budget). A mutant is killed when a request it judges
+    otherwise than the documented rules is sent within the budget.
+    """
+    operations = {op.operation_id: op for op in fragment.operations}
+    sets = [
+        kill_set(operations[p.check.operation], p) if p.check.operation in operations else None
+        for p in plan
+    ]
+    sendable = [
+        not (
+            safe
+            and p.check.side == "accept"
+            and p.auth == "token"
+            and operations.get(p.check.operation) is not None
+            and operations[p.check.operation].lookup_field is None
+        )
+        for p in plan
+    ]
+    candidates = set().union(*(s for s in sets if s is not None))
+    killed = {key for key in candidates if _killed_within(plan, sets, sendable, key, max_requests)}
+    return tally(fragment, killed)
 
 
-def _composed(operation: Operation, base: BaseRequest, probes: list[Probe]) -> Probe | None:
-    """One valid request carrying a tier-0 accept witness of every place at once.
+def _killed_within(
+    plan: Sequence[Probe],
+    sets: Sequence[frozenset[str] | None],
+    sendable: Sequence[bool],
+    key: str,
+    limit: int | None,
+) -> bool:
+    """Whether a server with mutant `key` answers one of the first `limit` requests wrongly."""
+    covered: set[int] = set()
+    sent = 0
+    for index, probe in enumerate(plan):
+        if id(probe) in covered or not sendable[index]:
+            continue
+        if limit is not None and sent >= limit:
+            return False
+        sent += 1
+        hit = key in (sets[index] or ())
+        if probe.members:
+            if not hit:  # accepted: one answer judges every member
+                covered.update(id(member) for member in probe.members)
+            continue  # refused: split, the members go out on their own
+        if hit:
+            return True
+    return False
+
+
+def _composed(operation: Operation, base: BaseRequest, probes: list[Probe]) -> list[Probe]:
+    """Valid requests each carrying a tier-0 accept witness of several places at once: the
+    first takes each place's first one, the next each place's second one, and so on.
 
     Most informative first: one request can judge the accept side of every place; if the
-    server refuses it, the members are sent on their own (the runner splits it).
+    server refuses it, the members are sent on their own (the runner splits it). A
+    budgeted run so spends one request where it would spend one per accept check.
     """
-    picks: dict[str, Probe] = {}
+    layers: list[dict[str, Probe]] = []
     for probe in probes:
         check = probe.check
         location, _, name = check.where.partition(".")
@@ -226,9 +314,16 @@ def _composed(operation: Operation, base: BaseRequest, probes: list[Probe]) -> P
             and probe.auth == "token"
             and check.unicode_since is None
             and top_level
-            and check.where not in picks
         ):
-            picks[check.where] = probe
+            layer = next((lay for lay in layers if check.where not in lay), None)
+            if layer is None:
+                layers.append(layer := {})
+            layer[check.where] = probe
+    return [c for layer in layers if (c := _compose(operation, base, layer)) is not None]
+
+
+def _compose(operation: Operation, base: BaseRequest, picks: dict[str, Probe]) -> Probe | None:
+    """One request carrying every pick's value, or None (fewer than two, or not valid)."""
     if len(picks) < 2:
         return None
     request = base

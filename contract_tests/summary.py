@@ -17,14 +17,20 @@ from dynamic_sdk_runtime.exceptions import mask
 from dynamic_sdk_runtime.fragment import Fragment
 from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
 
+from .derive import ABSENT
 from .model import Outcome, Probe, RunReport
+from .mutants import Score, kills
 from .pacing import Budget
+from .planner import predicted_score
 from .report import RECORDER
 from .targets import Target
 from .unicode_ages import BASELINE, VERSIONS
 from .verdict import why_not_judged
 
-__all__ = ["failure_line", "node_coverage", "summarize", "unicode_estimate"]
+__all__ = ["failure_line", "mutation_power", "node_coverage", "summarize", "unicode_estimate"]
+
+SURVIVORS_SHOWN = 12
+"""Survivors named in the terminal and markdown lines (the JSON lists every one)."""
 
 
 def shown(fragment: Fragment, probe: Probe) -> str:
@@ -119,6 +125,78 @@ def node_coverage(report: RunReport, plan: list[Probe], target: str) -> list[dic
     return rows
 
 
+def _percent(score: Score) -> str:
+    return f"{score.killed} of {score.distinguishable} ({score.fraction * 100:.0f} %)"
+
+
+def mutation_power(
+    fragment: Fragment, plan: list[Probe], budget: Budget
+) -> tuple[list[str], dict[str, Any]]:
+    """What the plan can kill within the budget in force, and unlimited: lines and JSON.
+
+    Why: a green run is worth what it could have turned red. The score is the mutant
+    model's (`contract_tests.mutants`), predicted request by request as the runner sends
+    (`planner.predicted_score`); survivors are named with the request that would kill them.
+    """
+    requests = None
+    if budget.max_requests is not None:
+        requests = max(0, budget.max_requests - budget.reserved)
+    safe = budget.valid_requests == 0
+    within = predicted_score(fragment, plan, requests, safe=safe)
+    unlimited = predicted_score(fragment, plan, None, safe=safe)
+    where = "unlimited requests" if requests is None else f"{requests} plan requests"
+    lines = [
+        f"  mutation score: kills {within.killed} of {within.distinguishable} distinguishable "
+        f"mutants of the fragment ({within.fraction * 100:.0f} %) within {where}"
+        f"{' (safe mode)' if safe else ''}; the unlimited plan kills {_percent(unlimited)}"
+    ]
+    places = ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(within.by_place.items()))
+    kinds = ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(within.by_kind.items()) if a < n)
+    lines.append(f"    per place: {places}")
+    if kinds:
+        lines.append(f"    kinds not all killed: {kinds}")
+    killers: dict[str, Probe] = {}
+    for operation in fragment.operations:
+        mine = [p for p in plan if p.check.operation == operation.operation_id]
+        killers |= kills(operation, mine)
+    survivors: list[dict[str, str | None]] = []
+    for mutant in within.survivors:
+        probe = killers.get(mutant.key)
+        value = mutant.witness
+        if mutant.place.rsplit(".", 1)[-1] in fragment.personal_fields and isinstance(value, str):
+            value = mask(value)
+        survivors.append(
+            {
+                "mutant": mutant.key,
+                "kind": mutant.kind.value,
+                "witness": "absent" if value is ABSENT else json.dumps(value)[:80],
+                "killed_by": None if probe is None else probe.check.key,
+                "killed_by_value": None if probe is None else shown(fragment, probe),
+            }
+        )
+    for row in survivors[:SURVIVORS_SHOWN]:
+        by = f"; killed by {row['killed_by']} {row['killed_by_value']}" if row["killed_by"] else ""
+        lines.append(f"    survives: {row['mutant']} (witness {row['witness']}{by})")
+    if len(survivors) > SURVIVORS_SHOWN:
+        lines.append(f"    ... and {len(survivors) - SURVIVORS_SHOWN} more (contract-summary.json)")
+    detail = {
+        "requests": requests,
+        "safe": safe,
+        "killed": within.killed,
+        "distinguishable": within.distinguishable,
+        "fraction": round(within.fraction, 4),
+        "by_place": {k: list(v) for k, v in within.by_place.items()},
+        "by_kind": {k: list(v) for k, v in within.by_kind.items()},
+        "survivors": survivors,
+        "unlimited": {
+            "killed": unlimited.killed,
+            "distinguishable": unlimited.distinguishable,
+            "fraction": round(unlimited.fraction, 4),
+        },
+    }
+    return lines, detail
+
+
 def summarize(
     report: RunReport,
     targets: list[Target],
@@ -152,6 +230,8 @@ def summarize(
     lines: list[str] = []
     planned = {probe.check.key for probe in plan}
     coverage: dict[str, list[dict[str, Any]]] = {}
+    power: dict[str, dict[str, Any]] = {}
+    powers: dict[tuple[int | None, int, bool], tuple[list[str], dict[str, Any]]] = {}
     for target in targets:
         judged = report.judged_keys(target.name) & planned
         budget = budgets[target.name]
@@ -176,6 +256,11 @@ def summarize(
                     f"  version-dependent: {key} refused ({outcome.status}); a server on Unicode "
                     f"older than {outcome.probe.check.unicode_since} does this (not a failure)"
                 )
+        shape = (budget.max_requests, budget.reserved, budget.valid_requests == 0)
+        if shape not in powers:
+            powers[shape] = mutation_power(fragment, plan, budget)
+        power_lines, power[target.name] = powers[shape]
+        lines += power_lines
         coverage[target.name] = rows = node_coverage(report, plan, target.name)
         for side in ("accept", "reject"):
             done = sum(1 for row in rows if row.get(side) == "exercised")
@@ -198,5 +283,13 @@ def summarize(
     RECORDER.meta["plan_lines"] = lines
     RECORDER.meta["plan_probes"] = len(plan)
     RECORDER.meta["pattern_coverage"] = coverage
+    RECORDER.meta["mutation_power"] = power
+    if power:  # the first target's, per place (pattern_picture shows it beside each pattern)
+        first = next(iter(power.values()))
+        RECORDER.meta["mutation_score"] = {
+            place: f"{a}/{n} mutants killed within "
+            + ("unlimited requests" if first["requests"] is None else f"{first['requests']}")
+            for place, (a, n) in first["by_place"].items()
+        }
     RECORDER.meta["findings"] = shown
     RECORDER.meta["strict_assumptions"] = strict

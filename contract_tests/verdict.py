@@ -22,13 +22,15 @@ __all__ = ["TargetCounts", "Verdict", "count", "decide", "why_not_judged"]
 
 
 def why_not_judged(report: RunReport, target: str, key: str) -> str:
-    """Why one planned check got no verdict from one target: unsent, or its statuses."""
+    """Why one planned check got no verdict from one target: what its sent probes got, else
+    why the rest were not sent. (The plan sends a check's likeliest killer first, so a check
+    may have one probe answered 429 or 401 and the others unsent: the answer says more.)"""
+    outcomes = [o for o in report.by_check().get(key, []) if o.target == target]
+    whys = sorted({o.why for o in outcomes if o.why and o.why != "composed probe split"})
+    if whys:
+        return " / ".join(whys)
     reason = report.not_sent_reason.get((target, key))
     if reason is None:
-        outcomes = [o for o in report.by_check().get(key, []) if o.target == target]
-        whys = sorted({o.why for o in outcomes if o.why and o.why != "composed probe split"})
-        if whys:
-            return " / ".join(whys)
         statuses = sorted({str(o.status) for o in outcomes})
         reason = f"no verdict from status {'/'.join(statuses) or 'none'}"
     return reason

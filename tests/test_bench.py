@@ -218,3 +218,17 @@ def test_quick_run_reports_correct_servers_in_their_shapes(quick_report: dict[st
         assert row["safe-60"] in ("PASS", "INCONCLUSIVE")
         assert row["full-failures"] == row["safe-60-failures"] == 0
         assert 0 <= row["caught"] <= row["defects"]
+
+
+def test_quick_run_reports_the_plan_s_power(quick_report: dict[str, Any]) -> None:
+    """The mutant-power section: at 20, 60 and unlimited requests the measured kills are
+    the predicted ones, none reaches a verification on file, and unlimited kills all."""
+    rows = quick_report["mutant_power"]["rows"]
+    assert [row["max_requests"] for row in rows] == [20, 60, None]
+    for row in rows:
+        assert row["agree"] is True
+        assert row["measured"] == row["predicted"]
+        assert row["requests_reaching_a_verification_on_file"] == 0
+    assert rows[-1]["measured"] == rows[-1]["mutants"] > 0
+    assert rows[0]["measured"] <= rows[1]["measured"] <= rows[-1]["measured"]
+    assert "## 7. The plan's power" in render(quick_report)

@@ -135,7 +135,7 @@ def test_every_distinguishable_mutant_has_a_witness_the_two_rules_judge_differen
     assert "distinguishable" in statuses
     for operation, mutant in judged:
         place = next(p for p in field_places(operation) if p.where == mutant.place)
-        if mutant.status != "distinguishable":
+        if mutant.status in ("equivalent", "unsendable"):
             assert mutant.witness is None
             assert mutant.evidence
             continue
@@ -143,6 +143,10 @@ def test_every_distinguishable_mutant_has_a_witness_the_two_rules_judge_differen
         assert mutant.breaks == mutants.broken_rules(place, mutant.witness)
         assert (len(mutant.breaks) > 1) == ("together" in mutant.target)
         assert 1 <= mutant.likelihood <= 5
+        # only newer letters tell a version-dependent one apart: no run judges it unpinned
+        assert (mutant.status == "version-dependent") == (
+            mutants.newer_letters(mutant.witness) is not None
+        )
 
 
 def test_the_shipped_fragment_models_the_mistakes_the_one_rule_witnesses_missed() -> None:
@@ -244,7 +248,7 @@ def test_every_kind_of_mistake_is_modelled_and_killed_somewhere() -> None:
         m.kind
         for fragment in (SHIPPED, _fragment(FRAGMENTS[-1]), synthetic)
         for _, m in _of(fragment)
-        if m.status == "distinguishable"
+        if m.status in ("distinguishable", "version-dependent")
     }
     assert set(Kind) - found == set()
     result = score(synthetic, build_plan(synthetic, {}, seed=SEED, examples=2))
@@ -344,6 +348,84 @@ def test_after_tier_0_each_probe_kills_no_more_new_mutants_than_the_one_before(
     budget = len(first) + 8
     greedy = predicted_score(SHIPPED, plan, budget)
     assert greedy.killed > predicted_score(SHIPPED, tier_order, budget).killed
-    assert greedy.killed == len(
-        set().union(*(mutants.kill_set(operation, p) for p in plan[:budget]))
+    # members a correct server's answer to their composed probe covers cost no request, so
+    # the first `budget` requests reach at least as far as the first `budget` probes
+    survivors = {m.key for m in greedy.survivors}
+    within = set().union(*(mutants.kill_set(operation, p) for p in plan[:budget] if not p.members))
+    assert within
+    assert within & survivors == set()
+    assert predicted_score(SHIPPED, plan, None).killed == score(SHIPPED, plan).killed
+
+
+# -- the plan's power: where the budget goes, and what it states ------------------------------
+
+
+def test_a_maximal_accept_witness_is_refused_by_every_accept_side_mutant_of_a_uuid_place() -> None:
+    """One valid value per fixed-length class place kills every narrowed class at once,
+    and the plan's composed probe carries it."""
+    (operation,) = SHIPPED.operations
+    plan = _plan(FRAGMENTS[0])
+    composed = [p for p in plan if p.members]
+    assert composed
+    for where in _fixed_length_places(operation, "body."):
+        place = next(p for p in field_places(operation) if p.where == where)
+        side = {
+            m.key
+            for m in mutants.operation_mutants(operation)
+            if m.place == where and m.status == "distinguishable" and not m.breaks
+        }
+        found = mutants.maximal_accept(operation, where)
+        assert found is not None
+        value, refusing = found
+        assert documented(place, value)
+        assert refusing == side
+        by_key = {m.key: m for m in mutants.operation_mutants(operation)}
+        assert all(not by_key[key].accepts(value) for key in side)
+        assert any(mutants.place_value(c, where) == value for c in composed)
+
+
+def test_tier_0_chosen_by_kills_kills_more_within_a_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every check keeps one tier-0 probe either way; chosen by marginal kills, the first
+    51 requests (a 60-request run's plan share) kill more than the first probe per check."""
+    plan = _plan(FRAGMENTS[0])
+    original = planner._representatives
+    monkeypatch.setattr(planner, "_representatives", lambda probes, op: original(probes, None))
+    plain = build_plan(SHIPPED, {}, seed=SEED, examples=2)
+    assert {p.check.key for p in plan if p.tier == 0} == {p.check.key for p in plain if p.tier == 0}
+    chosen = predicted_score(SHIPPED, plan, 51, safe=True)
+    first = predicted_score(SHIPPED, plain, 51, safe=True)
+    assert chosen.killed > first.killed
+
+
+@pytest.mark.parametrize("budget", [60, None], ids=["60", "unlimited"])
+def test_the_summary_states_the_plan_s_power_and_names_the_survivors(budget: int | None) -> None:
+    from contract_tests.pacing import Budget
+    from contract_tests.summary import mutation_power
+
+    plan = _plan(FRAGMENTS[0])
+    reserved = 9 if budget else 0
+    lines, detail = mutation_power(
+        SHIPPED, plan, Budget(max_requests=budget, reserved=reserved, valid_requests=0)
     )
+    requests = None if budget is None else budget - reserved
+    expected = predicted_score(SHIPPED, plan, requests, safe=True)
+    where = "unlimited requests" if budget is None else f"{requests} plan requests"
+    assert (
+        lines[0]
+        .strip()
+        .startswith(
+            f"mutation score: kills {expected.killed} of {expected.distinguishable} distinguishable"
+        )
+    )
+    assert where in lines[0]
+    assert detail["killed"] == expected.killed
+    assert [s["mutant"] for s in detail["survivors"]] == [m.key for m in expected.survivors]
+    assert all(s["killed_by"] for s in detail["survivors"])  # the unlimited plan kills each
+    places = {f"{op.operation_id}:{p.where}" for op in SHIPPED.operations for p in field_places(op)}
+    assert set(detail["by_place"]) <= places
+    assert sum(n for _, n in detail["by_place"].values()) == expected.distinguishable
+    if budget is None:
+        assert detail["survivors"] == []
+    else:
+        assert detail["survivors"]
+        assert any(line.strip().startswith("survives: ") for line in lines)
