@@ -26,6 +26,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_readme.py",
         "tests/test_proxy.py",
         "tests/test_contract_catches_broken_servers.py",
+        "tests/test_contract_budget.py",
         "tests/test_spec_changes.py",
         "tests/test_contract_safe_runs.py",
         "tests/test_mutant_power.py",
@@ -45,8 +46,10 @@ TIERS: dict[str, tuple[str, ...]] = {
     ),
     # minutes each: out of the README's `nox -s tests` (CI stays under 15 minutes); they run
     # with `nox -s slow` (every spec variant through the whole suite, fresh venvs per install
-    # line, the composite action's three runs)
+    # line, the composite action's three runs, the bench smoke run; single slow cases carry
+    # the `slow` mark themselves)
     "slow": (
+        "tests/test_bench.py",
         "tests/test_spec_changes.py",
         "tests/test_install_docs.py",
         "tests/test_plugin_isolation.py",

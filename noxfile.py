@@ -121,7 +121,8 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def slow(session: nox.Session) -> None:
     """The slow tier: each spec variant through the whole suite, each documented install line
-    in a fresh venv, the plugin beside pytest-base-url, the composite action (minutes each)."""
+    in a fresh venv, the plugin beside pytest-base-url, the composite action, the bench smoke
+    run, the unlimited mutant run (minutes each)."""
     _install_project(session, "test")
     session.run(
         "pytest",

@@ -6,6 +6,7 @@ many `build` modules use them."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,8 +21,20 @@ from .wheelhouse import CI_TOKEN, ROOTS, clean_environment, fresh_venv, run
 def wheels(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """A wheel and an sdist of each distribution, built from its own root."""
     dist = tmp_path_factory.mktemp("dist")
+    # uv makes build's isolated environments in a fraction of pip's time, where it is here
+    installer = ["--installer", "uv"] if shutil.which("uv") else []
     for source in ROOTS.values():
-        run(sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", dist, source)
+        run(
+            sys.executable,
+            "-m",
+            "build",
+            *installer,
+            "--sdist",
+            "--wheel",
+            "--outdir",
+            dist,
+            source,
+        )
     return sorted(dist.iterdir())
 
 

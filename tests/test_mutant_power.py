@@ -41,11 +41,17 @@ def _on_file(fragment: Fragment) -> frozenset[str]:
 
 # The shipped fragment at every budget; each fixture at 20 requests (an unlimited safe run
 # against each of its 673 servers takes minutes: its unlimited kills are test_mutants').
-CASES = [(FRAGMENTS[0], budget) for budget in (20, 60, None)] + [(p, 20) for p in FRAGMENTS[1:]]
+# The unlimited run (a full safe run per server) is in the slow tier (nox -s slow).
+CASES = [
+    pytest.param(FRAGMENTS[0], budget, marks=[pytest.mark.slow] if budget is None else [])
+    for budget in (20, 60, None)
+] + [pytest.param(p, 20) for p in FRAGMENTS[1:]]
 
 
 @pytest.mark.parametrize(
-    ("path", "max_requests"), CASES, ids=[f"{p.stem}-{b or 'unlimited'}" for p, b in CASES]
+    ("path", "max_requests"),
+    CASES,
+    ids=[f"{c.values[0].stem}-{c.values[1] or 'unlimited'}" for c in CASES],  # type: ignore[union-attr]
 )
 def test_the_predicted_kills_are_the_measured_kills(path: Path, max_requests: int | None) -> None:
     fragment = read_fragment(yaml.safe_load(path.read_text(encoding="utf-8")))
