@@ -267,7 +267,7 @@ class Problem:
 def response_problem(operation: Operation, answer: Answer, context: str) -> Problem | None:
     """Why the operation's own answer breaks its documented response, or None.
 
-    `context` names the request in words ("unknown verificationUUID", "body.x reject").
+    `context` names the request in words ("unknown <lookup field>", "body.x reject").
     """
     status = answer.status
     name = operation.operation_id

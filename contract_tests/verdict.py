@@ -181,4 +181,10 @@ def _causes(counts: TargetCounts) -> str:
     text = ", ".join(f"{reason} ({n} checks)" for n, reason in causes) or "nothing"
     if any(status in reason for _n, reason in causes for status in ("401", "403")):
         text += f"; 401/403 means the credentials were refused: check {TOKEN_VARIABLE}"
+    if any(reason.startswith("lookup miss") for _n, reason in causes):
+        text += (
+            "; the server looks the verification up before it validates: to judge those "
+            "checks, give the sandbox's test verification (DYNAMIC_VERIFICATION_UUID) and "
+            "--sms-budget 1"
+        )
     return text

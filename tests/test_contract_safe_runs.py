@@ -21,6 +21,7 @@ import pytest
 
 from contract_tests._engine import fragment
 from contract_tests.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
+from contract_tests.derive import lookup_examples
 from contract_tests.model import Probe, RunReport
 from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
@@ -33,13 +34,7 @@ from .test_contract_catches_broken_servers import BROKEN
 FRAGMENT = fragment()
 SUITE = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 SUITE += ["contract_tests/test_constraints.py", "contract_tests/test_schemathesis.py"]
-ON_FILE = frozenset(
-    str(example[op.lookup_field])
-    for op in FRAGMENT.operations
-    if op.lookup_field is not None
-    for example in [op.body_example, *(r.example for r in op.responses)]
-    if isinstance(example, dict) and op.lookup_field in example
-)
+ON_FILE = frozenset().union(*(lookup_examples(op) for op in FRAGMENT.operations))
 # Response-side defects need one real success (--sms-budget 1); they are not in a safe run.
 # (BROKEN: the derived defects that some value tells apart from the documented rules.)
 REQUEST_SIDE = [

@@ -18,6 +18,7 @@ import yaml
 
 from bench.safe_runs import measured_kills, plan_requests
 from contract_tests.broken_servers import mutant_breakages
+from contract_tests.derive import lookup_examples
 from contract_tests.planner import build_plan, predicted_score
 from dynamic_sdk_runtime.fragment import Fragment, read_fragment
 
@@ -30,13 +31,7 @@ FRAGMENTS = [
 
 def _on_file(fragment: Fragment) -> frozenset[str]:
     """The lookup values the fragment shows: the servers keep them on file."""
-    return frozenset(
-        str(example[op.lookup_field])
-        for op in fragment.operations
-        if op.lookup_field is not None
-        for example in [op.body_example, *(r.example for r in op.responses)]
-        if isinstance(example, dict) and op.lookup_field in example
-    )
+    return frozenset().union(*(lookup_examples(op) for op in fragment.operations))
 
 
 # The shipped fragment at every budget; each fixture at 20 requests (an unlimited safe run
