@@ -35,12 +35,12 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dynamic_sdk_runtime.ecma import UnsupportedPatternError, compile_pattern
-from dynamic_sdk_runtime.fragment import Fragment, Operation
+from dynamic_sdk_runtime.fragment import NO_BODY, Fragment, Operation, RawRequest
 from dynamic_sdk_runtime.pattern_nodes import PatternNode
 from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
 from dynamic_sdk_runtime.schema import Property, Schema
 
-from .derive import ABSENT, accepted_value, field_places
+from .derive import accepted_value
 from .mutants import Mutant, mutants
 from .strategies import unicode_since
 from .unicode_ages import VERSIONS
@@ -280,14 +280,14 @@ def breakages(fragment: Fragment) -> list[Breakage]:
     patterns = {
         place.schema.pattern
         for operation in fragment.operations
-        for place in field_places(operation)
+        for place in operation.places()
         if place.schema.pattern
     }
     found = [
         b for b in found if b.pattern_edit is None or any(b.pattern_edit(p) != p for p in patterns)
     ]
     for operation in fragment.operations:
-        for place in field_places(operation):
+        for place in operation.places():
             schema, where = place.schema, place.where
             label = f"{operation.operation_id}:{where}"
             if schema.max_length is not None:
@@ -372,25 +372,6 @@ def mutant_breakages(fragment: Fragment) -> list[Breakage]:
     ]
 
 
-def _value_at(
-    where: str, path: dict[str, str], query: dict[str, str], headers: Any, body: Any
-) -> Any:
-    """The raw value a request carries at a place (`ABSENT` when it carries none)."""
-    location, _, name = where.partition(".")
-    if location == "path":
-        return path.get(name, ABSENT)
-    if location == "query":
-        return query.get(name, ABSENT)
-    if location == "header":
-        return {k.lower(): v for k, v in headers.items()}.get(name.lower(), ABSENT)
-    node = body
-    for part in name.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return ABSENT
-        node = node[part]
-    return node
-
-
 def _mutated_verdicts(
     operation: Operation, mutant: Mutant, found: list[str], value: Any
 ) -> list[str]:
@@ -415,10 +396,10 @@ def _server_operation(operation: Operation, breakage: Breakage) -> Operation:
     for where, edit in breakage.edits:
         if where == "body." and operation.body is not None:
             operation = attrs.evolve(operation, body=edit(operation.body))
-        elif any(p.where == where for p in field_places(operation)):
+        elif any(p.where == where for p in operation.places()):
             operation = edited(operation, where, edit)
     if breakage.pattern_edit is not None:
-        for place in field_places(operation):
+        for place in operation.places():
             if place.schema.pattern is not None:
                 new = breakage.pattern_edit(place.schema.pattern)
                 edit = functools.partial(_with_pattern, pattern=new)
@@ -452,7 +433,7 @@ def _wrong_lengths(
     if breakage.length is None:
         return []
     found = []
-    for place in field_places(operation):
+    for place in operation.places():
         location, _, name = place.where.partition(".")
         value: Any = path.get(name) if location == "path" else body
         if location == "body":
@@ -527,27 +508,21 @@ def reference_app(
             path = {k: unquote(str(v)) for k, v in request.path_params.items()}
             lookup = documented.lookup_field
             if form.lookup_first and lookup is not None:
-                path_rules = operation.violations(path, None, body_sent=False)
+                path_rules = operation.violations(RawRequest(path))
                 if any(v.field != "body" for v in path_rules):
                     return reply({"error": "invalid path"}, 400)
                 if unknown(lookup, body):
                     return missed()
+            raw_request = RawRequest(
+                path, dict(request.query_params), dict(request.headers), body if sent else NO_BODY
+            )
             found = [
                 f"{_place_of(operation, v.field)}:{v.rule}"
-                for v in operation.violations(
-                    path,
-                    body,
-                    query=dict(request.query_params),
-                    headers=dict(request.headers),
-                    body_sent=sent,
-                )
+                for v in operation.violations(raw_request)
             ]
             found += _wrong_lengths(operation, defect, path, body)
             if defect.mutant is not None and defect.mutant.operation == documented.operation_id:
-                query, headers = dict(request.query_params), dict(request.headers)
-                value = _value_at(defect.mutant.place, path, query, headers, body)
-                if not sent and defect.mutant.place.startswith("body."):
-                    value = ABSENT
+                value = raw_request.value(defect.mutant.place)
                 found = _mutated_verdicts(operation, defect.mutant, found, value)
             if defect.newer_letters_refused and any(
                 unicode_since(c) in defect.newer_letters_refused for s in _strings(body) for c in s

@@ -12,7 +12,7 @@ import httpx
 
 from dynamic_sdk_runtime.fragment import Operation
 
-from .model import NO_BODY, Check, Probe
+from .model import Check, Probe
 from .runner import asked, documented
 from .statuses import Answer, ServerProfile, judge
 from .targets import Target
@@ -25,14 +25,7 @@ class ContractViolation(AssertionError):
 
 
 def _violations(target: Target, operation: Operation, probe: Probe) -> list[str]:
-    body = None if probe.body is NO_BODY else probe.body
-    found = operation.violations(
-        {**target.path_values, **probe.path},
-        body,
-        query=probe.query,
-        headers=probe.headers,
-        body_sent=probe.body is not NO_BODY,
-    )
+    found = operation.violations(target.raw_request(probe))
     return [f"{e.field}:{e.rule}" for e in found]
 
 

@@ -24,24 +24,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from dynamic_sdk_runtime.ecma import UNICODE_VERSION, code_point_length
-from dynamic_sdk_runtime.fragment import Operation
+from dynamic_sdk_runtime.fragment import ABSENT, NO_BODY, Operation, Place, RawRequest
 from dynamic_sdk_runtime.pattern_nodes import witnesses as pattern_witnesses
 from dynamic_sdk_runtime.schema import Schema, schema_violations
 
-from .model import NO_BODY, Auth, Check, Probe, Side
+from .model import Auth, Check, Probe, Side
 from .unicode_ages import BASELINE, LETTER_NUMBER_SINCE, VERSIONS
 
 __all__ = [
-    "ABSENT",
-    "BaseRequest",
+    "Candidate",
     "accepted_value",
     "base_request",
     "derive_probes",
-    "field_places",
 ]
 
 SAMPLE_CHARACTERS: dict[str, str] = {
@@ -103,16 +100,6 @@ NON_OBJECT_BODIES: dict[str, object] = {"null": None, "array": [], "string": "{}
 EXTRA_MEMBER = "unexpectedMemberFromTheContractSuite"
 
 
-@dataclass(frozen=True)
-class BaseRequest:
-    """A request every documented rule accepts, that probes change in one place."""
-
-    path: dict[str, str]
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: Any
-
-
 def _string_accepts(schema: Schema, value: str) -> bool:
     return not schema_violations(schema, value, "value")
 
@@ -158,8 +145,9 @@ def accepted_value(schema: Schema, avoid: frozenset[str] = frozenset()) -> Any:
 
 def base_request(
     operation: Operation, path: Mapping[str, str], avoid: frozenset[str]
-) -> BaseRequest:
-    """The target's own path values, required query/header parameters and body members.
+) -> RawRequest:
+    """A request every documented rule accepts, that probes change in one place: the
+    target's own path values, required query/header parameters and body members.
 
     The lookup member (`x-lookup-field`) gets a value that cannot name a stored resource:
     never the fragment's example, never one of `avoid` (the configured test verification).
@@ -172,7 +160,7 @@ def base_request(
             prop = operation.body.property(operation.lookup_field)
             if prop is not None:
                 body[prop.name] = accepted_value(prop.schema, avoid | examples)
-    return BaseRequest(
+    return RawRequest(
         path={
             p.name: path.get(p.name) or str(accepted_value(p.schema))
             for p in operation.located("path")
@@ -202,30 +190,20 @@ def lookup_examples(operation: Operation) -> frozenset[str]:
     return frozenset(found)
 
 
-# -- places and values ------------------------------------------------------------------
+# -- values per place ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Place:
-    """One parameter or body member: where it is, its schema, whether it is required."""
+class Candidate(NamedTuple):
+    """One value to try at a place: the rule it is filed under, why it is tried, its side
+    (the checker confirms it), the plan tier, and the pattern node or Unicode version."""
 
-    where: str
-    schema: Schema
-    required: bool
-
-
-def field_places(operation: Operation) -> list[Place]:
-    """Every parameter and body member (nested objects too) of the operation, in order."""
-    places = [Place(f"{p.location}.{p.name}", p.schema, p.required) for p in operation.parameters]
-    if operation.body is not None:
-        for path, schema, required in operation.body.walk():
-            if path and "[]" not in path:
-                places.append(Place(f"body.{path}", schema, required))
-    return places
-
-
-Candidate = tuple[str, str, object, Side, int, str | None, str | None]
-"""(rule, reason, value, side, tier, pattern node id, unicode_since)."""
+    rule: str
+    reason: str
+    value: object
+    side: Side
+    tier: int = 0
+    node: str | None = None
+    unicode_since: str | None = None
 
 
 def _length_values(schema: Schema, seeds: list[str], length: int) -> Iterator[str]:
@@ -268,32 +246,24 @@ def _string_candidates(schema: Schema, avoid: frozenset[str]) -> Iterator[Candid
         for witness in pattern_witnesses(
             schema.pattern, min_length=schema.min_length, max_length=schema.max_length
         ):
-            yield (
+            yield Candidate(
                 "pattern",
                 f"{witness.node} {witness.reason}",
                 witness.value,
                 witness.side,
-                0,
-                witness.node,
-                None,
+                node=witness.node,
             )
     for bound, limit in (("maxLength", schema.max_length), ("minLength", schema.min_length)):
         if limit is None:
             continue
         at = _at_length(schema, seeds, limit, keep_pattern=True)
         if at is not None:
-            yield (bound, f"exactly-{limit}", at, "accept", 0, None, None)
+            yield Candidate(bound, f"exactly-{limit}", at, "accept")
             for char in MULTI_BYTE:
                 wide = _multi_byte(schema, at, char)
                 if wide is not None:
-                    yield (
-                        bound,
-                        f"exactly-{limit}-U+{ord(char):04X}",
-                        wide,
-                        "accept",
-                        2,
-                        None,
-                        None,
+                    yield Candidate(
+                        bound, f"exactly-{limit}-U+{ord(char):04X}", wide, "accept", tier=2
                     )
         past = limit + 1 if bound == "maxLength" else limit - 1
         outside = _at_length(schema, seeds, past, keep_pattern=True)
@@ -302,27 +272,19 @@ def _string_candidates(schema: Schema, avoid: frozenset[str]) -> Iterator[Candid
             outside = _at_length(schema, seeds, past, keep_pattern=False)
             reason += "-pattern-broken-too"
         if outside is not None:
-            yield (bound, reason, outside, "reject", 0, None, None)
+            yield Candidate(bound, reason, outside, "reject")
             for char in MULTI_BYTE:
                 wide = _multi_byte(Schema(type="string", pattern=schema.pattern), outside, char)
                 if wide is not None and code_point_length(wide) == past:
-                    yield (bound, f"{reason}-U+{ord(char):04X}", wide, "reject", 2, None, None)
+                    yield Candidate(bound, f"{reason}-U+{ord(char):04X}", wide, "reject", tier=2)
     if schema.pattern is not None:
         yield from _sample_candidates(schema, base)
     for member in schema.enum or ():
-        yield ("enum", f"member-{json.dumps(member)}", member, "accept", 0, None, None)
+        yield Candidate("enum", f"member-{json.dumps(member)}", member, "accept")
         if isinstance(member, str):
-            yield ("enum", f"near-{json.dumps(member)}", member + "x", "reject", 0, None, None)
+            yield Candidate("enum", f"near-{json.dumps(member)}", member + "x", "reject")
     if schema.format is not None and not _string_accepts(schema, "not-a-" + schema.format):
-        yield (
-            "format",
-            f"not-a-{schema.format}",
-            "not-a-" + schema.format,
-            "reject",
-            0,
-            None,
-            None,
-        )
+        yield Candidate("format", f"not-a-{schema.format}", "not-a-" + schema.format, "reject")
 
 
 def _multi_byte(schema: Schema, value: str, char: str) -> str | None:
@@ -356,7 +318,7 @@ def _sample_candidates(schema: Schema, base: str) -> Iterator[Candidate]:
             if value == base or broken - {"pattern"}:
                 continue
             side: Side = "reject" if broken else "accept"
-            yield ("pattern", f"char-{label}-{where}", value, side, 2, None, None)
+            yield Candidate("pattern", f"char-{label}-{where}", value, side, tier=2)
     if schema.pattern is None or ("\\p{" not in schema.pattern and "\\P{" not in schema.pattern):
         return
     for version in VERSIONS:
@@ -369,7 +331,9 @@ def _sample_candidates(schema: Schema, base: str) -> Iterator[Candidate]:
         # The engine knows letters up to its own Unicode; newer ones are judged by the table.
         if version <= UNICODE_VERSION and not _string_accepts(schema, value):
             continue
-        yield ("pattern", f"unicode-{version}-letter", value, "accept", 2, None, version)
+        yield Candidate(
+            "pattern", f"unicode-{version}-letter", value, "accept", tier=2, unicode_since=version
+        )
 
 
 def newer_letter(version: str) -> str | None:
@@ -390,7 +354,7 @@ def _type_candidates(place: Place) -> Iterator[Candidate]:
             continue
         if value is None and place.schema.nullable:
             continue
-        yield ("type", name, value, "reject", 1, None, None)
+        yield Candidate("type", name, value, "reject", tier=1)
 
 
 def _place_candidates(place: Place, avoid: frozenset[str]) -> Iterator[Candidate]:
@@ -399,13 +363,13 @@ def _place_candidates(place: Place, avoid: frozenset[str]) -> Iterator[Candidate
         yield from _string_candidates(schema, avoid)
     elif schema.enum is not None:
         for member in schema.enum:
-            yield ("enum", f"member-{json.dumps(member)}", member, "accept", 0, None, None)
+            yield Candidate("enum", f"member-{json.dumps(member)}", member, "accept")
     yield from _type_candidates(place)
     if place.required and not place.where.startswith("path."):  # a path always has its segment
-        yield ("required", "missing", _ABSENT, "reject", 1, None, None)
+        yield Candidate("required", "missing", ABSENT, "reject", tier=1)
     if schema.additional_properties is False:
         extra = {**accepted_value(schema), EXTRA_MEMBER: "1"}
-        yield ("additionalProperties", "extra-member", extra, "reject", 1, None, None)
+        yield Candidate("additionalProperties", "extra-member", extra, "reject", tier=1)
 
 
 def _mutant_candidates(operation: Operation, place: Place) -> Iterator[Candidate]:
@@ -424,14 +388,16 @@ def _mutant_candidates(operation: Operation, place: Place) -> Iterator[Candidate
     if maximal is not None and len(maximal[1]) > 1 and place.schema.pattern is not None:
         value, refusing = maximal
         reason = f"maximal accept witness: refused by {len(refusing)} accept-side mutants"
-        yield ("pattern", reason, value, "accept", 2, None, newer_letters(value))
+        yield Candidate(
+            "pattern", reason, value, "accept", tier=2, unicode_since=newer_letters(value)
+        )
 
     seen: set[str] = set()
     for mutant in operation_mutants(operation):
         judged = mutant.status in ("distinguishable", "version-dependent")
         if mutant.place != place.where or not judged:
             continue
-        key = json.dumps(mutant.witness, sort_keys=True) if mutant.witness is not _ABSENT else ""
+        key = json.dumps(mutant.witness, sort_keys=True) if mutant.witness is not ABSENT else ""
         if key in seen:
             continue
         seen.add(key)
@@ -442,41 +408,10 @@ def _mutant_candidates(operation: Operation, place: Place) -> Iterator[Candidate
             # filed under the rule the checker names first, as every reject value is
             rule = found[0].rule if found else mutant.breaks[0]
         since = newer_letters(mutant.witness)
-        yield (rule, mutant.target, mutant.witness, side, 2, None, since)
+        yield Candidate(rule, mutant.target, mutant.witness, side, tier=2, unicode_since=since)
 
 
-_ABSENT: Any = object()
-ABSENT: Any = _ABSENT
-"""A member or parameter left out of the request (the mutant model judges it too)."""
-
-
-def with_value(base: BaseRequest, where: str, value: object) -> BaseRequest:
-    location, _, name = where.partition(".")
-    if location in ("path", "query", "header"):
-        values = dict(getattr(base, location if location != "header" else "headers"))
-        if value is _ABSENT:
-            values.pop(name, None)
-        else:
-            values[name] = value  # a raw probe may hold any JSON
-        return BaseRequest(
-            values if location == "path" else base.path,
-            values if location == "query" else base.query,
-            values if location == "header" else base.headers,
-            base.body,
-        )
-    body = json.loads(json.dumps(base.body))
-    *parents, leaf = name.split(".")
-    node = body
-    for parent in parents:
-        node = node.setdefault(parent, {})
-    if value is _ABSENT:
-        node.pop(leaf, None)
-    else:
-        node[leaf] = value
-    return BaseRequest(base.path, base.query, base.headers, body)
-
-
-def _ensure_parents(operation: Operation, base: BaseRequest, where: str) -> BaseRequest:
+def _ensure_parents(operation: Operation, base: RawRequest, where: str) -> RawRequest:
     """An optional nested object is created (accepted) so a member inside it can be probed."""
     if not where.startswith("body.") or operation.body is None or "." not in where[5:]:
         return base
@@ -492,23 +427,12 @@ def _ensure_parents(operation: Operation, base: BaseRequest, where: str) -> Base
         if parent not in node:
             node[parent] = accepted_value(schema)
         node = node[parent]
-    return BaseRequest(base.path, base.query, base.headers, body)
-
-
-def _verdict(operation: Operation, request: BaseRequest) -> bool:
-    """True when every documented rule accepts the request (the client would send it)."""
-    return not operation.violations(
-        request.path,
-        None if request.body is NO_BODY else request.body,
-        query=request.query,
-        headers=request.headers,
-        body_sent=request.body is not NO_BODY,
-    )
+    return RawRequest(base.path, base.query, base.headers, body)
 
 
 def derive_probes(
     operation: Operation,
-    base: BaseRequest,
+    base: RawRequest,
     *,
     allow_auth: bool = True,
     avoid: frozenset[str] = frozenset(),
@@ -519,48 +443,69 @@ def derive_probes(
     `avoid` or a value the fragment shows for it (a broken server must not act on it).
     """
     forbidden = avoid | lookup_examples(operation)
-    if not _verdict(operation, base):
-        found = operation.violations(base.path, base.body, query=base.query, headers=base.headers)
+    found = operation.violations(base)
+    if found:
         raise AssertionError(f"{operation.operation_id}: the base request breaks {found}")
     probes: list[Probe] = []
     op = operation.operation_id
 
-    def add(where: str, candidate: Candidate, request: BaseRequest) -> None:
-        rule, reason, _value, side, tier, node, since = candidate
+    def add(where: str, candidate: Candidate, request: RawRequest) -> None:
         body = request.body
         named = body.get(operation.lookup_field or "") if isinstance(body, dict) else None
         if isinstance(named, str) and named in forbidden:
             return
-        accepted = _verdict(operation, request)
-        if since is None and accepted != (side == "accept"):
+        accepted = not operation.violations(request)
+        if candidate.unicode_since is None and accepted != (candidate.side == "accept"):
             return  # the engine and the checker disagree with the claim: not a witness
         pattern = None
-        if node is not None or rule == "pattern":
-            place = next((p for p in field_places(operation) if p.where == where), None)
+        if candidate.node is not None or candidate.rule == "pattern":
+            place = next((p for p in operation.places() if p.where == where), None)
             pattern = place.schema.pattern if place is not None else None
-        check = Check(op, where, rule, reason, side, since, pattern, node)
-        probes.append(Probe(check, request.path, request.query, request.headers, body, tier))
+        check = Check(
+            op,
+            where,
+            candidate.rule,
+            candidate.reason,
+            candidate.side,
+            candidate.unicode_since,
+            pattern,
+            candidate.node,
+        )
+        probes.append(
+            Probe(
+                check,
+                dict(request.path),
+                dict(request.query),
+                dict(request.headers),
+                body,
+                candidate.tier,
+            )
+        )
 
-    for place in field_places(operation):
+    for place in operation.places():
         start = _ensure_parents(operation, base, place.where)
         lookup_place = place.where == f"body.{operation.lookup_field}"
         for candidate in _place_candidates(place, forbidden if lookup_place else frozenset()):
-            add(place.where, candidate, with_value(start, place.where, candidate[2]))
+            add(place.where, candidate, start.with_value(place.where, candidate.value))
         for candidate in _mutant_candidates(operation, place):
-            add(place.where, candidate, with_value(start, place.where, candidate[2]))
+            add(place.where, candidate, start.with_value(place.where, candidate.value))
     if operation.body is not None:
         if operation.body.type in ("object", None) and operation.body.properties:
             for label, value in NON_OBJECT_BODIES.items():
-                request = BaseRequest(base.path, base.query, base.headers, value)
-                add("body", ("type", label, value, "reject", 1, None, None), request)
+                request = RawRequest(base.path, base.query, base.headers, value)
+                add("body", Candidate("type", label, value, "reject", tier=1), request)
         if operation.body_required:
-            request = BaseRequest(base.path, base.query, base.headers, NO_BODY)
-            add("body", ("required", "absent", None, "reject", 1, None, None), request)
+            request = RawRequest(base.path, base.query, base.headers, NO_BODY)
+            add("body", Candidate("required", "absent", None, "reject", tier=1), request)
     if operation.security and allow_auth:
         auths: tuple[tuple[str, Auth], ...] = (("no-token", "none"), ("wrong-token", "wrong"))
         for label, auth in auths:
             check = Check(op, "auth", "bearer", label, "reject")
-            probes.append(Probe(check, base.path, base.query, base.headers, base.body, 1, auth))
+            probes.append(
+                Probe(
+                    check, dict(base.path), dict(base.query), dict(base.headers), base.body, 1, auth
+                )
+            )
     return probes
 
 

@@ -14,6 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from dynamic_sdk_runtime.fragment import NO_BODY, RawRequest
+
 if TYPE_CHECKING:
     from .statuses import Answer, Problem, ServerProfile
 
@@ -31,16 +33,6 @@ __all__ = [
 Side = Literal["accept", "reject"]
 Verdict = Literal["refused", "accepted", "no-verdict", "server-error"]
 Auth = Literal["token", "none", "wrong"]
-
-
-class _NoBody:
-    """The request carries no body at all (not even `null`)."""
-
-    def __repr__(self) -> str:
-        return "NO_BODY"
-
-
-NO_BODY: Any = _NoBody()
 
 
 @dataclass(frozen=True)
@@ -120,19 +112,14 @@ class Probe:
     """A composed probe: accept witnesses of several places in one valid request. When it
     is accepted every member is judged by it; otherwise the members go out on their own."""
 
+    @property
+    def request(self) -> RawRequest:
+        """What the probe sends (path values: only its own; the target adds the rest)."""
+        return RawRequest(self.path, self.query, self.headers, self.body)
+
     def value(self) -> object:
-        """The value this probe's check is about: its path/query/header value or member."""
-        location, _, name = self.check.where.partition(".")
-        if location in ("path", "query", "header"):
-            return {"path": self.path, "query": self.query, "header": self.headers}[location].get(
-                name
-            )
-        node: Any = None if self.body is NO_BODY else self.body
-        for part in name.split(".") if name else ():
-            if not isinstance(node, dict) or part not in node:
-                return node
-            node = node[part]
-        return node
+        """The value this probe's check is about (`ABSENT` when the request leaves it out)."""
+        return self.request.value(self.check.where)
 
     def to_json(self) -> dict[str, Any]:
         """Replay form: no token, ever (the runner adds the target's own)."""

@@ -42,22 +42,13 @@ from dynamic_sdk_runtime.ecma import (
     code_point_length,
     compile_pattern,
 )
-from dynamic_sdk_runtime.fragment import Fragment, Operation
+from dynamic_sdk_runtime.fragment import ABSENT, Fragment, Operation, Place
 from dynamic_sdk_runtime.pattern_nodes import Variant, dialect_variants, variants
 from dynamic_sdk_runtime.pattern_nodes import witnesses as pattern_witnesses
 from dynamic_sdk_runtime.schema import Schema, schema_violations
 
-from .derive import (
-    ABSENT,
-    SAMPLE_CHARACTERS,
-    BaseRequest,
-    Place,
-    accepted_value,
-    field_places,
-    newer_letter,
-    with_value,
-)
-from .model import NO_BODY, Probe
+from .derive import SAMPLE_CHARACTERS, accepted_value, newer_letter
+from .model import Probe
 from .statuses import changes_the_route
 from .strategies import unicode_since
 from .unicode_ages import BASELINE, VERSIONS
@@ -73,7 +64,6 @@ __all__ = [
     "mutants",
     "newer_letters",
     "operation_mutants",
-    "place_value",
     "score",
     "tally",
 ]
@@ -731,7 +721,7 @@ def _judge(search: _Search, operation: str, draft: _Draft) -> Mutant:
 def operation_mutants(operation: Operation) -> tuple[Mutant, ...]:
     """Every mutant of every place of one operation, judged; deterministic."""
     found: list[Mutant] = []
-    for place in field_places(operation):
+    for place in operation.places():
         search = _Search(place, _pool(place))
         seen: set[str] = set()
         for draft in _place_drafts(place):
@@ -758,7 +748,7 @@ def maximal_accept(operation: Operation, where: str) -> tuple[str, frozenset[str
     character of one put at each position of the value, or inserted, or the value grown to
     the witness's length, kept while the set of refusing mutants only grows.
     """
-    place = next((p for p in field_places(operation) if p.where == where), None)
+    place = next((p for p in operation.places() if p.where == where), None)
     if place is None:
         return None
     side = [
@@ -819,27 +809,11 @@ def accept_rule(schema: Schema, mutant: Mutant) -> str:
 # -- kill accounting -----------------------------------------------------------------------
 
 
-def place_value(probe: Probe, where: str) -> object:
-    """The value a request carries at a place; `ABSENT` when it carries none."""
-    location, _, name = where.partition(".")
-    if location in ("path", "query", "header"):
-        values = {"path": probe.path, "query": probe.query, "header": probe.headers}[location]
-        if location == "header":
-            values = {k.lower(): v for k, v in values.items()}
-            name = name.lower()
-        return values.get(name, ABSENT)
-    node: Any = probe.body
-    for part in name.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return ABSENT
-        node = node[part]
-    return node
-
-
 def _rest_accepted(operation: Operation, probe: Probe, place: Place) -> bool:
     """True when every documented rule outside the place accepts the request, so the
     request's verdict is the place's own (a defect there changes the answer)."""
-    if probe.auth != "token" or (probe.body is NO_BODY and operation.body is not None):
+    request = probe.request
+    if probe.auth != "token" or (not request.body_sent and operation.body is not None):
         return False
     if place.where.startswith("body."):
         node: Any = probe.body
@@ -847,24 +821,14 @@ def _rest_accepted(operation: Operation, probe: Probe, place: Place) -> bool:
             node = node.get(parent, {}) if isinstance(node, dict) else None
         if not isinstance(node, dict):
             return False  # a body (or parent) of another type: refused for that alone
-    base = BaseRequest(probe.path, probe.query, probe.headers, probe.body)
-    stand_in = accepted_value(place.schema)
-    request = with_value(base, place.where, stand_in)
-    body = request.body
-    return not operation.violations(
-        request.path,
-        None if body is NO_BODY else body,
-        query=request.query,
-        headers=request.headers,
-        body_sent=body is not NO_BODY,
-    )
+    return not operation.violations(request.with_value(place.where, accepted_value(place.schema)))
 
 
 @functools.cache
 def _distinguishable(operation: Operation) -> dict[str, tuple[Place, tuple[Mutant, ...]]]:
     """Place -> (the place, its distinguishable mutants)."""
     found: dict[str, tuple[Place, tuple[Mutant, ...]]] = {}
-    for place in field_places(operation):
+    for place in operation.places():
         mine = tuple(
             m
             for m in operation_mutants(operation)
@@ -892,8 +856,8 @@ requests again (each plan build re-creates its probes)."""
 def kill_set(operation: Operation, probe: Probe) -> frozenset[str]:
     """Every mutant of the operation that this request tells from the documented rule:
     the place's value is judged otherwise while the rest of the request is accepted."""
-    body = "NO_BODY" if probe.body is NO_BODY else probe.body
     content = [probe.check.operation, probe.check.unicode_since, probe.auth, probe.path]
+    body = probe.body if probe.request.body_sent else "NO_BODY"
     key = (operation, json.dumps([*content, probe.query, probe.headers, body], sort_keys=True))
     found = _KILL_SETS.get(key)
     if found is None:
@@ -911,7 +875,7 @@ def _kill_set(operation: Operation, probe: Probe) -> frozenset[str]:
     found: set[str] = set()
     for where, (place, _) in _distinguishable(operation).items():
         if _rest_accepted(operation, probe, place):
-            found |= _value_kills(operation, where, _key(place_value(probe, where)))
+            found |= _value_kills(operation, where, _key(probe.request.value(where)))
     return frozenset(found)
 
 

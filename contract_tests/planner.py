@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from dynamic_sdk_runtime.fragment import Fragment, Operation
+from dynamic_sdk_runtime.fragment import Fragment, Operation, RawRequest
 
-from .derive import BaseRequest, base_request, derive_probes, field_places, with_value
-from .model import NO_BODY, Check, Probe, Side
+from .derive import base_request, derive_probes
+from .model import Check, Probe, Side
 from .mutants import Score, kill_set, mutants, tally
 from .statuses import changes_the_route
 from .strategies import pattern_text
@@ -113,44 +113,24 @@ def _at(item: tuple[str, list[int]]) -> int:
     return item[1][0]
 
 
-def _drawn(operation: Operation, base: BaseRequest, seed: int, examples: int) -> list[Probe]:
+def _drawn(operation: Operation, base: RawRequest, seed: int, examples: int) -> list[Probe]:
     """Seeded random values per pattern-constrained place; the checker gives each its side."""
     probes: list[Probe] = []
-    for place in field_places(operation):
+    for place in operation.places():
         if place.schema.pattern is None:
             continue
         key = f"{operation.operation_id}:{place.where}"
         values = draw_examples(
             pattern_text(place.schema), seed ^ zlib.crc32(key.encode()), examples
         )
+        nested = place.location == "body" and "." in place.where[len("body.") :]
+        if nested or (place.location == "body" and not isinstance(base.body, dict)):
+            continue
         for index, value in enumerate(dict.fromkeys(values)):
-            location, _, name = place.where.partition(".")
-            path, query, headers, body = (
-                dict(base.path),
-                dict(base.query),
-                dict(base.headers),
-                base.body,
-            )
-            if location == "path":
-                path[name] = value
-            elif location == "query":
-                query[name] = value
-            elif location == "header":
-                headers[name] = value
-            elif "." not in name and isinstance(body, dict):
-                body = {**body, name: value}
-            else:
-                continue
-            if changes_the_route(path):
+            request = base.with_value(place.where, value)
+            if changes_the_route(request.path):
                 continue  # no route takes it: a router answers, never the operation
-            found = operation.violations(
-                path,
-                None if body is NO_BODY else body,
-                query=query,
-                headers=headers,
-                body_sent=body is not NO_BODY,
-            )
-            side: Side = "reject" if found else "accept"
+            side: Side = "reject" if operation.violations(request) else "accept"
             check = Check(
                 operation.operation_id,
                 place.where,
@@ -159,7 +139,16 @@ def _drawn(operation: Operation, base: BaseRequest, seed: int, examples: int) ->
                 side,
                 pattern=place.schema.pattern,
             )
-            probes.append(Probe(check, path, query, headers, body, 3 + index))
+            probes.append(
+                Probe(
+                    check,
+                    dict(request.path),
+                    dict(request.query),
+                    dict(request.headers),
+                    request.body,
+                    3 + index,
+                )
+            )
     return probes
 
 
@@ -292,7 +281,7 @@ def _killed_within(
     return False
 
 
-def _composed(operation: Operation, base: BaseRequest, probes: list[Probe]) -> list[Probe]:
+def _composed(operation: Operation, base: RawRequest, probes: list[Probe]) -> list[Probe]:
     """Valid requests each carrying a tier-0 accept witness of several places at once: the
     first takes each place's first one, the next each place's second one, and so on.
 
@@ -322,25 +311,24 @@ def _composed(operation: Operation, base: BaseRequest, probes: list[Probe]) -> l
     return [c for layer in layers if (c := _compose(operation, base, layer)) is not None]
 
 
-def _compose(operation: Operation, base: BaseRequest, picks: dict[str, Probe]) -> Probe | None:
+def _compose(operation: Operation, base: RawRequest, picks: dict[str, Probe]) -> Probe | None:
     """One request carrying every pick's value, or None (fewer than two, or not valid)."""
     if len(picks) < 2:
         return None
     request = base
     for where, probe in picks.items():
-        request = with_value(request, where, probe.value())
-    body = request.body
-    if operation.violations(
-        request.path,
-        None if body is NO_BODY else body,
-        query=request.query,
-        headers=request.headers,
-        body_sent=body is not NO_BODY,
-    ):
+        request = request.with_value(where, probe.value())
+    if operation.violations(request):
         return None  # the witnesses do not hold together: each goes alone
     members = tuple(picks.values())
     return Probe(
-        members[0].check, request.path, request.query, request.headers, body, 0, members=members
+        members[0].check,
+        dict(request.path),
+        dict(request.query),
+        dict(request.headers),
+        request.body,
+        0,
+        members=members,
     )
 
 

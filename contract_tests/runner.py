@@ -17,7 +17,7 @@ import httpx
 
 from dynamic_sdk_runtime.fragment import Fragment, Operation
 
-from .model import NO_BODY, Check, Outcome, Probe, RunReport
+from .model import Check, Outcome, Probe, RunReport
 from .pacing import Budget
 from .plugin import TOKEN_VARIABLE
 from .progress import Progress
@@ -26,11 +26,11 @@ from .statuses import (
     Answer,
     Asked,
     Judgement,
-    Place,
     Problem,
     ServerProfile,
     changes_the_route,
     judge,
+    location_of,
     response_problem,
 )
 from .targets import Target
@@ -67,8 +67,7 @@ BY_DESIGN = (NotSent.ANY_TOKEN, NotSent.SAFE_MODE)
 def asked(probe: Probe) -> Asked:
     """What one probe tries, for the status table: its place, side, credentials, route."""
     where = probe.check.where
-    place: Place = "auth" if where == "auth" else where.split(".", 1)[0]  # type: ignore[assignment]
-    return Asked(place, probe.check.side, probe.auth, changes_the_route(probe.path))
+    return Asked(location_of(where), probe.check.side, probe.auth, changes_the_route(probe.path))
 
 
 def interpret(
@@ -104,17 +103,7 @@ def documented(
         return None
     body = answer.body
     message = str(body.get("error", "")) if isinstance(body, dict) else ""
-    sent = None if probe.body is NO_BODY else probe.body
-    fields = {
-        e.field
-        for e in operation.violations(
-            {**target.path_values, **probe.path},
-            sent,
-            query=probe.query,
-            headers=probe.headers,
-            body_sent=probe.body is not NO_BODY,
-        )
-    }
+    fields = {e.field for e in operation.violations(target.raw_request(probe))}
     if fields and not any(name in message for name in fields):
         return Problem(
             f"{operation.operation_id} 400 message names none of {sorted(fields)}", False

@@ -19,12 +19,20 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core import NotSet  # `Case.body` when no body is set (4.32.5, pinned)
 
 from dynamic_sdk_runtime.exceptions import ValidationError
-from dynamic_sdk_runtime.fragment import Operation
+from dynamic_sdk_runtime.fragment import NO_BODY, Operation, RawRequest
 
 from ._engine import fragment, fragment_path
 from .model import Auth
 from .report import RECORDER
-from .statuses import Answer, Asked, Place, ServerProfile, changes_the_route, judge
+from .statuses import (
+    Answer,
+    Asked,
+    AskedAt,
+    ServerProfile,
+    changes_the_route,
+    judge,
+    location_of,
+)
 from .statuses import response_problem as _response_problem
 from .strategies import profile_max_examples
 
@@ -95,9 +103,8 @@ def case_violations(case: Case[Any], operation: Operation) -> list[ValidationErr
     readable, body = _sent_body(case)
     sent = not isinstance(case.body, NotSet)
     query = {k: str(v) for k, v in (case.query or {}).items()}
-    found = operation.violations(
-        _path(case), body, query=query, headers=dict(case.headers or {}), body_sent=sent
-    )
+    request = RawRequest(_path(case), query, dict(case.headers or {}), body if sent else NO_BODY)
+    found = operation.violations(request)
     if readable or not sent:
         return found
     return [*found, ValidationError("body", "json", "is not JSON")]
@@ -174,8 +181,8 @@ def _asked(
     """The case as the status table reads it: the first broken place (path first), and
     whether the request that went out carried a token."""
     located = {p.name: p.location for p in operation.parameters}
-    places = [located.get(v.field, "body") for v in violations]
-    place: Place = "path" if "path" in places else (places[0] if places else "body")  # type: ignore[assignment]
+    places = [location_of(located.get(v.field, "body")) for v in violations]
+    place: AskedAt = "path" if "path" in places else (places[0] if places else "body")
     has_token = "authorization" in {k.lower() for k in response.request.headers}
     auth: Auth = "token" if has_token or not operation.security else "none"
     return Asked(place, "reject" if violations else "accept", auth, changes_the_route(_path(case)))

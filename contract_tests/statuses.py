@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 import httpx
 
@@ -50,11 +50,13 @@ __all__ = [
     "REMOTE_KINDS",
     "Answer",
     "Asked",
+    "AskedAt",
     "Judgement",
     "Problem",
     "ServerProfile",
     "changes_the_route",
     "judge",
+    "location_of",
     "response_problem",
 ]
 
@@ -62,7 +64,17 @@ REMOTE_KINDS = (TargetKind.BASE_URL, TargetKind.SANDBOX)
 """Targets whose 422 may be state (a phone mismatch), not a verdict on the request."""
 LOCAL_KINDS = (TargetKind.MOCK, TargetKind.ASGI, TargetKind.PRISM)
 """Targets built from the fragment itself: every response it states, assumed or not, holds."""
-Place = Literal["path", "query", "header", "body", "auth"]
+AskedAt = Literal["path", "query", "header", "body", "auth"]
+"""The part of a request a probe changed: a place's location, or its credentials."""
+
+
+def location_of(where: str) -> AskedAt:
+    """`path.environmentId` -> "path", `body.a.b` -> "body", "auth" -> "auth"."""
+    location = where.partition(".")[0]
+    for known in get_args(AskedAt):
+        if location == known:
+            return known  # type: ignore[no-any-return]
+    raise ValueError(f"not a place of a request: {where!r}")
 
 
 class _NotJson:
@@ -119,7 +131,7 @@ class Answer:
 class Asked:
     """What a request tried: the place it changed, on which side, with which credentials."""
 
-    place: Place
+    place: AskedAt
     side: Side
     auth: Auth = "token"
     route_changed: bool = False

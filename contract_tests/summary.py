@@ -14,10 +14,9 @@ from typing import Any
 
 from dynamic_sdk_runtime.ecma import UnsupportedPatternError
 from dynamic_sdk_runtime.exceptions import mask
-from dynamic_sdk_runtime.fragment import Fragment
+from dynamic_sdk_runtime.fragment import ABSENT, Fragment
 from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
 
-from .derive import ABSENT
 from .model import Outcome, Probe, RunReport
 from .mutants import Score, kills
 from .pacing import Budget
@@ -36,6 +35,8 @@ SURVIVORS_SHOWN = 12
 def shown(fragment: Fragment, probe: Probe) -> str:
     """The changed value as JSON, masked when the fragment marks it personal data."""
     value = probe.value()
+    if value is ABSENT:
+        return "(left out)"
     leaf = probe.check.where.rsplit(".", 1)[-1]
     if leaf in fragment.personal_fields and isinstance(value, str):
         value = mask(value)

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from dynamic_sdk_runtime.fragment import Fragment, Operation
+from dynamic_sdk_runtime.fragment import Fragment, Operation, RawRequest
 
 from ._engine import fragment_path
 from .model import NO_BODY, Probe
@@ -104,6 +104,13 @@ class Target:
     def url_path(self, operation: Operation, path: Mapping[str, str] | None = None) -> str:
         """The operation's path, the target's values overridden by `path`, each encoded."""
         return self.prefix + operation.url_path({**self.path_values, **(path or {})})
+
+    def raw_request(self, probe: Probe) -> RawRequest:
+        """What the probe sends to this target: its path values over the target's own."""
+        request = probe.request
+        return RawRequest(
+            {**self.path_values, **request.path}, request.query, request.headers, request.body
+        )
 
     def headers(self, *, auth: bool = True, json_body: bool = True) -> dict[str, str]:
         """JSON content type (when a body is sent) plus the bearer token (unless not `auth`)."""

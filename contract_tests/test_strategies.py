@@ -16,7 +16,6 @@ from dynamic_sdk_runtime.ecma import code_point_length
 from dynamic_sdk_runtime.schema import schema_violations
 
 from ._engine import fragment
-from .derive import field_places
 from .ecma_oracle import code_point_lengths, ecma_verdicts, node_available, regress_verdict
 from .model import Probe
 from .planner import build_plan
@@ -25,9 +24,7 @@ from .unicode_ages import BASELINE, VERSIONS
 
 PLAN = build_plan(fragment(), {}, seed=0, examples=3)
 PLACES = {
-    (op.operation_id, place.where): place
-    for op in fragment().operations
-    for place in field_places(op)
+    (op.operation_id, place.where): place for op in fragment().operations for place in op.places()
 }
 STRING_PROBES = [
     probe

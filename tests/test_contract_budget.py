@@ -30,6 +30,7 @@ from contract_tests.replay import load_replay, write_replay
 from contract_tests.runner import run_plan
 from contract_tests.targets import ROOT, Target, TargetKind, detect_prefix
 from dynamic_sdk_mock import MockConfig, running_mock, serve_app
+from dynamic_sdk_runtime.fragment import NO_BODY, RawRequest
 
 MOCK_TOKEN = "budget-test-token"
 FRAGMENT = fragment()
@@ -253,7 +254,7 @@ def _refused_by_the_rules(raw_path: str, body: bytes) -> bool:
             if template.startswith("{")
         }
         data = json.loads(body) if body else None
-        return bool(operation.violations(values, data, body_sent=bool(body)))
+        return bool(operation.violations(RawRequest(values, body=data if body else NO_BODY)))
     return True  # no operation's route: the server answers 404, a refusal
 
 

@@ -20,7 +20,6 @@ import pytest
 
 from contract_tests._engine import fragment
 from contract_tests.broken_servers import TOKEN, Breakage, breakages, reference_app, unicode_server
-from contract_tests.derive import field_places
 from contract_tests.model import Probe, RunReport
 from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
@@ -36,9 +35,7 @@ EXAMPLES = 2
 TIMINGS: dict[str, float] = {}
 FRAGMENT = fragment()
 PLACES = {
-    f"{op.operation_id}:{place.where}": place
-    for op in FRAGMENT.operations
-    for place in field_places(op)
+    f"{op.operation_id}:{place.where}": place for op in FRAGMENT.operations for place in op.places()
 }
 
 

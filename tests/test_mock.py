@@ -33,6 +33,7 @@ from dynamic_sdk_mock import (
     locate_fragment,
 )
 from dynamic_sdk_mock import __main__ as mock_cli
+from dynamic_sdk_runtime.fragment import RawRequest
 from dynamic_sdk_runtime.rules import FieldRule
 
 pytest_plugins = ["dynamic_sdk_mock.pytest_plugin"]
@@ -615,7 +616,7 @@ async def test_the_mock_rejects_exactly_what_the_client_rejects(
         response = await client.post(path(environment_id), json=data, headers=AUTH)
     (operation,) = fragment().operations
     path_values = {p.name: environment_id for p in operation.located("path")}
-    expected = 400 if operation.violations(path_values, data) else 201
+    expected = 400 if operation.violations(RawRequest(path_values, body=data)) else 201
     assert response.status_code == expected, response.text
     conforms(response)
 

@@ -21,12 +21,11 @@ import pytest
 import yaml
 
 from contract_tests import derive, mutants, planner
-from contract_tests.derive import ABSENT, field_places
 from contract_tests.model import Check, Probe
 from contract_tests.mutants import Kind, Mutant, documented, kills, score
 from contract_tests.planner import build_plan, predicted_score
 from dynamic_sdk_runtime.ecma import ecma_test
-from dynamic_sdk_runtime.fragment import Fragment, Operation, read_fragment
+from dynamic_sdk_runtime.fragment import ABSENT, Fragment, Operation, read_fragment
 from dynamic_sdk_runtime.pattern_nodes import dialect_variants, parse, variants
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +63,7 @@ def _fixed_length_places(operation: Operation, location: str) -> list[str]:
     """Places whose pattern holds a class and whose lengths are one number (UUID-like)."""
     return [
         p.where
-        for p in field_places(operation)
+        for p in operation.places()
         if p.where.startswith(location)
         and p.schema.pattern is not None
         and p.schema.min_length == p.schema.max_length is not None
@@ -83,7 +82,7 @@ def test_every_variant_is_a_valid_pattern_that_changes_the_verdict_of_some_value
     patterns = {
         p.schema.pattern
         for op in _fragment(path).operations
-        for p in field_places(op)
+        for p in op.places()
         if p.schema.pattern
     }
     assert patterns
@@ -134,7 +133,7 @@ def test_every_distinguishable_mutant_has_a_witness_the_two_rules_judge_differen
     statuses = {m.status for _, m in judged}
     assert "distinguishable" in statuses
     for operation, mutant in judged:
-        place = next(p for p in field_places(operation) if p.where == mutant.place)
+        place = next(p for p in operation.places() if p.where == mutant.place)
         if mutant.status in ("equivalent", "unsendable"):
             assert mutant.witness is None
             assert mutant.evidence
@@ -188,7 +187,7 @@ def test_a_python_dot_in_a_variant_fragment_is_killed_by_a_line_terminator() -> 
     assert operation.body.component is not None
     place = next(
         p
-        for p in field_places(operation)
+        for p in operation.places()
         if p.where.startswith("body.") and p.schema.pattern and p.schema.max_length
         if not p.schema.min_length
     )
@@ -268,17 +267,17 @@ def test_a_request_kills_a_mutant_only_when_the_rest_of_it_is_accepted() -> None
         if m.kind is Kind.CASE_SWAPPED and m.place.startswith("body.")
     )
     base = derive.base_request(operation, {}, frozenset())
-    request = derive.with_value(base, mutant.place, mutant.witness)
+    request = base.with_value(mutant.place, mutant.witness)
     check = Check(operation.operation_id, mutant.place, "pattern", "mutant", "reject")
-    probe = Probe(check, request.path, request.query, request.headers, request.body, 2)
+    probe = Probe(check, dict(request.path), {}, {}, request.body, 2)
     assert mutant.key in kills(operation, [probe])
     other = next(
         p.where
-        for p in field_places(operation)
+        for p in operation.places()
         if p.where.startswith("body.") and p.where != mutant.place and p.required
     )
-    spoilt = derive.with_value(request, other, ABSENT)
-    spoilt_probe = Probe(check, spoilt.path, spoilt.query, spoilt.headers, spoilt.body, 2)
+    spoilt = request.with_value(other, ABSENT)
+    spoilt_probe = Probe(check, dict(spoilt.path), {}, {}, spoilt.body, 2)
     assert mutant.key not in kills(operation, [spoilt_probe])
 
 
@@ -314,9 +313,7 @@ def test_mutant_probes_say_which_mutant_they_target_and_which_rules_they_break()
     assert any(re.search(r"breaks pattern node n\d+ and maxLength together", r) for r in reasons)
     for probe in plan:
         if probe.check.reason.startswith("mutant ") and probe.check.side == "reject":
-            assert operation.violations(
-                probe.path, probe.body, query=probe.query, headers=probe.headers
-            )
+            assert operation.violations(probe.request)
 
 
 # -- the plan's order: marginal kills after tier 0 -------------------------------------------
@@ -368,7 +365,7 @@ def test_a_maximal_accept_witness_is_refused_by_every_accept_side_mutant_of_a_uu
     composed = [p for p in plan if p.members]
     assert composed
     for where in _fixed_length_places(operation, "body."):
-        place = next(p for p in field_places(operation) if p.where == where)
+        place = next(p for p in operation.places() if p.where == where)
         side = {
             m.key
             for m in mutants.operation_mutants(operation)
@@ -381,7 +378,7 @@ def test_a_maximal_accept_witness_is_refused_by_every_accept_side_mutant_of_a_uu
         assert refusing == side
         by_key = {m.key: m for m in mutants.operation_mutants(operation)}
         assert all(not by_key[key].accepts(value) for key in side)
-        assert any(mutants.place_value(c, where) == value for c in composed)
+        assert any(c.request.value(where) == value for c in composed)
 
 
 def test_tier_0_chosen_by_kills_kills_more_within_a_budget(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -421,7 +418,7 @@ def test_the_summary_states_the_plan_s_power_and_names_the_survivors(budget: int
     assert detail["killed"] == expected.killed
     assert [s["mutant"] for s in detail["survivors"]] == [m.key for m in expected.survivors]
     assert all(s["killed_by"] for s in detail["survivors"])  # the unlimited plan kills each
-    places = {f"{op.operation_id}:{p.where}" for op in SHIPPED.operations for p in field_places(op)}
+    places = {f"{op.operation_id}:{p.where}" for op in SHIPPED.operations for p in op.places()}
     assert set(detail["by_place"]) <= places
     assert sum(n for _, n in detail["by_place"].values()) == expected.distinguishable
     if budget is None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from dynamic_sdk_runtime.fragment import FragmentError, read_fragment
+from dynamic_sdk_runtime.fragment import FragmentError, RawRequest, read_fragment
 from dynamic_sdk_runtime.schema import Schema, schema_violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,14 +78,14 @@ def test_the_checker_judges_query_parameters_and_a_missing_body() -> None:
     fragment = read_fragment(_load(THREE))
     listing = fragment.operation("listSmsVerifications")
     path = {"environmentId": str(listing.parameters[0].example)}
-    assert listing.violations(path, None, query={"isoCountryCode": "US"}) == []
-    found = listing.violations(path, None, query={"cursor": "a b"})
+    assert listing.violations(RawRequest(path, {"isoCountryCode": "US"})) == []
+    found = listing.violations(RawRequest(path, {"cursor": "a b"}))
     assert [(v.field, v.rule) for v in found] == [
         ("isoCountryCode", "required"),
         ("cursor", "pattern"),
     ]
     create = fragment.operation("createSmsVerification")
-    missing = create.violations(path, None, body_sent=False)
+    missing = create.violations(RawRequest(path))
     assert [(v.field, v.rule) for v in missing] == [("body", "required")]
 
 
@@ -130,9 +130,9 @@ def test_nested_objects_arrays_enums_and_additional_properties() -> None:
     operation = read_fragment(document).operation("makeThing")
     assert operation.successes == (204,)
     good = {"kind": "a", "tags": ["xy"], "owner": {"id": "95b11417-f18f-457f-8804-68e361f9164f"}}
-    assert operation.violations({}, good) == []
+    assert operation.violations(RawRequest({}, body=good)) == []
     bad = {"kind": "c", "tags": ["xyz", 1], "owner": {"id": "nope"}, "extra": 1}
-    found = {(v.field, v.rule) for v in operation.violations({}, bad)}
+    found = {(v.field, v.rule) for v in operation.violations(RawRequest({}, body=bad))}
     assert found == {
         ("kind", "enum"),
         ("tags[0]", "maxLength"),
@@ -140,9 +140,11 @@ def test_nested_objects_arrays_enums_and_additional_properties() -> None:
         ("owner.id", "format"),
         ("body", "additionalProperties"),
     }
-    assert [(v.field, v.rule) for v in operation.violations({}, [])] == [("body", "object")]
+    assert [(v.field, v.rule) for v in operation.violations(RawRequest({}, body=[]))] == [
+        ("body", "object")
+    ]
     # the self-reference stays finite and accepts whatever it holds
-    assert operation.violations({}, {**good, "next": {"anything": True}}) == []
+    assert operation.violations(RawRequest({}, body={**good, "next": {"anything": True}})) == []
 
 
 def test_a_nullable_type_accepts_null_and_nothing_else_of_another_type() -> None:

@@ -29,7 +29,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from dynamic_sdk_runtime.exceptions import ValidationError
-from dynamic_sdk_runtime.fragment import Operation
+from dynamic_sdk_runtime.fragment import NO_BODY, Operation, RawRequest
 
 from ._bodies import Answers
 from ._config import MockConfig
@@ -400,20 +400,19 @@ class MockApp(Starlette):
         try:
             if self.mock_config.require_auth and operation.security:
                 check_bearer(headers, self.mock_config.token)
-            body_sent = False
+            sent: object = NO_BODY
             if operation.body is not None:
                 raw = await read_body(headers, receive, self.mock_config.max_body_bytes)
                 if raw or operation.body_required:
                     check_content_type(headers, raw)
-                    data = parse_json(raw)
-                    body_sent = True
-            violations = operation.violations(
+                    sent = data = parse_json(raw)
+            request = RawRequest(
                 path,
-                data,
-                query=query_values(scope.get("query_string", b"")),
-                headers=header_values(headers),
-                body_sent=body_sent,
+                query_values(scope.get("query_string", b"")),
+                header_values(headers),
+                sent,
             )
+            violations = operation.violations(request)
             if violations:
                 raise RequestRejectedError(400, describe(violations))
         except RequestRejectedError as rejection:

@@ -12,8 +12,9 @@ document). The document is passed in already parsed (YAML or JSON): no parser he
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 from urllib.parse import quote, urlsplit
 
 from attrs import field, frozen
@@ -24,13 +25,17 @@ from .rules import FieldRule, not_an_object
 from .schema import Property, Schema, schema_violations
 
 __all__ = [
+    "ABSENT",
     "DOCUMENTED_BY",
     "HTTP_METHODS",
+    "NO_BODY",
     "Fragment",
     "FragmentError",
     "LookupMiss",
     "Operation",
     "Parameter",
+    "Place",
+    "RawRequest",
     "Response",
     "find_operation",
     "inline_refs",
@@ -127,6 +132,110 @@ def find_operation(document: object, operation_id: str) -> tuple[str, str, Mappi
 
 
 Location = Literal["path", "query", "header"]
+
+
+class _Marker:
+    """A named sentinel: its repr is its name, and a copy or a pickle is the same object."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return self._name
+
+    def __reduce__(self) -> str:
+        return self._name
+
+    def __copy__(self) -> _Marker:
+        return self
+
+    def __deepcopy__(self, memo: object) -> _Marker:
+        return self
+
+
+ABSENT: Final[Any] = _Marker("ABSENT")
+"""A parameter or body member left out of a request (not the JSON `null`)."""
+NO_BODY: Final[Any] = _Marker("NO_BODY")
+"""A request sent without any body (not even `null`)."""
+
+
+@frozen(cache_hash=True)
+class Place:
+    """One parameter or body member of an operation: where it is (`path.environmentId`,
+    `body.a.b`), its schema, and whether a request must carry it."""
+
+    where: str
+    schema: Schema
+    required: bool
+
+    @property
+    def location(self) -> str:
+        """ "path", "query", "header" or "body"."""
+        return self.where.partition(".")[0]
+
+
+@frozen
+class RawRequest:
+    """What one request carries, before encoding: the decoded path values, query and header
+    strings, and the JSON body (`NO_BODY` when none is sent). Raw: any JSON may sit in any
+    place, so it can hold what a client would never send, and `Operation.violations` can
+    judge it."""
+
+    path: Mapping[str, Any]
+    query: Mapping[str, Any] = field(factory=dict)
+    headers: Mapping[str, Any] = field(factory=dict)
+    body: Any = NO_BODY
+
+    @property
+    def body_sent(self) -> bool:
+        return self.body is not NO_BODY
+
+    def value(self, where: str) -> Any:
+        """The value at a place (`Place.where`); `ABSENT` when the request carries none."""
+        location, _, name = where.partition(".")
+        if location in ("path", "query", "header"):
+            values = {"path": self.path, "query": self.query, "header": self.headers}[location]
+            if location == "header":
+                values = {k.lower(): v for k, v in values.items()}
+                name = name.lower()
+            return values.get(name, ABSENT)
+        node: Any = self.body
+        for part in name.split(".") if name else ():
+            if not isinstance(node, Mapping) or part not in node:
+                return ABSENT
+            node = node[part]
+        return ABSENT if node is NO_BODY else node
+
+    def with_value(self, where: str, value: object) -> RawRequest:
+        """The same request with `value` at one place (`ABSENT` leaves the place out);
+        missing parent objects of a body member are created."""
+        location, _, name = where.partition(".")
+        if location in ("path", "query", "header"):
+            values = dict(
+                {"path": self.path, "query": self.query, "header": self.headers}[location]
+            )
+            if value is ABSENT:
+                values.pop(name, None)
+            else:
+                values[name] = value
+            return RawRequest(
+                values if location == "path" else self.path,
+                values if location == "query" else self.query,
+                values if location == "header" else self.headers,
+                self.body,
+            )
+        body = {} if self.body is NO_BODY else json.loads(json.dumps(self.body))
+        *parents, leaf = name.split(".")
+        node = body
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        if value is ABSENT:
+            node.pop(leaf, None)
+        else:
+            node[leaf] = value
+        return RawRequest(self.path, self.query, self.headers, body)
 
 
 @frozen(cache_hash=True)
@@ -253,47 +362,41 @@ class Operation:
             if p.schema.type in ("string", None)
         )
 
-    def violations(
-        self,
-        path: Mapping[str, object],
-        body: object,
-        *,
-        query: Mapping[str, object] | None = None,
-        headers: Mapping[str, object] | None = None,
-        body_sent: bool = True,
-    ) -> list[ValidationError]:
+    def places(self) -> tuple[Place, ...]:
+        """Every parameter and body member (nested objects too; not array items), in order."""
+        found = [Place(f"{p.location}.{p.name}", p.schema, p.required) for p in self.parameters]
+        if self.body is not None:
+            for path, schema, required in self.body.walk():
+                if path and "[]" not in path:
+                    found.append(Place(f"body.{path}", schema, required))
+        return tuple(found)
+
+    def violations(self, request: RawRequest) -> list[ValidationError]:
         """Every documented rule a raw request breaks: parameters first, then the body.
 
         Path values are the decoded segments (None when not valid UTF-8); query and header
         values are the strings sent (header names compared case-insensitively).
         """
-        query = query or {}
-        lowered = {k.lower(): v for k, v in (headers or {}).items()}
         found: list[ValidationError] = []
         for parameter in self.parameters:
-            if parameter.location == "path":
-                value: object = path.get(parameter.name)
-            elif parameter.location == "query":
-                value = query.get(parameter.name, _ABSENT)
-            else:
-                value = lowered.get(parameter.name.lower(), _ABSENT)
-            if value is _ABSENT:
+            value = request.value(f"{parameter.location}.{parameter.name}")
+            if parameter.location == "path" and value is ABSENT:
+                value = None  # a path always has its segment: undecodable or missing
+            if value is ABSENT:
                 if parameter.required:
                     found.append(ValidationError(parameter.name, "required", "is required"))
                 continue
             found += schema_violations(parameter.schema, value, parameter.name)
         if self.body is None:
             return found
-        if not body_sent:
+        if not request.body_sent:
             if self.body_required:
                 found.append(ValidationError("body", "required", "is required"))
             return found
+        body = request.body
         if self.body.type == "object" and not isinstance(body, Mapping):
             return [*found, not_an_object(body)]
         return found + schema_violations(self.body, body, "")
-
-
-_ABSENT = object()
 
 
 @frozen
