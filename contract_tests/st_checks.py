@@ -27,11 +27,10 @@ from .report import RECORDER
 from .statuses import (
     Answer,
     Asked,
-    AskedAt,
     ServerProfile,
+    broken_place,
     changes_the_route,
     judge,
-    location_of,
 )
 from .statuses import response_problem as _response_problem
 from .strategies import profile_max_examples
@@ -180,9 +179,7 @@ def _asked(
 ) -> Asked:
     """The case as the status table reads it: the first broken place (path first), and
     whether the request that went out carried a token."""
-    located = {p.name: p.location for p in operation.parameters}
-    places = [location_of(located.get(v.field, "body")) for v in violations]
-    place: AskedAt = "path" if "path" in places else (places[0] if places else "body")
+    place = broken_place(operation, violations)
     has_token = "authorization" in {k.lower() for k in response.request.headers}
     auth: Auth = "token" if has_token or not operation.security else "none"
     return Asked(place, "reject" if violations else "accept", auth, changes_the_route(_path(case)))

@@ -32,12 +32,13 @@ assumption (`x-documented-by: assumption`) or an unlisted status is a finding.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 import httpx
 
+from dynamic_sdk_runtime.exceptions import ValidationError
 from dynamic_sdk_runtime.fragment import Operation
 from dynamic_sdk_runtime.schema import schema_violations
 
@@ -54,6 +55,7 @@ __all__ = [
     "Judgement",
     "Problem",
     "ServerProfile",
+    "broken_place",
     "changes_the_route",
     "judge",
     "location_of",
@@ -75,6 +77,14 @@ def location_of(where: str) -> AskedAt:
         if location == known:
             return known  # type: ignore[no-any-return]
     raise ValueError(f"not a place of a request: {where!r}")
+
+
+def broken_place(operation: Operation, violations: Sequence[ValidationError]) -> AskedAt:
+    """Where a request breaks the documented rules, as the status table reads it: the path
+    when it is among them (a router may answer), else the first; "body" when none is."""
+    located = {p.name: p.location for p in operation.parameters}
+    places = [location_of(located.get(v.field, "body")) for v in violations]
+    return "path" if "path" in places else (places[0] if places else "body")
 
 
 class _NotJson:

@@ -10,14 +10,15 @@ these strategies add seeded variety on top of them.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Sequence
 
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from dynamic_sdk_runtime.fragment import Fragment
+from dynamic_sdk_runtime.fragment import ABSENT, RawRequest
 from dynamic_sdk_runtime.schema import Schema
 
+from .model import Probe
 from .unicode_ages import LETTER_NUMBER_SINCE
 
 __all__ = [
@@ -65,35 +66,26 @@ def pattern_text(schema: Schema) -> st.SearchStrategy[str]:
     return st.one_of(short, st.text(alphabet, min_size=low, max_size=schema.max_length + 1))
 
 
-def raw_requests(fragment: Fragment, probes: list[Any]) -> st.SearchStrategy[Any]:
+def raw_requests(probes: Sequence[Probe]) -> st.SearchStrategy[tuple[str, RawRequest]]:
     """A derived probe with up to two other places overwritten by other probes' values.
 
     Several broken rules at once, or an accepted value next to a refused one: the verdict
-    must still be the checker's. Returns (operation id, path, query, headers, body).
+    must still be the checker's. Draws (operation id, the request).
     """
-    del fragment  # the probes already carry everything derived from it
 
-    def combine(picked: list[Any]) -> Any:
+    def combine(picked: list[Probe]) -> tuple[str, RawRequest]:
         first = picked[0]
-        path, query, headers = dict(first.path), dict(first.query), dict(first.headers)
-        body = first.body
+        request = first.request
         for other in picked[1:]:
-            if other.check.operation != first.check.operation:
+            where = other.check.where
+            value = other.request.value(where)
+            if other.check.operation != first.check.operation or value is ABSENT:
                 continue
-            location, _, name = other.check.where.partition(".")
-            source = {"path": other.path, "query": other.query, "header": other.headers}
-            if location in source and name in source[location]:
-                {"path": path, "query": query, "header": headers}[location][name] = source[
-                    location
-                ][name]
-            elif (
-                location == "body"
-                and "." not in name
-                and isinstance(body, dict)
-                and isinstance(other.body, dict)
-                and name in other.body
+            if where.startswith("body") and (
+                "." in where.removeprefix("body.") or not isinstance(request.body, dict)
             ):
-                body = {**body, name: other.body[name]}
-        return (first.check.operation, path, query, headers, body)
+                continue  # the whole body, or a nested member: not combined
+            request = request.with_value(where, value)
+        return first.check.operation, request
 
-    return st.lists(st.sampled_from(probes), min_size=1, max_size=3).map(combine)
+    return st.lists(st.sampled_from(list(probes)), min_size=1, max_size=3).map(combine)

@@ -13,11 +13,14 @@ import os
 import pytest
 from hypothesis import Phase, given, settings
 
+from dynamic_sdk_runtime.fragment import RawRequest
+
 from ._engine import fragment
 from .checks import ContractViolation, check_auth_required, check_verdict, client_accepts
 from .derive import configured_requests
-from .model import Check, Probe
+from .model import Check, Probe, Side
 from .planner import build_plan
+from .statuses import broken_place
 from .strategies import profile_max_examples, raw_requests
 from .targets import Target
 
@@ -30,12 +33,15 @@ POOL = build_plan(fragment(), {}, seed=0, examples=0)
     max_examples=profile_max_examples() * 5,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking over HTTP
 )
-@given(request=raw_requests(fragment(), [p for p in POOL if p.auth == "token"]))
-def test_client_and_targets_agree(targets: list[Target], request: tuple[object, ...]) -> None:
-    operation_id, path, query, headers, body = request
-    operation = fragment().operation(str(operation_id))
-    check = Check(operation.operation_id, "combined", "drawn", "seeded", "accept")
-    probe = Probe(check, dict(path), dict(query), dict(headers), body, 0)  # type: ignore[call-overload]
+@given(drawn=raw_requests([p for p in POOL if p.auth == "token"]))
+def test_client_and_targets_agree(targets: list[Target], drawn: tuple[str, RawRequest]) -> None:
+    operation_id, request = drawn
+    operation = fragment().operation(operation_id)
+    broken = operation.violations(request)  # the probes carry every path value
+    side: Side = "reject" if broken else "accept"
+    check = Check(operation.operation_id, broken_place(operation, broken), "combined", "", side)
+    path, query, headers = dict(request.path), dict(request.query), dict(request.headers)
+    probe = Probe(check, path, query, headers, request.body, 0)
     verdicts = {target.name: check_verdict(target, operation, probe) for target in targets}
     if len(set(verdicts.values())) > 1:
         accepts = client_accepts(targets[0], operation, probe)
