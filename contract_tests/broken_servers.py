@@ -2,17 +2,16 @@
 
 `reference_app(fragment)` follows the operation model (auth, body type, every keyword,
 ECMA patterns, lengths in code points, 400 with a body of the documented schema, the
-success echo). `breakages(fragment)` derives the defects from the same model, so a new
-field or pattern gets its own broken servers without an edit here:
+success echo). The defects come from the same model, so a new field or pattern gets its
+own broken servers without an edit here:
 
-- realistic engine mistakes applied to every pattern (Python's `$`, `\\p{L}` read as ASCII
-  letters, `\\d` read as any Unicode digit), lengths counted in UTF-16 units or UTF-8
-  bytes, whitespace trimmed before validation;
-- per place: its maxLength / minLength / pattern ignored, a required member not enforced,
-  a wrong JSON type accepted, a 500 on an array;
-- per pattern node: one mutant each (a quantifier's bound moved by one, a class widened
-  by a near miss, an anchor or a lookaround dropped);
-- a 500 on null, auth skipped, a response without a required member, a non-JSON type.
+- `mutant_breakages(fragment)`: one server per distinguishable mutant of the mutant model
+  (`contract_tests.mutants`: pattern nodes, dialects, keywords), the servers the plan's
+  score counts;
+- `breakages(fragment)`: a few dozen a whole plan is sent to: one mutant of every kind,
+  spread over the places (`mutants.representatives`), plus what the model does not cover
+  (`\\p{L}` read as ASCII letters, any JSON type accepted, a 500 on null or an array, auth
+  skipped, a response without a required member, a non-JSON content type).
 
 The project's tests run the suite's plan against each and require a failure.
 """
@@ -34,14 +33,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dynamic_sdk_runtime.ecma import UnsupportedPatternError, compile_pattern
 from dynamic_sdk_runtime.fragment import NO_BODY, Fragment, Operation, RawRequest
-from dynamic_sdk_runtime.pattern_nodes import PatternNode
-from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
 from dynamic_sdk_runtime.schema import Property, Schema
 
 from .derive import accepted_value
-from .mutants import Mutant, mutants
+from .mutants import Mutant, mutants, representatives
 from .strategies import unicode_since
 from .unicode_ages import VERSIONS
 
@@ -72,10 +68,6 @@ class Breakage:
     """The check place (`body.x`, `path.y`) whose checks should catch it, when there is one."""
     edits: tuple[tuple[str, SchemaEdit], ...] = ()
     """(place, schema edit): the server validates with the edited schema there."""
-    length: Callable[[str], int] | None = None
-    """A wrong length function applied to every string with a length limit."""
-    prepare: Callable[[str], str] | None = None
-    """A transformation of every string member before validation (e.g. trimming)."""
     check_auth: bool = True
     crash_on_null: bool = False
     crash_on_array: str | None = None
@@ -142,13 +134,6 @@ def _with_pattern(schema: Schema, pattern: str | None) -> Schema:
     return attrs.evolve(schema, pattern=pattern)
 
 
-def _unrequire(schema: Schema, name: str) -> Schema:
-    props = tuple(
-        Property(p.name, p.schema, False) if p.name == name else p for p in schema.properties
-    )
-    return attrs.evolve(schema, properties=props)
-
-
 def edited(operation: Operation, where: str, edit: SchemaEdit) -> Operation:
     """The operation with the schema at `where` replaced by `edit(schema)`."""
     location, _, name = where.partition(".")
@@ -161,113 +146,27 @@ def edited(operation: Operation, where: str, edit: SchemaEdit) -> Operation:
     return attrs.evolve(operation, parameters=parameters)
 
 
-def _python_dollar(pattern: str) -> str:
-    """Python's `$` also matches just before a final newline."""
-    return re.sub(r"(?<!\\)\$$", r"\\n?$", pattern)
-
-
 def _latin_letters(pattern: str) -> str:
     """`\\p{L}` read as ASCII letters only (a regex engine without Unicode properties)."""
     return pattern.replace("\\p{L}", "a-zA-Z")
 
 
-def _unicode_digits(pattern: str) -> str:
-    """`\\d` read as any Unicode decimal digit (Python's default)."""
-    return pattern.replace("\\d", "\\p{Nd}")
-
-
-def _utf16_length(value: str) -> int:
-    return len(value.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def _utf8_length(value: str) -> int:
-    return len(value.encode("utf-8", "surrogatepass"))
-
-
-def _escape_in_class(char: str) -> str:
-    return "\\" + char if char in "\\]-^[" else char
-
-
-def _near_miss(pattern: str, node: PatternNode) -> str | None:
-    """The first character next to one of the class's range ends that the class refuses."""
-    klass = compile_pattern(f"^{node.source}$")
-    ends = [ord(c) for c in node.source if c.isascii() and c.isalnum()]
-    for code in sorted({e + 1 for e in ends} | {e - 1 for e in ends}):
-        # URL-structural characters would change the route, not the pattern's verdict
-        if 0x20 < code < 0x7F and chr(code) not in "/?#%" and not klass.test(chr(code)):
-            return chr(code)
-    return None
-
-
-def _mutants(pattern: str) -> Iterator[tuple[str, str, str]]:
-    """(node id, what changed, mutated pattern) for each node a server might get wrong."""
-    try:
-        nodes = parse_pattern(pattern)
-    except UnsupportedPatternError:
-        return
-    for node in nodes:
-        before, after = pattern[: node.start], pattern[node.end :]
-        if (
-            node.kind in ("start-anchor", "end-anchor")
-            or "lookahead" in node.kind
-            or "lookbehind" in node.kind
-        ):
-            yield node.id, f"{node.source} dropped", before + after
-        elif node.kind == "quantifier" and node.lower is not None:
-            body = re.sub(r"(\{[0-9,]*\}|[?*+])\??$", "", node.source)
-            upper = "" if node.upper is None else str(node.upper)
-            if node.upper is not None:
-                yield (
-                    node.id,
-                    f"upper bound {node.upper + 1}",
-                    f"{before}{body}{{{node.lower},{node.upper + 1}}}{after}",
-                )
-            if node.lower > 0:
-                yield (
-                    node.id,
-                    f"lower bound {node.lower - 1}",
-                    f"{before}{body}{{{node.lower - 1},{upper}}}{after}",
-                )
-            if node.upper is None or node.lower < node.upper:
-                yield (
-                    node.id,
-                    f"lower bound {node.lower + 1}",
-                    f"{before}{body}{{{node.lower + 1},{upper}}}{after}",
-                )
-        elif node.kind == "class" and not node.source.startswith("[^"):
-            miss = _near_miss(pattern, node)
-            if miss is not None:
-                widened = node.source[:-1] + _escape_in_class(miss) + "]"
-                yield node.id, f"class widened by {miss!r}", before + widened + after
-
-
-def _valid(pattern: str) -> bool:
-    try:
-        compile_pattern(pattern)
-    except UnsupportedPatternError:
-        return False
-    return True
+def served(mutant: Mutant) -> Breakage:
+    """The server with one mutant of the model: its place judged by `mutant.accepts`."""
+    return Breakage(
+        mutant.key, f"{mutant.place}: not {mutant.description}", mutant.place, mutant=mutant
+    )
 
 
 def breakages(fragment: Fragment) -> list[Breakage]:
-    """Every defect the suite must catch for this fragment, derived from the model."""
+    """Every defect the suite must catch for this fragment, derived from the model: one
+    mutant server of every kind of mistake the mutant model knows, spread over the places
+    (`mutants.representatives`), and the defects outside it (a 5xx on null or on an array,
+    auth skipped, any JSON type accepted, `\\p{L}` as ASCII letters, response defects)."""
     found = [
-        Breakage(
-            "python-re-dollar",
-            "patterns are ECMA-262: `$` is not before a final newline",
-            pattern_edit=_python_dollar,
-        ),
         Breakage(
             "latin-only-letters", "\\p{L} is every Unicode letter", pattern_edit=_latin_letters
         ),
-        Breakage("unicode-digits", "`\\d` is ASCII 0-9 only", pattern_edit=_unicode_digits),
-        Breakage(
-            "utf16-length", "lengths count code points, not UTF-16 units", length=_utf16_length
-        ),
-        Breakage(
-            "utf8-byte-length", "lengths count code points, not UTF-8 bytes", length=_utf8_length
-        ),
-        Breakage("trims-whitespace", "whitespace is refused, not trimmed away", prepare=str.strip),
         Breakage("500-on-null", "a null member is a 400, never a 5xx", crash_on_null=True),
         Breakage("auth-skipped", "a missing or wrong bearer token gets 401", check_auth=False),
         Breakage(
@@ -290,43 +189,6 @@ def breakages(fragment: Fragment) -> list[Breakage]:
         for place in operation.places():
             schema, where = place.schema, place.where
             label = f"{operation.operation_id}:{where}"
-            if schema.max_length is not None:
-                found.append(
-                    Breakage(
-                        f"{label}:maxLength-ignored",
-                        f"{where} maxLength {schema.max_length}",
-                        where,
-                        ((where, lambda s: attrs.evolve(s, max_length=None)),),
-                    )
-                )
-            if schema.min_length:
-                found.append(
-                    Breakage(
-                        f"{label}:minLength-ignored",
-                        f"{where} minLength {schema.min_length}",
-                        where,
-                        ((where, lambda s: attrs.evolve(s, min_length=None)),),
-                    )
-                )
-            if schema.pattern is not None:
-                found.append(
-                    Breakage(
-                        f"{label}:pattern-ignored",
-                        f"{where} pattern",
-                        where,
-                        ((where, lambda s: attrs.evolve(s, pattern=None)),),
-                    )
-                )
-                for node, change, mutant in _mutants(schema.pattern):
-                    if _valid(mutant):
-                        found.append(
-                            Breakage(
-                                f"{label}:pattern-{node}-{change}",
-                                f"{where} pattern node {node}: {change}",
-                                where,
-                                ((where, functools.partial(_with_pattern, pattern=mutant)),),
-                            )
-                        )
             if where.startswith("body.") and schema.type is not None:
                 found.append(
                     Breakage(
@@ -344,32 +206,26 @@ def breakages(fragment: Fragment) -> list[Breakage]:
                         crash_on_array=where,
                     )
                 )
-            if (
-                where.startswith("body.")
-                and place.required
-                and "." not in where[5:]
-                and operation.body is not None
-            ):
-                name = where[5:]
-                found.append(
-                    Breakage(
-                        f"{label}:required-not-enforced",
-                        f"{where} is required",
-                        where,
-                        (("body.", functools.partial(_unrequire, name=name)),),
-                    )
-                )
-    return found
+    return found + [served(m) for m in representatives(fragment)]
 
 
 def mutant_breakages(fragment: Fragment) -> list[Breakage]:
     """One server per distinguishable mutant of the model: the plausible mistakes the plan's
     score counts, each served so a run can measure what the score predicts."""
-    return [
-        Breakage(m.key, f"{m.place}: not {m.description}", m.place, mutant=m)
-        for m in mutants(fragment)
-        if m.status == "distinguishable"
-    ]
+    return [served(m) for m in mutants(fragment) if m.status == "distinguishable"]
+
+
+def _broken_rules(
+    operation: Operation, documented: Operation, defect: Breakage, request: RawRequest
+) -> list[str]:
+    """The `place:rule`s the server finds broken: the (edited) operation's rules, with a
+    mutant's own verdict at its place."""
+    found = [f"{_place_of(operation, v.field)}:{v.rule}" for v in operation.violations(request)]
+    if defect.mutant is not None and defect.mutant.operation == documented.operation_id:
+        found = _mutated_verdicts(
+            operation, defect.mutant, found, request.value(defect.mutant.place)
+        )
+    return found
 
 
 def _mutated_verdicts(
@@ -416,37 +272,6 @@ def _strings(value: object) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
-
-
-def _prepared(value: Any, prepare: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return prepare(value)
-    if isinstance(value, dict):
-        return {k: _prepared(v, prepare) for k, v in value.items()}
-    return value
-
-
-def _wrong_lengths(
-    operation: Operation, breakage: Breakage, path: dict[str, str], body: Any
-) -> list[str]:
-    """The defect's own length verdicts: a member its length function finds too long/short."""
-    if breakage.length is None:
-        return []
-    found = []
-    for place in operation.places():
-        location, _, name = place.where.partition(".")
-        value: Any = path.get(name) if location == "path" else body
-        if location == "body":
-            for part in name.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-        if not isinstance(value, str):
-            continue
-        size = breakage.length(value)
-        if place.schema.max_length is not None and size > place.schema.max_length:
-            found.append(f"{place.where}:maxLength")
-        if place.schema.min_length is not None and size < place.schema.min_length:
-            found.append(f"{place.where}:minLength")
-    return found
 
 
 def reference_app(
@@ -503,27 +328,17 @@ def reference_app(
             array_member = (defect.crash_on_array or "").partition(".")[2]
             if array_member and isinstance(body, dict) and isinstance(body.get(array_member), list):
                 raise TypeError("list has no upper()")
-            if defect.prepare is not None:
-                body = _prepared(body, defect.prepare)
             path = {k: unquote(str(v)) for k, v in request.path_params.items()}
             lookup = documented.lookup_field
-            if form.lookup_first and lookup is not None:
-                path_rules = operation.violations(RawRequest(path))
-                if any(v.field != "body" for v in path_rules):
-                    return reply({"error": "invalid path"}, 400)
-                if unknown(lookup, body):
-                    return missed()
             raw_request = RawRequest(
                 path, dict(request.query_params), dict(request.headers), body if sent else NO_BODY
             )
-            found = [
-                f"{_place_of(operation, v.field)}:{v.rule}"
-                for v in operation.violations(raw_request)
-            ]
-            found += _wrong_lengths(operation, defect, path, body)
-            if defect.mutant is not None and defect.mutant.operation == documented.operation_id:
-                value = raw_request.value(defect.mutant.place)
-                found = _mutated_verdicts(operation, defect.mutant, found, value)
+            found = _broken_rules(operation, documented, defect, raw_request)
+            if form.lookup_first and lookup is not None:
+                if any(rule.startswith("path.") for rule in found):
+                    return reply({"error": "invalid path"}, 400)
+                if unknown(lookup, body):
+                    return missed()
             if defect.newer_letters_refused and any(
                 unicode_since(c) in defect.newer_letters_refused for s in _strings(body) for c in s
             ):

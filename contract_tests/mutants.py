@@ -64,6 +64,7 @@ __all__ = [
     "mutants",
     "newer_letters",
     "operation_mutants",
+    "representatives",
     "score",
     "tally",
 ]
@@ -735,6 +736,29 @@ def operation_mutants(operation: Operation) -> tuple[Mutant, ...]:
 def mutants(fragment: Fragment) -> tuple[Mutant, ...]:
     """Every mutant of every operation of the fragment."""
     return tuple(m for op in fragment.operations for m in operation_mutants(op))
+
+
+def representatives(fragment: Fragment) -> tuple[Mutant, ...]:
+    """One distinguishable mutant of every kind, spread over the places (each kind at the
+    place served least so far), then one more for each place no kind reached.
+
+    Why: a few dozen servers that each get the whole plan (`broken_servers.breakages`)
+    cover every kind of mistake and every place; the score covers every mutant.
+    """
+    judged = [m for m in mutants(fragment) if m.status == "distinguishable"]
+    served: Counter[tuple[str, str]] = Counter()
+    chosen: list[Mutant] = []
+    for kind in Kind:
+        mine = [m for m in judged if m.kind is kind]
+        if mine:
+            pick = min(mine, key=lambda m: served[(m.operation, m.place)])
+            served[(pick.operation, pick.place)] += 1
+            chosen.append(pick)
+    for mutant in judged:
+        if not served[(mutant.operation, mutant.place)]:
+            served[(mutant.operation, mutant.place)] += 1
+            chosen.append(mutant)
+    return tuple(chosen)
 
 
 @functools.cache

@@ -24,6 +24,7 @@ from contract_tests._engine import fragment
 from contract_tests.broken_servers import TOKEN, Breakage, breakages, reference_app
 from contract_tests.conftest import SCHEMATHESIS_SHARE
 from contract_tests.model import Probe, RunReport
+from contract_tests.mutants import Kind
 from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.replay import load_replay, write_replay
@@ -61,8 +62,9 @@ def _mock_target(config: MockConfig) -> Iterator[Target]:
         yield Target("mock", client, prefix, MOCK_TOKEN, {}, TargetKind.MOCK)
 
 
-def _broken(name: str) -> Breakage:
-    return next(b for b in breakages(FRAGMENT) if b.name == name)
+def _broken(kind: Kind) -> Breakage:
+    """The model's mutant server of one kind (`breakages` serves one of each)."""
+    return next(b for b in breakages(FRAGMENT) if b.mutant is not None and b.mutant.kind is kind)
 
 
 @pytest.fixture
@@ -167,7 +169,7 @@ def test_the_seed_reproduces_the_plan_and_a_replay_resends_exactly_the_failures(
 ) -> None:
     assert _plan(5, 2) == _plan(5, 2)
     assert _plan(5, 2) != _plan(6, 2)
-    app = reference_app(FRAGMENT, _broken("trims-whitespace"))
+    app = reference_app(FRAGMENT, _broken(Kind.TRIMMED))
     with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
         target = Target("server", client, "", TOKEN, {}, TargetKind.MOCK, url)
         first = _run(target, _plan(5, 2), Budget())
@@ -273,7 +275,7 @@ def _names_no_stored_resource(body: bytes) -> bool:
 
 def test_replay_through_pytest_resends_exactly_the_file(tmp_path: Path) -> None:
     """`--replay FILE` sends the file's requests and nothing else, and fails on them again."""
-    broken = _broken("trims-whitespace")
+    broken = _broken(Kind.TRIMMED)
     recorder = _Recorder(broken)
     with serve_app(recorder) as url, httpx.Client(base_url=url, timeout=10) as client:
         target = Target("server", client, "", TOKEN, {}, TargetKind.BASE_URL, url)

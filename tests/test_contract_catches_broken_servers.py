@@ -1,12 +1,11 @@
 """The contract suite's plan catches each deliberately broken server, and passes correct ones.
 
-Each server from contract_tests/broken_servers.py (derived from the fragment: engine
-mistakes, a rule ignored per place, one mutant per pattern node) runs on a real loopback
+Each server from `broken_servers.breakages` (one mutant of every kind the mutant model
+knows, spread over the places, and the defects outside the model) runs on a real loopback
 socket and gets the suite's own plan, judged exactly as a real target is. Every broken
 server must fail on a check of the place it breaks; correct servers (Unicode 17 and
 Unicode 16 tables) must pass, so a check that fails on everything cannot pass this test
-either. A pattern mutant counts only when an independent search (specwatch's witness
-finder) shows it accepts a different language within the length limits.
+either. Every mutant of the model is measured in `test_mutant_power.py`.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import pytest
 from contract_tests._engine import fragment
 from contract_tests.broken_servers import TOKEN, Breakage, breakages, reference_app, unicode_server
 from contract_tests.model import Probe, RunReport
+from contract_tests.mutants import mutants
 from contract_tests.pacing import Budget
 from contract_tests.planner import build_plan
 from contract_tests.runner import run_plan
@@ -28,7 +28,6 @@ from contract_tests.statuses import changes_the_route
 from contract_tests.summary import unicode_estimate
 from contract_tests.targets import ROOT, Target, TargetKind
 from dynamic_sdk_mock import serve_app
-from specwatch.witness import StringRule, compare
 
 SEED = 20261129
 EXAMPLES = 2
@@ -39,23 +38,8 @@ PLACES = {
 }
 
 
-def _distinguishable(breakage: Breakage) -> bool:
-    """A string rule edit that some value tells apart from the documented rule."""
-    place = PLACES.get(f"{breakage.name.split(':')[0]}:{breakage.place}")
-    if not breakage.edits or place is None or place.schema.type != "string":
-        return True
-    schema = place.schema
-    mutated = breakage.edits[0][1](schema)
-    if mutated.type != "string":
-        return True
-    rule = StringRule(schema.pattern, schema.min_length, schema.max_length)
-    other = StringRule(mutated.pattern, mutated.min_length, mutated.max_length)
-    seeds = [schema.example] if isinstance(schema.example, str) else []
-    found = compare(rule, other, seeds)
-    return found.tightened is not None or found.loosened is not None
-
-
-BROKEN = [b for b in breakages(FRAGMENT) if _distinguishable(b)]
+BROKEN = breakages(FRAGMENT)
+"""Each tells itself apart: a mutant is served only when the model found a witness."""
 
 
 @pytest.fixture(scope="module")
@@ -127,13 +111,15 @@ def test_pinned_unicode_version_judges_the_version_dependent_probes(plan: list[P
     assert failures == []
 
 
-def test_the_defects_cover_every_place_and_every_pattern_node() -> None:
-    names = {b.name for b in breakages(FRAGMENT)}
-    for label, place in PLACES.items():
-        if place.schema.max_length is not None:
-            assert f"{label}:maxLength-ignored" in names
-        if place.schema.pattern is not None:
-            assert any(name.startswith(f"{label}:pattern-n") for name in names), label
+def test_the_defects_cover_every_place_and_every_kind_of_mistake_the_model_knows() -> None:
+    """The servers a whole plan is sent to are the model's: every kind, every place."""
+    served = [b.mutant for b in breakages(FRAGMENT) if b.mutant is not None]
+    model = [m for m in mutants(FRAGMENT) if m.status == "distinguishable"]
+    assert {m.kind for m in served} == {m.kind for m in model}
+    assert {f"{m.operation}:{m.place}" for m in served} == {
+        f"{m.operation}:{m.place}" for m in model
+    }
+    assert all(b.name == b.mutant.key for b in breakages(FRAGMENT) if b.mutant is not None)
 
 
 @pytest.mark.parametrize("breakage", BROKEN, ids=[b.name for b in BROKEN])
@@ -152,5 +138,6 @@ def test_each_broken_server_is_caught(plan: list[Probe], breakage: Breakage) -> 
 def test_the_documented_defect_counts_are_todays() -> None:
     """docs/contract.md quotes how many defects are derived and told apart: kept true here."""
     text = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
-    quoted = f"Today: {len(breakages(FRAGMENT))} derived defects, of which {len(BROKEN)} some"
+    served = len([b for b in BROKEN if b.mutant is not None])
+    quoted = f"Today: {len(BROKEN)} servers, {served} of them the model's mutants"
     assert quoted in " ".join(text.split()), quoted
