@@ -41,7 +41,8 @@ exit codes:
   2  interrupted before the plan was sent; 3 internal error; 5 no tests collected
   4  usage error, before anything is sent (e.g. --base-url without {TOKEN_VARIABLE})
   {EXIT_INCONCLUSIVE}  inconclusive: too few checks judged (404, 429, budget spent), or the
-     credentials were refused (the run stops within a few requests)
+     credentials were refused or nothing answers at the URL (the run stops within a few
+     requests)
   {EXIT_INTERRUPTED}  interrupted (SIGINT, SIGTERM) while judging: the verdict line and the
      summary say what was judged so far
 

@@ -202,7 +202,8 @@ class RunReport:
     """"target: problem" -> (suggested fragment edit, curl): broken assumptions and
     unlisted statuses, reported (failures only with --strict-assumptions)."""
     stopped: dict[str, str] = field(default_factory=dict)
-    """target -> why the run stopped sending early (credentials refused, interrupted)."""
+    """target -> why the run stopped sending early (credentials refused, unreachable,
+    interrupted)."""
     kinds: dict[str, str] = field(default_factory=dict)
     """target -> its kind (mock, prism, base-url, ...), for the status table."""
     settled: dict[str, tuple[object, int]] = field(default_factory=dict)

@@ -45,6 +45,7 @@ __all__ = [
     "expected_verdict",
     "interpret",
     "run_plan",
+    "unreachable",
 ]
 
 
@@ -122,8 +123,9 @@ def _context(operation: Operation, probe: Probe, answer: Answer) -> str:
 
 def _send(target: Target, operation: Operation, probe: Probe, *, resend: bool) -> httpx.Response:
     """Send one probe. A request a correct server must refuse is re-sent once on a transport
-    error: a keep-alive connection the server closed after an earlier answer (e.g. a 500)
-    is not this probe's fault. A valid request never is: it might text someone twice."""
+    error once the target has answered: a keep-alive connection the server closed after an
+    earlier answer (e.g. a 500) is not this probe's fault. A valid request never is: it might
+    text someone twice."""
     try:
         return target.send_probe(operation, probe)
     except httpx.TransportError:
@@ -162,6 +164,52 @@ def credentials_refused(report: RunReport, target: str) -> str | None:
     return None
 
 
+UNREACHABLE_AFTER = 3
+"""Requests that got no answer at all (connection refused, DNS failure, a timeout) from a
+target that never answered, after which it is taken as unreachable and the run stops."""
+DROPPED = "dropped the request"
+"""The note of a request that got no answer: `dropped the request (ConnectError: ...)`."""
+_CHECK_URL = {"base-url": "check --base-url", "sandbox": "check DYNAMIC_SANDBOX_BASE_URL"}
+
+
+def _dropped(error: httpx.TransportError) -> str:
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"{DROPPED} ({detail})"
+
+
+def unreachable(report: RunReport, target: str, url: str = "") -> str | None:
+    """Why the target is taken as unreachable (at `url`), or None.
+
+    Only a target that never answered anything: its first requests, `UNREACHABLE_AFTER` of
+    them, all got no answer at all (a transport error). Once it answered even once, a request
+    it drops is a server error (a failure), as before: that server is there, and broke.
+    """
+    dropped = []
+    for outcome in report.outcomes:
+        if outcome.target != target:
+            continue
+        if outcome.answer is not None:
+            return None
+        dropped.append(outcome)
+    if len(dropped) < UNREACHABLE_AFTER:
+        return None
+    details = dict.fromkeys(o.note.removeprefix(DROPPED).strip(" ()") for o in dropped)
+    got = ", ".join(d for d in details if d) or "a transport error"
+    hint = _CHECK_URL.get(report.kinds.get(target, ""), "is it running?")
+    return (
+        f"the server is unreachable: the first {len(dropped)} requests"
+        f"{f' to {url}' if url else ''} got no answer ({got}); {hint}"
+    )
+
+
+def _no_answer_is_no_verdict(report: RunReport, target: str) -> None:
+    """An unreachable target judged nothing: its dropped requests are not failures."""
+    for outcome in report.outcomes:
+        if outcome.target == target and outcome.answer is None:
+            outcome.verdict = "no-verdict"
+            outcome.why = "no answer" + outcome.note.removeprefix(DROPPED)
+
+
 def run_plan(
     target: Target,
     fragment: Fragment,
@@ -178,8 +226,9 @@ def run_plan(
     With `progress`, each answer updates the live status and each failing check is written
     (through `describe`) the moment it is known; `max_failures` (pytest's -x / --maxfail)
     stops sending once that many checks failed. When the first answers show the token is
-    refused, sending stops (the run is INCONCLUSIVE). An interrupt (SIGINT, or SIGTERM
-    turned into one) stops sending too: what was judged so far is settled, then it goes on.
+    refused, or the first requests got no answer at all (`unreachable`), sending stops (the
+    run is INCONCLUSIVE). An interrupt (SIGINT, or SIGTERM turned into one) stops sending
+    too: what was judged so far is settled, then it goes on.
     """
     reported: set[str] = set()
     if progress is not None:
@@ -187,11 +236,17 @@ def run_plan(
     profile = report.profiles.setdefault(target.name, ServerProfile())
     report.kinds[target.name] = target.kind
 
-    def tell_failures() -> bool:
+    heard = False
+    """Whether the target answered anything yet: until then a dropped request may mean it
+    is unreachable (no verdict), so it is neither written nor counted as a failure."""
+
+    def tell_failures(*, final: bool = False) -> bool:
         """Write the newly failing checks; True when the run must stop sending."""
         for outcome in report.outcomes:
             key = outcome.probe.check.key
             if outcome.target == target.name and outcome.agreed is False and key not in reported:
+                if outcome.answer is None and not (heard or final):
+                    continue
                 reported.add(key)
                 if progress is not None:
                     progress.failed(describe(outcome) if describe else key)
@@ -225,12 +280,13 @@ def run_plan(
             for _attempt in range(budget.max_rate_limited_retries + 1):
                 budget.pace()
                 try:
-                    response = _send(target, operation, probe, resend=not valid)
+                    response = _send(target, operation, probe, resend=heard and not valid)
                 except httpx.TransportError as error:
                     budget.answered(None)
                     response = None
-                    note = f"dropped the request ({type(error).__name__})"
+                    note = _dropped(error)
                     break
+                heard = True
                 budget.answered(response.status_code, response.headers)
                 if response.status_code != 429:
                     break
@@ -239,6 +295,11 @@ def run_plan(
             budget.valid_sent += int(valid and may_act(operation) and response is not None)
             _record(target, operation, probe, response, note, report, profile, covered)
             settle(report, fragment, target.name, only_new=True)
+            gone = None if heard else unreachable(report, target.name, target.public_url)
+            if gone is not None:
+                _no_answer_is_no_verdict(report, target.name)
+                stopped = report.stopped[target.name] = f"not sent: {gone}"
+                budget.halted = gone
             if max_failures is not None and tell_failures():
                 stopped = STOPPED
             refused = credentials_refused(report, target.name)
@@ -252,7 +313,7 @@ def run_plan(
         raise
     finally:
         settle(report, fragment, target.name)
-        tell_failures()
+        tell_failures(final=True)
         if progress is not None:
             progress.done()
     return report

@@ -47,7 +47,7 @@ class TargetCounts:
     not_judged: dict[str, int] = field(default_factory=dict)
     """reason -> number of checks"""
     stopped: str | None = None
-    """Why sending stopped early (credentials refused, interrupted), if it did."""
+    """Why sending stopped early (credentials refused, unreachable, interrupted), if it did."""
     findings: int = 0
     """Answers that break only an assumption of the fragment (or an unlisted status)."""
 
@@ -129,7 +129,8 @@ def decide(
     interrupted: str | None = None,
 ) -> Verdict:
     """INTERRUPTED when a signal stopped the run; FAIL when pytest failed; INCONCLUSIVE when
-    the credentials were refused or a target judged below `min_judged`."""
+    a target stopped the run early (the credentials were refused, it never answered) or
+    judged below `min_judged`."""
     if interrupted is not None:
         so_far = "; ".join(
             f"{c.target} judged {c.judged} of {c.planned} checks, {c.failed} failed"
@@ -154,12 +155,12 @@ def decide(
         return Verdict(
             "FAIL", exit_code, f"pytest reported failures ({failed} failing checks); {shares}"
         )
-    refused = [c for c in counts if c.stopped is not None]
-    if refused:
+    stopped = [c for c in counts if c.stopped is not None]
+    if stopped:
         return Verdict(
             "INCONCLUSIVE",
             EXIT_INCONCLUSIVE,
-            f"{shares}; {refused[0].target}: {refused[0].stopped}",
+            f"{shares}; {stopped[0].target}: {stopped[0].stopped}",
         )
     short = [c for c in counts if c.fraction < min_judged]
     if not short:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contract_tests._engine import fragment
 from contract_tests.broken_servers import TOKEN, reference_app
@@ -117,6 +118,91 @@ def test_a_wrong_token_stops_the_run_within_a_few_requests(tmp_path: Path) -> No
     verdict = _verdict(tmp_path)
     assert verdict["word"] == "INCONCLUSIVE"
     assert "credentials were refused" in verdict["targets"][0]["stopped"]
+
+
+def test_an_unreachable_base_url_stops_the_run_inconclusive(tmp_path: Path) -> None:
+    """Nothing listens at the URL: 3 requests, no failure, INCONCLUSIVE with why, instead of
+    a FAIL line per check about a server that was never reached."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: every connection is refused
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        env = _environment(reports=tmp_path, token="any-token")
+        result = _suite("--base-url", url, "--rate", "100000/min", env=env)
+    assert result.returncode == EXIT_INCONCLUSIVE, _shown(result)
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith(f"verdict: INCONCLUSIVE (exit {EXIT_INCONCLUSIVE}): "), last
+    assert f"the server is unreachable: the first 3 requests to {url} got no answer" in last
+    assert "got no answer (ConnectError: " in last, last
+    assert last.endswith("; check --base-url"), last
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "FAIL" not in result.stdout
+    verdict = _verdict(tmp_path)
+    assert (verdict["word"], verdict["exit_code"]) == ("INCONCLUSIVE", EXIT_INCONCLUSIVE)
+    (target,) = verdict["targets"]
+    assert (target["judged"], target["failed"]) == (0, 0)
+    assert target["stopped"].startswith("not sent: the server is unreachable: "), target
+    assert url in target["stopped"]
+    lines = json.loads((tmp_path / "contract-summary.json").read_text())["meta"]["plan_lines"]
+    sent = re.match(r"base-url: \d+/\d+ checks judged, (\d+) requests,", lines[0])
+    assert sent is not None, lines[0]
+    assert int(sent.group(1)) <= 3, lines[0]
+    markdown = (tmp_path / "contract-summary.md").read_text()
+    assert f"stopped sending: {target['stopped']}" in markdown
+
+
+def _dropping(app: ASGIApp, nth: int, dropped: list[tuple[str, bytes]]) -> ASGIApp:
+    """`app`, except that its `nth` request, and the same request again (the runner's
+    re-send), gets the connection closed in the middle of the answer."""
+    seen = 0
+
+    async def dropping(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal seen
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = bool(message.get("more_body", False))
+        request = (scope["path"], b"".join(chunks))
+        seen += 1
+        if seen == nth or request in dropped:
+            dropped.append(request)
+            promised = [(b"content-type", b"application/json"), (b"content-length", b"100")]
+            await send({"type": "http.response.start", "status": 400, "headers": promised})
+            return  # uvicorn closes the connection: the body never comes
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return {"type": "http.disconnect"}
+            delivered = True
+            return {"type": "http.request", "body": request[1], "more_body": False}
+
+        await app(scope, replay, send)
+
+    return dropping
+
+
+def test_a_request_dropped_after_answers_is_still_a_failure(tmp_path: Path) -> None:
+    """The server answered, then closed the connection on one probe: a real defect, a
+    failure as before (not "unreachable"), and the run goes on."""
+    dropped: list[tuple[str, bytes]] = []
+    with serve_app(_dropping(reference_app(fragment()), 5, dropped)) as url:
+        env = _environment(reports=tmp_path, token=TOKEN)
+        result = _suite("--base-url", url, "--rate", "100000/min", env=env)
+    assert result.returncode == 1, _shown(result)
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("verdict: FAIL (exit 1): pytest reported failures (1 failing checks)")
+    assert "dropped the request (RemoteProtocolError: " in result.stdout
+    assert "unreachable" not in result.stdout
+    assert len(dropped) == 2  # the probe and its re-send
+    (target,) = _verdict(tmp_path)["targets"]
+    assert target["stopped"] is None
+    assert target["failed"] == 1
+    assert target["judged"] > 40, target
 
 
 def test_nothing_judged_still_prints_and_writes_the_summary(tmp_path: Path) -> None:
