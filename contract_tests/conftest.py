@@ -138,6 +138,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+    if budgeted(config) and config.pluginmanager.hasplugin("timeout"):
+        # A paced plan takes as long as its budget at the vendor's rate (20 minutes by
+        # default), all within its first test: a per-test timeout (the checkout's 300 s)
+        # would kill it mid-run. --max-requests, --rate and --max-wait bound it instead.
+        for item in items:
+            item.add_marker(pytest.mark.timeout(0))
 
 
 INTERRUPTED_BY = pytest.StashKey[str]()

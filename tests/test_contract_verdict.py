@@ -284,3 +284,16 @@ def test_an_interrupted_paced_run_prints_its_verdict_and_writes_the_summary(
     assert verdict["targets"][0]["judged"] >= 1
     assert (tmp_path / "contract-summary.md").is_file()
     assert (tmp_path / "contract-replay.json").is_file()
+
+
+def test_a_paced_run_outlives_a_per_test_timeout(tmp_path: Path) -> None:
+    """The checkout's pytest-timeout (300 s) must not kill a paced remote run mid-plan."""
+    with serve_app(reference_app(fragment(), None)) as url:
+        result = _suite(
+            *("--base-url", url, "--rate", "30/min", "--max-requests", "6", "-o", "timeout=2"),
+            env=_environment(reports=tmp_path, token=TOKEN),
+        )
+    assert "Timeout" not in _shown(result), _shown(result)
+    # six requests judge too few checks to pass, none fails: not a FAIL from a killed test
+    assert result.returncode == EXIT_INCONCLUSIVE, _shown(result)
+    assert json.loads((tmp_path / "contract-summary.json").read_text())["meta"]["targets"]
