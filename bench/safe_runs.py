@@ -20,9 +20,8 @@ import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract_tests.broken_servers import TOKEN, Breakage, mutant_breakages, reference_app
-from contract_tests.conftest import SCHEMATHESIS_SHARE
 from contract_tests.model import Probe, RunReport
-from contract_tests.pacing import Budget
+from contract_tests.pacing import Budget, plan_requests, reserved_for_schemathesis
 from contract_tests.planner import build_plan, predicted_score
 from contract_tests.plugin import REMOTE_MAX_REQUESTS
 from contract_tests.runner import run_plan
@@ -31,7 +30,7 @@ from dynamic_sdk_mock import serve_app
 from dynamic_sdk_runtime.fragment import Fragment
 from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE
 
-__all__ = ["measured_kills", "mutant_power", "plan_requests", "run"]
+__all__ = ["measured_kills", "mutant_power", "plan_share", "run"]
 
 SEED = 17
 
@@ -75,11 +74,9 @@ def run(quick: bool = False) -> dict[str, Any]:
     return {"seed": SEED, "rows": rows}
 
 
-def plan_requests(max_requests: int | None) -> int | None:
+def plan_share(max_requests: int | None) -> int | None:
     """The requests a budgeted run sends from its plan (the rest is Schemathesis')."""
-    if max_requests is None:
-        return None
-    return max_requests - int(max_requests * SCHEMATHESIS_SHARE)
+    return None if max_requests is None else plan_requests(max_requests)
 
 
 class _Switch:
@@ -107,7 +104,7 @@ def measured_kills(
     """
     seen: list[object] = []
     switch = _Switch(reference_app(fragment, None, on_file=on_file, seen=seen))
-    reserved = 0 if max_requests is None else max_requests - (plan_requests(max_requests) or 0)
+    reserved = 0 if max_requests is None else reserved_for_schemathesis(max_requests)
     killed: set[str] = set()
     with serve_app(switch) as url, httpx.Client(base_url=url, timeout=10) as client:
         for breakage in servers:
@@ -129,13 +126,13 @@ def mutant_power(quick: bool = False) -> dict[str, Any]:
     rows = []
     for max_requests in (20, REMOTE_MAX_REQUESTS, None):
         started = time.perf_counter()
-        predicted = predicted_score(FRAGMENT, plan, plan_requests(max_requests), safe=True)
+        predicted = predicted_score(FRAGMENT, plan, plan_share(max_requests), safe=True)
         expected = {b.name for b in servers} - {m.key for m in predicted.survivors}
         killed, reached = measured_kills(plan, servers, max_requests)
         rows.append(
             {
                 "max_requests": max_requests,
-                "plan_requests": plan_requests(max_requests),
+                "plan_requests": plan_share(max_requests),
                 "mutants": len(servers),
                 "predicted": len(expected),
                 "measured": len(killed),

@@ -30,7 +30,7 @@ from hypothesis import settings
 from . import profiles  # the Hypothesis profiles, under a plain `pytest --pyargs` run too
 from ._engine import fragment, fragment_path
 from .model import Check, Outcome, Probe, RunReport
-from .pacing import Budget
+from .pacing import Budget, reserved_for_schemathesis
 from .planner import all_checks, build_plan
 from .plugin import (
     REMOTE_MAX_REQUESTS,
@@ -60,9 +60,6 @@ from .verdict import TargetCounts, Verdict, count, decide
 
 MOCK_TOKEN = "contract-suite-token"
 PRISM_TOKEN = "prism-accepts-any-bearer"
-SCHEMATHESIS_SHARE = 0.15
-"""Of a budgeted run's requests, the share left after the plan for Schemathesis' invalid
-cases (9 of the 60 default: the plan's one probe per check still fits)."""
 BUDGETS = pytest.StashKey[dict[str, Budget]]()
 """Each target's budget, shared by the plan and the budgeted Schemathesis cases after it."""
 COUNTS = pytest.StashKey[list[TargetCounts]]()
@@ -352,8 +349,8 @@ def _budget(config: pytest.Config, target: Target) -> Budget:
         rate_per_minute=rate if rate is not None else (REMOTE_RATE if remote else None),
         max_wait_seconds=float(config.getoption("--max-wait")),
         valid_requests=_sms_budget(config) if remote else None,
-        # a budgeted run keeps SCHEMATHESIS_SHARE of its requests for Schemathesis' cases
-        reserved=int((max_requests or 0) * SCHEMATHESIS_SHARE) if budgeted(config) else 0,
+        # a budgeted run keeps a share of its requests for Schemathesis' cases (pacing)
+        reserved=reserved_for_schemathesis(max_requests or 0) if budgeted(config) else 0,
     )
 
 

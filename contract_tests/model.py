@@ -121,6 +121,13 @@ class Probe:
         """The value this probe's check is about (`ABSENT` when the request leaves it out)."""
         return self.request.value(self.check.where)
 
+    @property
+    def request_key(self) -> str:
+        """What goes over the wire, as one string: equal keys are the same request."""
+        sent = {} if self.body is NO_BODY else {"body": self.body}
+        parts = {"auth": self.auth, "path": self.path, "query": self.query, **sent}
+        return json.dumps({**parts, "headers": self.headers}, sort_keys=True)
+
     def to_json(self) -> dict[str, Any]:
         """Replay form: no token, ever (the runner adds the target's own)."""
         return {

@@ -21,7 +21,39 @@ from dynamic_sdk_runtime.outcomes import retry_after_seconds
 
 from .progress import LINE_EVERY, Progress
 
-__all__ = ["WAIT_SLICE", "Budget", "StatedLimit", "stated_limit"]
+__all__ = [
+    "SCHEMATHESIS_SHARE",
+    "WAIT_SLICE",
+    "Budget",
+    "StatedLimit",
+    "max_requests_for",
+    "plan_requests",
+    "reserved_for_schemathesis",
+    "stated_limit",
+]
+
+SCHEMATHESIS_SHARE = 0.15
+"""Of a budgeted run's requests, the share left after the plan for Schemathesis' invalid
+cases (9 of the 60 default: the plan's one probe per check still fits)."""
+
+
+def reserved_for_schemathesis(max_requests: int) -> int:
+    """The requests of a `--max-requests` budget kept for Schemathesis' cases."""
+    return int(max_requests * SCHEMATHESIS_SHARE)
+
+
+def plan_requests(max_requests: int) -> int:
+    """The requests of a `--max-requests` budget the plan sends."""
+    return max_requests - reserved_for_schemathesis(max_requests)
+
+
+def max_requests_for(plan: int) -> int:
+    """The smallest `--max-requests` whose plan share is at least `plan` requests."""
+    found = plan
+    while plan_requests(found) < plan:
+        found += 1
+    return found
+
 
 WAIT_SLICE = LINE_EVERY - 2.0
 """Longest single sleep: each slice writes a status line, and 2 s are left for the request

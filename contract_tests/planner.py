@@ -30,7 +30,14 @@ from .mutants import Score, kill_set, mutants, tally
 from .statuses import changes_the_route
 from .strategies import pattern_text
 
-__all__ = ["all_checks", "build_plan", "by_marginal_kills", "draw_examples", "predicted_score"]
+__all__ = [
+    "all_checks",
+    "build_plan",
+    "by_marginal_kills",
+    "draw_examples",
+    "predicted_score",
+    "requests_to_kill",
+]
 
 _QUIET = settings(
     database=None,
@@ -235,6 +242,16 @@ def predicted_score(
     may act are not sent (no SMS budget). A mutant is killed when a request it judges
     otherwise than the documented rules is sent within the budget.
     """
+    killed_at = requests_to_kill(fragment, plan, safe=safe)
+    killed = {key for key, n in killed_at.items() if max_requests is None or n <= max_requests}
+    return tally(fragment, killed)
+
+
+def requests_to_kill(
+    fragment: Fragment, plan: Sequence[Probe], *, safe: bool = False
+) -> dict[str, int]:
+    """Mutant key -> how many plan requests a run sends up to the one that kills it (the
+    mutants the plan kills at all; `predicted_score` reads its budget's share)."""
     operations = {op.operation_id: op for op in fragment.operations}
     sets = [
         kill_set(operations[p.check.operation], p) if p.check.operation in operations else None
@@ -250,35 +267,37 @@ def predicted_score(
         )
         for p in plan
     ]
-    candidates = set().union(*(s for s in sets if s is not None))
-    killed = {key for key in candidates if _killed_within(plan, sets, sendable, key, max_requests)}
-    return tally(fragment, killed)
+    found: dict[str, int] = {}
+    for key in set().union(*(s for s in sets if s is not None)):
+        sent = _requests_until_killed(plan, sets, sendable, key)
+        if sent is not None:
+            found[key] = sent
+    return found
 
 
-def _killed_within(
+def _requests_until_killed(
     plan: Sequence[Probe],
     sets: Sequence[frozenset[str] | None],
     sendable: Sequence[bool],
     key: str,
-    limit: int | None,
-) -> bool:
-    """Whether a server with mutant `key` answers one of the first `limit` requests wrongly."""
+) -> int | None:
+    """The requests sent until a server with mutant `key` answers one wrongly, or None."""
     covered: set[int] = set()
+    answered: set[str] = set()
     sent = 0
     for index, probe in enumerate(plan):
-        if id(probe) in covered or not sendable[index]:
-            continue
-        if limit is not None and sent >= limit:
-            return False
+        if id(probe) in covered or not sendable[index] or probe.request_key in answered:
+            continue  # an identical request's answer judges it, free (runner.reusable)
         sent += 1
+        answered.add(probe.request_key)
         hit = key in (sets[index] or ())
         if probe.members:
             if not hit:  # accepted: one answer judges every member
                 covered.update(id(member) for member in probe.members)
             continue  # refused: split, the members go out on their own
         if hit:
-            return True
-    return False
+            return sent
+    return None
 
 
 def _composed(operation: Operation, base: RawRequest, probes: list[Probe]) -> list[Probe]:

@@ -255,6 +255,9 @@ def run_plan(
     stopped: str | None = None
     covered: set[int] = set()
     """Probes judged through an accepted composed probe: not sent again."""
+    answers: dict[str, httpx.Response] = {}
+    """Reusable answers by request content: a probe identical to a request already answered
+    (the plan holds the same request for several checks) is judged by that answer, free."""
     try:
         for probe in plan:
             if id(probe) in covered:
@@ -272,11 +275,17 @@ def run_plan(
             if valid and may_act(operation) and limit is not None and budget.valid_sent >= limit:
                 report.not_sent_reason[key] = SAFE_MODE
                 continue
+            response: httpx.Response | None = answers.get(probe.request_key)
+            note = ""
+            if response is not None:
+                _record(target, operation, probe, response, note, report, profile, covered)
+                settle(report, fragment, target.name, only_new=True)
+                if max_failures is not None and tell_failures():
+                    stopped = STOPPED
+                continue
             if budget.exhausted(keep=budget.reserved):
                 report.not_sent_reason.setdefault(key, NotSent.BUDGET_SPENT)
                 continue
-            response: httpx.Response | None = None
-            note = ""
             for _attempt in range(budget.max_rate_limited_retries + 1):
                 budget.pace()
                 try:
@@ -293,6 +302,8 @@ def run_plan(
                 if budget.exhausted(keep=budget.reserved):
                     break
             budget.valid_sent += int(valid and may_act(operation) and response is not None)
+            if response is not None and reusable(response.status_code):
+                answers[probe.request_key] = response
             _record(target, operation, probe, response, note, report, profile, covered)
             settle(report, fragment, target.name, only_new=True)
             gone = None if heard else unreachable(report, target.name, target.public_url)
@@ -374,6 +385,12 @@ def _record(
         # the composed answer itself is still evidence for the response checks
         outcome.verdict, outcome.why = "no-verdict", "composed probe split"
         report.outcomes.append(outcome)
+
+
+def reusable(status: int) -> bool:
+    """Whether an answer judges an identical request sent later: not a 5xx, a rate limit or
+    an auth refusal (those may differ the next time, and count as evidence of their own)."""
+    return status < 500 and status not in (401, 403, 408, 429)
 
 
 def may_act(operation: Operation) -> bool:

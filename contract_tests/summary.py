@@ -9,6 +9,7 @@ nodes were exercised on the accept and on the reject side, and why the others we
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -18,9 +19,9 @@ from dynamic_sdk_runtime.fragment import ABSENT, Fragment
 from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
 
 from .model import Outcome, Probe, RunReport
-from .mutants import Score, kills
-from .pacing import Budget
-from .planner import predicted_score
+from .mutants import Score, kills, tally
+from .pacing import Budget, max_requests_for
+from .planner import requests_to_kill
 from .report import RECORDER
 from .targets import Target
 from .unicode_ages import BASELINE, VERSIONS
@@ -143,13 +144,21 @@ def mutation_power(
     if budget.max_requests is not None:
         requests = max(0, budget.max_requests - budget.reserved)
     safe = budget.valid_requests == 0
-    within = predicted_score(fragment, plan, requests, safe=safe)
-    unlimited = predicted_score(fragment, plan, None, safe=safe)
+    killed_at = requests_to_kill(fragment, plan, safe=safe)
+    within = tally(fragment, {k for k, n in killed_at.items() if requests is None or n <= requests})
+    unlimited = tally(fragment, set(killed_at))
+    needed = {share: _requests_for(share, killed_at, within.distinguishable) for share in NEEDS}
     where = "unlimited requests" if requests is None else f"{requests} plan requests"
+    takes = "; ".join(
+        f"{share * 100:.0f} % takes {n} plan requests (--max-requests {max_requests_for(n)})"
+        for share, n in needed.items()
+        if n is not None and requests is not None and n > requests
+    )
     lines = [
         f"  mutation score: kills {within.killed} of {within.distinguishable} distinguishable "
         f"mutants of the fragment ({within.fraction * 100:.0f} %) within {where}"
         f"{' (safe mode)' if safe else ''}; the unlimited plan kills {_percent(unlimited)}"
+        + (f"; {takes}" if takes else "")
     ]
     places = ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(within.by_place.items()))
     kinds = ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(within.by_kind.items()) if a < n)
@@ -194,8 +203,25 @@ def mutation_power(
             "distinguishable": unlimited.distinguishable,
             "fraction": round(unlimited.fraction, 4),
         },
+        "plan_requests_for": {
+            f"{share:.2f}": None if n is None else {"plan": n, "max_requests": max_requests_for(n)}
+            for share, n in needed.items()
+        },
     }
     return lines, detail
+
+
+NEEDS = (0.9, 1.0)
+"""The scores whose cost in requests the summary states (a budget to ask for)."""
+
+
+def _requests_for(share: float, killed_at: dict[str, int], distinguishable: int) -> int | None:
+    """The fewest plan requests that kill `share` of the distinguishable mutants, or None."""
+    wanted = math.ceil(share * distinguishable)
+    ordered = sorted(killed_at.values())
+    if wanted == 0:
+        return 0
+    return ordered[wanted - 1] if wanted <= len(ordered) else None
 
 
 def summarize(

@@ -22,10 +22,9 @@ from starlette.types import Receive, Scope, Send
 
 from contract_tests._engine import fragment
 from contract_tests.broken_servers import TOKEN, Breakage, breakages, reference_app
-from contract_tests.conftest import SCHEMATHESIS_SHARE
 from contract_tests.model import Probe, RunReport
 from contract_tests.mutants import Kind
-from contract_tests.pacing import Budget
+from contract_tests.pacing import Budget, plan_requests
 from contract_tests.planner import build_plan
 from contract_tests.replay import load_replay, write_replay
 from contract_tests.runner import run_plan
@@ -232,7 +231,7 @@ def test_base_url_run_is_safe_budgeted_and_judges_every_check(tmp_path: Path) ->
         )
     assert result.returncode == 0, result.stdout[-3000:]
     # the plan leaves Schemathesis' share of the 60 (this run selects only the plan)
-    assert len(recorder.requests) == 60 - int(60 * SCHEMATHESIS_SHARE)
+    assert len(recorder.requests) == plan_requests(60)
     for raw_path, body, authorized in recorder.requests:
         harmless = _refused_by_the_rules(raw_path, body) or _names_no_stored_resource(body)
         assert not authorized or harmless, (raw_path, body)

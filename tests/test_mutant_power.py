@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.safe_runs import measured_kills, plan_requests
+from bench.safe_runs import measured_kills, plan_share
 from contract_tests.broken_servers import mutant_breakages
 from contract_tests.derive import lookup_examples
 from contract_tests.planner import build_plan, predicted_score
@@ -54,7 +54,7 @@ def test_the_predicted_kills_are_the_measured_kills(path: Path, max_requests: in
     servers = mutant_breakages(fragment)
     assert servers
     assert all(b.mutant is not None and b.name == b.mutant.key for b in servers)
-    predicted = predicted_score(fragment, plan, plan_requests(max_requests), safe=True)
+    predicted = predicted_score(fragment, plan, plan_share(max_requests), safe=True)
     assert predicted.distinguishable == len(servers)
     expected = {b.name for b in servers} - {m.key for m in predicted.survivors}
     killed, reached = measured_kills(plan, servers, max_requests, fragment, _on_file(fragment))

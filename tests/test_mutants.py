@@ -426,3 +426,23 @@ def test_the_summary_states_the_plan_s_power_and_names_the_survivors(budget: int
     else:
         assert detail["survivors"]
         assert any(line.strip().startswith("survives: ") for line in lines)
+
+
+def test_the_summary_says_what_budget_a_stronger_run_takes() -> None:
+    """The "90 % takes N plan requests (--max-requests M)" figure is the least that does."""
+    from contract_tests.pacing import Budget, plan_requests
+    from contract_tests.summary import mutation_power
+
+    plan = _plan(FRAGMENTS[0])
+    lines, detail = mutation_power(
+        SHIPPED, plan, Budget(max_requests=60, reserved=9, valid_requests=0)
+    )
+    for share, needed in detail["plan_requests_for"].items():
+        n, max_requests = needed["plan"], needed["max_requests"]
+        assert predicted_score(SHIPPED, plan, n, safe=True).fraction >= float(share)
+        assert predicted_score(SHIPPED, plan, n - 1, safe=True).fraction < float(share)
+        assert plan_requests(max_requests) >= n > plan_requests(max_requests - 1)
+        assert (
+            f"{float(share) * 100:.0f} % takes {n} plan requests (--max-requests {max_requests})"
+            in lines[0]
+        )
