@@ -13,6 +13,7 @@ the score the plan predicts (`planner.predicted_score`) beside the kills measure
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -21,8 +22,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract_tests.broken_servers import TOKEN, Breakage, mutant_breakages, reference_app
 from contract_tests.model import Probe, RunReport
+from contract_tests.mutants import fewest_requests, mutants
 from contract_tests.pacing import Budget, plan_requests, reserved_for_schemathesis
-from contract_tests.planner import build_plan, predicted_score
+from contract_tests.planner import build_plan, predicted_score, requests_to_kill
 from contract_tests.plugin import REMOTE_MAX_REQUESTS
 from contract_tests.runner import run_plan
 from contract_tests.targets import Target, TargetKind
@@ -142,4 +144,12 @@ def mutant_power(quick: bool = False) -> dict[str, Any]:
                 "seconds": round(time.perf_counter() - started, 1),
             }
         )
-    return {"seed": SEED, "rows": rows}
+    killed_at = sorted(requests_to_kill(FRAGMENT, plan, safe=True).values())
+    total = sum(1 for m in mutants(FRAGMENT) if m.status == "distinguishable")
+    return {
+        "seed": SEED,
+        "rows": rows,
+        "fewest_requests_90": fewest_requests(FRAGMENT, 0.9),
+        "plan_requests_90": killed_at[math.ceil(0.9 * total) - 1],
+        "plan_requests_100": killed_at[-1],
+    }

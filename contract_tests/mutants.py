@@ -29,6 +29,7 @@ import contextlib
 import enum
 import functools
 import json
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -58,6 +59,8 @@ __all__ = [
     "Mutant",
     "Score",
     "accept_rule",
+    "fewest_requests",
+    "independent",
     "kill_set",
     "kills",
     "maximal_accept",
@@ -759,6 +762,46 @@ def representatives(fragment: Fragment) -> tuple[Mutant, ...]:
             served[(mutant.operation, mutant.place)] += 1
             chosen.append(mutant)
     return tuple(chosen)
+
+
+@functools.cache
+def independent(operation: Operation) -> tuple[Mutant, ...]:
+    """Reject-side mutants no one value tells apart together (among each place's witnesses
+    and search pool), chosen greedily, those with the fewest killing values first.
+
+    Why: a request's verdict is its status, and it tells a too-lax mutant apart only when
+    the rest of it is valid, so it kills only mutants that all accept its one wrong value.
+    Each of these needs a request of its own, whatever the plan (`fewest_requests`).
+    """
+    chosen: list[Mutant] = []
+    for place in operation.places():
+        mine = [
+            m
+            for m in operation_mutants(operation)
+            if m.place == place.where and m.status == "distinguishable" and m.breaks
+        ]
+        values = [*_pool(place), *(m.witness for m in mine)]
+        killers: dict[str, set[int]] = {m.key: set() for m in mine}
+        for index, value in enumerate(values):
+            if not documented(place, value):
+                for mutant in mine:
+                    if mutant.accepts(value):
+                        killers[mutant.key].add(index)
+        used: set[int] = set()
+        for mutant in sorted(mine, key=lambda m: len(killers[m.key])):
+            if not killers[mutant.key] & used:
+                used |= killers[mutant.key]
+                chosen.append(mutant)
+    return tuple(chosen)
+
+
+def fewest_requests(fragment: Fragment, share: float) -> int:
+    """A lower bound on the requests any run judged by status needs to kill `share` of the
+    distinguishable mutants: the independent ones beyond the survivors it may leave."""
+    total = sum(1 for m in mutants(fragment) if m.status == "distinguishable")
+    spare = total - math.ceil(share * total)
+    alone = sum(len(independent(operation)) for operation in fragment.operations)
+    return max(0, alone - spare)
 
 
 @functools.cache

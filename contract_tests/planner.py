@@ -286,10 +286,11 @@ def _requests_until_killed(
     answered: set[str] = set()
     sent = 0
     for index, probe in enumerate(plan):
-        if id(probe) in covered or not sendable[index] or probe.request_key in answered:
-            continue  # an identical request's answer judges it, free (runner.reusable)
-        sent += 1
-        answered.add(probe.request_key)
+        if id(probe) in covered or not sendable[index]:
+            continue
+        if probe.request_key not in answered:  # else the same answer judges it, free
+            sent += 1
+            answered.add(probe.request_key)
         hit = key in (sets[index] or ())
         if probe.members:
             if not hit:  # accepted: one answer judges every member

@@ -446,3 +446,26 @@ def test_the_summary_says_what_budget_a_stronger_run_takes() -> None:
             f"{float(share) * 100:.0f} % takes {n} plan requests (--max-requests {max_requests})"
             in lines[0]
         )
+
+
+def test_no_plan_kills_90_percent_within_the_remote_default() -> None:
+    """Each independent reject-side mutant needs a request of its own: the bound the docs
+    quote is above the default's plan share, and the plan does not beat it."""
+    import math
+
+    from contract_tests.pacing import plan_requests
+    from contract_tests.plugin import REMOTE_MAX_REQUESTS
+
+    (operation,) = SHIPPED.operations
+    alone = mutants.independent(operation)
+    bound = mutants.fewest_requests(SHIPPED, 0.9)
+    assert bound > plan_requests(REMOTE_MAX_REQUESTS)
+    for first in alone:  # independent: neither accepts the other's witness
+        for second in alone:
+            if first is not second and first.place == second.place:
+                assert not second.accepts(first.witness), (first.key, second.key)
+    killed_at = sorted(planner.requests_to_kill(SHIPPED, _plan(FRAGMENTS[0]), safe=True).values())
+    total = sum(1 for m in mutants.mutants(SHIPPED) if m.status == "distinguishable")
+    assert killed_at[math.ceil(0.9 * total) - 1] >= bound
+    text = " ".join((ROOT / "docs" / "contract.md").read_text(encoding="utf-8").split())
+    assert f"at least {bound} of those {len(alone)} must die" in text
