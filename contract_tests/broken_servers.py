@@ -49,7 +49,9 @@ __all__ = [
     "behind",
     "breakages",
     "mutant_breakages",
+    "read_body",
     "reference_app",
+    "replaying",
     "unicode_server",
 ]
 
@@ -397,27 +399,37 @@ def behind(app: ASGIApp, fragment: Fragment) -> ASGIApp:
         if scope["method"] not in methods:
             await answer(send, 405, "Method Not Allowed", "text/plain")
             return
-        chunks, more = [], True
-        while more:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            more = bool(message.get("more_body", False))
-        raw = b"".join(chunks)
+        raw = await read_body(receive)
         if b"<" in raw:
             await answer(send, 403, "<html><body>Request blocked.</body></html>", "text/html")
             return
-        delivered = False
-
-        async def replay() -> Message:
-            nonlocal delivered
-            if delivered:
-                return {"type": "http.disconnect"}
-            delivered = True
-            return {"type": "http.request", "body": raw, "more_body": False}
-
-        await app(scope, replay, send)
+        await app(scope, replaying(raw), send)
 
     return front
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body of an ASGI request, read by a server in front of the app."""
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = bool(message.get("more_body", False))
+    return b"".join(chunks)
+
+
+def replaying(body: bytes) -> Receive:
+    """An ASGI `receive` that gives the app a body already read, then a disconnect."""
+    delivered = False
+
+    async def replay() -> Message:
+        nonlocal delivered
+        if delivered:
+            return {"type": "http.disconnect"}
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 def _place_of(operation: Operation, name: str) -> str:

@@ -471,16 +471,7 @@ def derive_probes(
             pattern,
             candidate.node,
         )
-        probes.append(
-            Probe(
-                check,
-                dict(request.path),
-                dict(request.query),
-                dict(request.headers),
-                body,
-                candidate.tier,
-            )
-        )
+        probes.append(Probe.of(check, request, candidate.tier))
 
     for place in operation.places():
         start = _ensure_parents(operation, base, place.where)
@@ -501,11 +492,7 @@ def derive_probes(
         auths: tuple[tuple[str, Auth], ...] = (("no-token", "none"), ("wrong-token", "wrong"))
         for label, auth in auths:
             check = Check(op, "auth", "bearer", label, "reject")
-            probes.append(
-                Probe(
-                    check, dict(base.path), dict(base.query), dict(base.headers), base.body, 1, auth
-                )
-            )
+            probes.append(Probe.of(check, base, 1, auth))
     return probes
 
 

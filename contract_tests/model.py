@@ -112,6 +112,19 @@ class Probe:
     """A composed probe: accept witnesses of several places in one valid request. When it
     is accepted every member is judged by it; otherwise the members go out on their own."""
 
+    @classmethod
+    def of(
+        cls,
+        check: Check,
+        request: RawRequest,
+        tier: int = 0,
+        auth: Auth = "token",
+        members: tuple[Probe, ...] = (),
+    ) -> Probe:
+        """The probe that sends `request` for `check`."""
+        path, query, headers = dict(request.path), dict(request.query), dict(request.headers)
+        return cls(check, path, query, headers, request.body, tier, auth, members)
+
     @property
     def request(self) -> RawRequest:
         """What the probe sends (path values: only its own; the target adds the rest)."""

@@ -627,16 +627,20 @@ class _Search:
         return self.verdicts[key]
 
     def find(
-        self, accepts: Callable[[object], bool], first: Iterable[object]
+        self,
+        accepts: Callable[[object], bool],
+        first: Iterable[object],
+        also: Callable[[object], bool] | None = None,
     ) -> tuple[object, str, bool]:
-        """(witness, how, sendable): the differing value breaking the fewest rules."""
+        """(witness, how, sendable): the differing value breaking the fewest rules (and, with
+        `also`, one it holds for)."""
         best: tuple[int, int, object, str] | None = None
         unsendable = False
         for how, values in (("construction", first), ("search", self.pool)):
             count = 0
             for value in values:
                 count += 1
-                if accepts(value) == self.verdict(value):
+                if accepts(value) == self.verdict(value) or (also is not None and not also(value)):
                     continue
                 if not _sendable(self.place, value):
                     unsendable = True
@@ -690,7 +694,16 @@ def _judge(search: _Search, operation: str, draft: _Draft) -> Mutant:
             flags = "ui" if draft.kind is Kind.CASE_INSENSITIVE else "u"
             check = _StringCheck(schema, draft.pattern, flags, low, high)
             compound = _string_mutant(place, check)
-            witness, how, sendable = search.find(compound, first)
+            # the node must matter: a value the documented pattern, with the same lengths
+            # dropped, judges alike shows only the dropped length (maxLength-ignored's own)
+            unmutated = _StringCheck(schema, schema.pattern, "u", low, high)
+
+            def node_matters(
+                value: object, check: _StringCheck = check, unmutated: _StringCheck = unmutated
+            ) -> bool:
+                return not isinstance(value, str) or check(value) != unmutated(value)
+
+            witness, how, sendable = search.find(compound, first, node_matters)
             if witness is not _NOT_FOUND:
                 name += f"+{dropped.replace(' and ', '+')}-unchecked"
                 description += f", with {dropped} unchecked (no value breaks only the node)"

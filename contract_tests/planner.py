@@ -146,16 +146,7 @@ def _drawn(operation: Operation, base: RawRequest, seed: int, examples: int) -> 
                 side,
                 pattern=place.schema.pattern,
             )
-            probes.append(
-                Probe(
-                    check,
-                    dict(request.path),
-                    dict(request.query),
-                    dict(request.headers),
-                    request.body,
-                    3 + index,
-                )
-            )
+            probes.append(Probe.of(check, request, 3 + index))
     return probes
 
 
@@ -341,15 +332,7 @@ def _compose(operation: Operation, base: RawRequest, picks: dict[str, Probe]) ->
     if operation.violations(request):
         return None  # the witnesses do not hold together: each goes alone
     members = tuple(picks.values())
-    return Probe(
-        members[0].check,
-        dict(request.path),
-        dict(request.query),
-        dict(request.headers),
-        request.body,
-        0,
-        members=members,
-    )
+    return Probe.of(members[0].check, request, members=members)
 
 
 def all_checks(plan: list[Probe]) -> list[Check]:

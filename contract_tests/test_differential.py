@@ -40,8 +40,7 @@ def test_client_and_targets_agree(targets: list[Target], drawn: tuple[str, RawRe
     broken = operation.violations(request)  # the probes carry every path value
     side: Side = "reject" if broken else "accept"
     check = Check(operation.operation_id, broken_place(operation, broken), "combined", "", side)
-    path, query, headers = dict(request.path), dict(request.query), dict(request.headers)
-    probe = Probe(check, path, query, headers, request.body, 0)
+    probe = Probe.of(check, request)
     verdicts = {target.name: check_verdict(target, operation, probe) for target in targets}
     if len(set(verdicts.values())) > 1:
         accepts = client_accepts(targets[0], operation, probe)

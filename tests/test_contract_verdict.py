@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract_tests._engine import fragment
-from contract_tests.broken_servers import TOKEN, reference_app
+from contract_tests.broken_servers import TOKEN, read_body, reference_app, replaying
 from contract_tests.plugin import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, TOKEN_VARIABLE
 from contract_tests.targets import ROOT
 from dynamic_sdk_mock import serve_app
@@ -160,28 +160,14 @@ def _dropping(app: ASGIApp, nth: int, dropped: list[tuple[str, bytes]]) -> ASGIA
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        chunks, more = [], True
-        while more:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            more = bool(message.get("more_body", False))
-        request = (scope["path"], b"".join(chunks))
+        request = (scope["path"], await read_body(receive))
         seen += 1
         if seen == nth or request in dropped:
             dropped.append(request)
             promised = [(b"content-type", b"application/json"), (b"content-length", b"100")]
             await send({"type": "http.response.start", "status": 400, "headers": promised})
             return  # uvicorn closes the connection: the body never comes
-        delivered = False
-
-        async def replay() -> Message:
-            nonlocal delivered
-            if delivered:
-                return {"type": "http.disconnect"}
-            delivered = True
-            return {"type": "http.request", "body": request[1], "more_body": False}
-
-        await app(scope, replay, send)
+        await app(scope, replaying(request[1]), send)
 
     return dropping
 

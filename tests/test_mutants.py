@@ -269,7 +269,7 @@ def test_a_request_kills_a_mutant_only_when_the_rest_of_it_is_accepted() -> None
     base = derive.base_request(operation, {}, frozenset())
     request = base.with_value(mutant.place, mutant.witness)
     check = Check(operation.operation_id, mutant.place, "pattern", "mutant", "reject")
-    probe = Probe(check, dict(request.path), {}, {}, request.body, 2)
+    probe = Probe.of(check, request, 2)
     assert mutant.key in kills(operation, [probe])
     other = next(
         p.where
@@ -277,7 +277,7 @@ def test_a_request_kills_a_mutant_only_when_the_rest_of_it_is_accepted() -> None
         if p.where.startswith("body.") and p.where != mutant.place and p.required
     )
     spoilt = request.with_value(other, ABSENT)
-    spoilt_probe = Probe(check, dict(spoilt.path), {}, {}, spoilt.body, 2)
+    spoilt_probe = Probe.of(check, spoilt, 2)
     assert mutant.key not in kills(operation, [spoilt_probe])
 
 
