@@ -288,6 +288,8 @@ def summarize(
             powers[shape] = mutation_power(fragment, plan, budget)
         power_lines, power[target.name] = powers[shape]
         lines += power_lines
+        if target.name in report.stopped:
+            lines.append("    (the plan's power: this run stopped sending before its budget)")
         coverage[target.name] = rows = node_coverage(report, plan, target.name)
         for side in ("accept", "reject"):
             done = sum(1 for row in rows if row.get(side) == "exercised")

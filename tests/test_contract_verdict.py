@@ -146,6 +146,8 @@ def test_an_unreachable_base_url_stops_the_run_inconclusive(tmp_path: Path) -> N
     sent = re.match(r"base-url: \d+/\d+ checks judged, (\d+) requests,", lines[0])
     assert sent is not None, lines[0]
     assert int(sent.group(1)) <= 3, lines[0]
+    power = next(i for i, line in enumerate(lines) if "mutation score:" in line)
+    assert any("this run stopped sending before its budget" in line for line in lines[power:])
     markdown = (tmp_path / "contract-summary.md").read_text()
     assert f"stopped sending: {target['stopped']}" in markdown
 
