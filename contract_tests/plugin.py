@@ -121,7 +121,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         ("--max-wait",),
         "budget",
-        "longest Retry-After honoured for one 429, in seconds",
+        "longest wait a 429 may impose, in seconds: its Retry-After, and the pace it teaches",
         "65",
         {"type": float, "metavar": "S", "default": 65.0},
     ),
