@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from dynamic_sdk_runtime.fragment import FragmentError, RawRequest, read_fragment
+from dynamic_sdk_runtime.fragment import ABSENT, FragmentError, RawRequest, read_fragment
 from dynamic_sdk_runtime.schema import Schema, schema_violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,3 +152,28 @@ def test_a_nullable_type_accepts_null_and_nothing_else_of_another_type() -> None
     assert schema_violations(schema, None, "x") == []
     assert [v.rule for v in schema_violations(schema, 5, "x")] == ["type"]
     assert [v.rule for v in schema_violations(schema, "ab", "x")] == ["maxLength"]
+
+
+def test_a_raw_request_places_and_values_and_a_repr_without_values() -> None:
+    """`value`/`with_value` address a place by `where`; the repr names places only (a
+    header may hold a token, the body a phone number)."""
+    request = RawRequest(
+        {"environmentId": "e"}, headers={"Authorization": "Bearer s3cret"}, body={"a": {"b": 1}}
+    )
+    assert request.value("header.authorization") == "Bearer s3cret"  # names case-insensitive
+    assert request.value("body.a.b") == 1
+    assert request.value("body.a.c") is ABSENT
+    assert request.value("query.q") is ABSENT
+    changed = request.with_value("body.a.c", "+15551234567").with_value(
+        "path.environmentId", ABSENT
+    )
+    assert changed.value("body.a") == {"b": 1, "c": "+15551234567"}
+    assert changed.value("path.environmentId") is ABSENT
+    assert request.value("body.a") == {"b": 1}  # the original is unchanged
+    assert RawRequest({}).value("body.a") is ABSENT
+    assert not RawRequest({}).body_sent
+    shown = repr(changed) + repr(RawRequest({}, body=[1]))
+    assert "s3cret" not in shown
+    assert "5551234567" not in shown
+    assert "Authorization" in shown
+    assert "body=[a]" in shown

@@ -176,17 +176,35 @@ class Place:
         return self.where.partition(".")[0]
 
 
-@frozen
+@frozen(repr=False)
 class RawRequest:
     """What one request carries, before encoding: the decoded path values, query and header
     strings, and the JSON body (`NO_BODY` when none is sent). Raw: any JSON may sit in any
     place, so it can hold what a client would never send, and `Operation.violations` can
-    judge it."""
+    judge it. Its repr names the places, never a value: headers may hold a token, the body
+    a phone number."""
 
     path: Mapping[str, Any]
     query: Mapping[str, Any] = field(factory=dict)
     headers: Mapping[str, Any] = field(factory=dict)
     body: Any = NO_BODY
+
+    def __repr__(self) -> str:
+        def names(values: Mapping[str, Any]) -> str:
+            return "[" + ", ".join(sorted(map(str, values))) + "]"
+
+        body = self.body
+        shown = (
+            "NO_BODY"
+            if body is NO_BODY
+            else names(body)
+            if isinstance(body, Mapping)
+            else f"<{type(body).__name__}>"
+        )
+        return (
+            f"RawRequest(path={names(self.path)}, query={names(self.query)}, "
+            f"headers={names(self.headers)}, body={shown})"
+        )
 
     @property
     def body_sent(self) -> bool:
