@@ -136,10 +136,11 @@ class Probe:
 
     @property
     def request_key(self) -> str:
-        """What goes over the wire, as one string: equal keys are the same request."""
+        """What goes over the wire, as one string: equal keys are the same request (the
+        operation gives the method and the path template)."""
         sent = {} if self.body is NO_BODY else {"body": self.body}
-        parts = {"auth": self.auth, "path": self.path, "query": self.query, **sent}
-        return json.dumps({**parts, "headers": self.headers}, sort_keys=True)
+        parts = {"operation": self.check.operation, "auth": self.auth, "path": self.path, **sent}
+        return json.dumps({**parts, "query": self.query, "headers": self.headers}, sort_keys=True)
 
     def to_json(self) -> dict[str, Any]:
         """Replay form: no token, ever (the runner adds the target's own)."""

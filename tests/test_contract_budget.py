@@ -7,6 +7,7 @@ with its per-IP rate limit switched on, and against a recording server.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -334,3 +335,12 @@ def test_a_refused_composed_probe_is_split_into_its_members() -> None:
     assert len(judged) == len(composed.members)
     assert all(o.note != "composed" and o.verdict == "accepted" for o in judged)
     assert report.failures() == {}
+
+
+def test_an_answer_is_reused_only_for_the_same_request_of_the_same_operation() -> None:
+    """Two operations may share path values and a body: their requests differ on the wire."""
+    probe = next(p for p in _plan(5, 0) if not p.members)
+    same = Probe.of(probe.check, probe.request, tier=7)
+    other = Probe.of(dataclasses.replace(probe.check, operation="anotherOperation"), probe.request)
+    assert same.request_key == probe.request_key
+    assert other.request_key != probe.request_key
