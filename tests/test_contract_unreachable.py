@@ -10,6 +10,7 @@ socket); through pytest, end to end: tests/test_contract_verdict.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -82,6 +83,18 @@ def _target(handle: Callable[[httpx.Request], httpx.Response]) -> Target:
     return Target("base-url", client, "", "token", {}, TargetKind.BASE_URL, URL)
 
 
+def _run_with_progress(
+    handle: Callable[[httpx.Request], httpx.Response], budget: Budget, **options: Any
+) -> tuple[RunReport, list[str]]:
+    """The plan against a fake transport: the report, and every line the run wrote."""
+    written: list[str] = []
+    progress = Progress(written.append, "base-url", (budget.max_requests or 0) - budget.reserved)
+    report = run_plan(
+        _target(handle), FRAGMENT, PLAN, budget, report=RunReport(), progress=progress, **options
+    )
+    return report, written
+
+
 @pytest.mark.parametrize(
     "error",
     [
@@ -98,17 +111,9 @@ def test_an_unreachable_target_stops_the_run_inconclusive(error: httpx.Transport
         attempts.append(request)
         raise error
 
-    written: list[str] = []
     budget = Budget(max_requests=60, reserved=9)
-    report = run_plan(
-        _target(handle),
-        FRAGMENT,
-        PLAN,
-        budget,
-        report=RunReport(),
-        progress=Progress(written.append, "base-url", 51),
-        max_failures=1,  # -x: a dropped request of a target never heard is no failure
-    )
+    # -x: a dropped request of a target never heard is no failure
+    report, written = _run_with_progress(handle, budget, max_failures=1)
     assert len(attempts) == budget.sent == UNREACHABLE_AFTER  # and none re-sent
     assert budget.exhausted()  # the budgeted Schemathesis cases send nothing either
     assert not report.failures()
@@ -154,16 +159,8 @@ def test_a_request_dropped_before_the_first_answer_is_a_failure_once_it_answers(
             raise httpx.ConnectError("[Errno 111] Connection refused")
         return httpx.Response(400, json={"error": "refused"})
 
-    written: list[str] = []
     budget = Budget(max_requests=5)
-    report = run_plan(
-        _target(handle),
-        FRAGMENT,
-        PLAN,
-        budget,
-        report=RunReport(),
-        progress=Progress(written.append, "base-url", 5),
-    )
+    report, written = _run_with_progress(handle, budget)
     assert len(attempts) == budget.sent == 5  # not re-sent: no connection to have gone stale
     assert report.stopped == {}
     first = report.outcomes[0]
