@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -62,11 +63,17 @@ __all__ = [
 below (`documented_success`, `status_error`, `connection_error`, `mask`, `mask_digit_runs`)
 are imported by name by the generated code and the runtime."""
 
-# A UUID (an identifier, never a phone number) is kept whole; other digit runs are masked.
-_UUID_OR_DIGIT_RUN = re.compile(
-    r"(?P<uuid>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
-    r"|\d[\d\s().-]{2,}\d"
-)
+# A UUID in its canonical text (judged by the stdlib, either case: an identifier, never a
+# phone number) is kept whole; other digit runs are masked.
+_DIGIT_RUN = re.compile(r"\d[\d\s().-]{2,}\d")
+_UUID_SIZED_OR_DIGIT_RUN = re.compile(r"(?P<word>[0-9a-fA-F-]{36})|" + _DIGIT_RUN.pattern)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text.lower()
+    except ValueError:
+        return False
 
 
 def mask(value: str) -> str:
@@ -82,7 +89,14 @@ def mask_digit_runs(text: str) -> str:
     UUIDs (verification and environment ids) stay readable: they are what a log reader
     needs to find a request, and no phone number has their shape.
     """
-    return _UUID_OR_DIGIT_RUN.sub(lambda m: m.group(0) if m["uuid"] else mask(m.group(0)), text)
+
+    def shown(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if match["word"] is not None and _is_uuid(found):
+            return found
+        return _DIGIT_RUN.sub(lambda run: mask(run.group(0)), found)
+
+    return _UUID_SIZED_OR_DIGIT_RUN.sub(shown, text)
 
 
 class DynamicSdkError(Exception):
