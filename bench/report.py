@@ -189,15 +189,14 @@ def _mutant_power(section: dict[str, Any]) -> list[str]:
             f"{row['measured']}{share} | {'yes' if row['agree'] else 'NO'} | "
             f"{row['requests_reaching_a_verification_on_file']} | {row['seconds']} |"
         )
-    if "fewest_requests_90" in section:
-        lines += [
-            "",
-            f"No run judged by status kills 90 % in fewer than {section['fewest_requests_90']} "
-            "plan requests (`mutants.fewest_requests`: independent reject-side mutants need a "
-            f"request each); this plan takes {section['plan_requests_90']} for 90 % and "
-            f"{section['plan_requests_100']} for all.",
-        ]
-    return lines
+    return [
+        *lines,
+        "",
+        f"No run judged by status kills 90 % in fewer than {section['fewest_requests_90']} "
+        "plan requests (`mutants.fewest_requests`: independent reject-side mutants need a "
+        f"request each); this plan takes {section['plan_requests_90']} for 90 % and "
+        f"{section['plan_requests_100']} for all.",
+    ]
 
 
 def _shapes(section: dict[str, Any]) -> list[str]:

@@ -126,13 +126,13 @@ def _drawn(operation: Operation, base: RawRequest, seed: int, examples: int) -> 
     for place in operation.places():
         if place.schema.pattern is None:
             continue
+        nested = place.location == "body" and "." in place.where[len("body.") :]
+        if nested or (place.location == "body" and not isinstance(base.body, dict)):
+            continue  # drawn values go into top-level places only
         key = f"{operation.operation_id}:{place.where}"
         values = draw_examples(
             pattern_text(place.schema), seed ^ zlib.crc32(key.encode()), examples
         )
-        nested = place.location == "body" and "." in place.where[len("body.") :]
-        if nested or (place.location == "body" and not isinstance(base.body, dict)):
-            continue
         for index, value in enumerate(dict.fromkeys(values)):
             request = base.with_value(place.where, value)
             if changes_the_route(request.path):
@@ -258,9 +258,10 @@ def requests_to_kill(
         )
         for p in plan
     ]
+    contents = [p.request_key for p in plan]
     found: dict[str, int] = {}
     for key in set().union(*(s for s in sets if s is not None)):
-        sent = _requests_until_killed(plan, sets, sendable, key)
+        sent = _requests_until_killed(plan, contents, sets, sendable, key)
         if sent is not None:
             found[key] = sent
     return found
@@ -268,6 +269,7 @@ def requests_to_kill(
 
 def _requests_until_killed(
     plan: Sequence[Probe],
+    contents: Sequence[str],
     sets: Sequence[frozenset[str] | None],
     sendable: Sequence[bool],
     key: str,
@@ -279,9 +281,9 @@ def _requests_until_killed(
     for index, probe in enumerate(plan):
         if id(probe) in covered or not sendable[index]:
             continue
-        if probe.request_key not in answered:  # else the same answer judges it, free
+        if contents[index] not in answered:  # else the same answer judges it, free
             sent += 1
-            answered.add(probe.request_key)
+            answered.add(contents[index])
         hit = key in (sets[index] or ())
         if probe.members:
             if not hit:  # accepted: one answer judges every member

@@ -277,33 +277,28 @@ def run_plan(
                 continue
             response: httpx.Response | None = answers.get(probe.request_key)
             note = ""
-            if response is not None:
-                _record(target, operation, probe, response, note, report, profile, covered)
-                settle(report, fragment, target.name, only_new=True)
-                if max_failures is not None and tell_failures():
-                    stopped = STOPPED
-                continue
-            if budget.exhausted(keep=budget.reserved):
-                report.not_sent_reason.setdefault(key, NotSent.BUDGET_SPENT)
-                continue
-            for _attempt in range(budget.max_rate_limited_retries + 1):
-                budget.pace()
-                try:
-                    response = _send(target, operation, probe, resend=heard and not valid)
-                except httpx.TransportError as error:
-                    budget.answered(None)
-                    response = None
-                    note = _dropped(error)
-                    break
-                heard = True
-                budget.answered(response.status_code, response.headers)
-                if response.status_code != 429:
-                    break
+            if response is None:  # not the same as a request already answered: send it
                 if budget.exhausted(keep=budget.reserved):
-                    break
-            budget.valid_sent += int(valid and may_act(operation) and response is not None)
-            if response is not None and reusable(response.status_code):
-                answers[probe.request_key] = response
+                    report.not_sent_reason.setdefault(key, NotSent.BUDGET_SPENT)
+                    continue
+                for _attempt in range(budget.max_rate_limited_retries + 1):
+                    budget.pace()
+                    try:
+                        response = _send(target, operation, probe, resend=heard and not valid)
+                    except httpx.TransportError as error:
+                        budget.answered(None)
+                        response = None
+                        note = _dropped(error)
+                        break
+                    heard = True
+                    budget.answered(response.status_code, response.headers)
+                    if response.status_code != 429:
+                        break
+                    if budget.exhausted(keep=budget.reserved):
+                        break
+                budget.valid_sent += int(valid and may_act(operation) and response is not None)
+                if response is not None and reusable(response.status_code):
+                    answers[probe.request_key] = response
             _record(target, operation, probe, response, note, report, profile, covered)
             settle(report, fragment, target.name, only_new=True)
             gone = None if heard else unreachable(report, target.name, target.public_url)

@@ -138,7 +138,8 @@ def mutation_power(
 
     Why: a green run is worth what it could have turned red. The score is the mutant
     model's (`contract_tests.mutants`), predicted request by request as the runner sends
-    (`planner.predicted_score`); survivors are named with the request that would kill them.
+    (`planner.requests_to_kill`); survivors are named with the request that would kill them,
+    and the 90 % and 100 % scores with the budget each takes.
     """
     requests = None
     if budget.max_requests is not None:
