@@ -17,6 +17,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_ecma.py",
         "tests/test_ecma_exhaustive.py",
         "tests/test_pattern_nodes_v8.py",
+        "tests/test_strategies_engines.py",
         "contract_tests/",
     ),
     "servers": (

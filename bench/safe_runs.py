@@ -2,7 +2,7 @@
 
 Each server validates, then answers 404 for a verification it does not know (the
 fragment's example is on file); one documented rule is broken at a time (the request-side
-defects `contract_tests.broken_servers` derives from the fragment, those some value tells
+defects `tests.support.broken_servers` derives from the fragment, those some value tells
 apart). Rows: the remote default budget (60 requests) and an unlimited one.
 
 The mutant rows (`mutant_power`): one vendor-like server per distinguishable mutant of the
@@ -20,16 +20,16 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from contract_tests.broken_servers import TOKEN, Breakage, mutant_breakages, reference_app
-from contract_tests.model import Probe, RunReport
-from contract_tests.mutants import fewest_requests, mutants
-from contract_tests.pacing import Budget, plan_requests, reserved_for_schemathesis
-from contract_tests.planner import build_plan, predicted_score, requests_to_kill
+from contract_tests.core.model import Probe, RunReport
+from contract_tests.plan.mutants import fewest_requests, mutants
+from contract_tests.plan.planner import build_plan, predicted_score, requests_to_kill
 from contract_tests.plugin import REMOTE_MAX_REQUESTS
-from contract_tests.runner import run_plan
-from contract_tests.targets import Target, TargetKind
+from contract_tests.run.pacing import Budget, plan_requests, reserved_for_schemathesis
+from contract_tests.run.runner import run_plan
+from contract_tests.run.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
 from dynamic_sdk_runtime.fragment import Fragment
+from tests.support.broken_servers import TOKEN, Breakage, mutant_breakages, reference_app
 from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE
 
 __all__ = ["measured_kills", "mutant_power", "plan_share", "run"]

@@ -15,9 +15,9 @@ from typing import IO
 
 import httpx
 
-from contract_tests._engine import fragment, fragment_path
-from contract_tests.targets import PRISM_BIN, ROOT, free_port
-from contract_tests.targets import prism_unavailable_reason as _contract_prism_reason
+from contract_tests.core.spec import fragment, fragment_path
+from contract_tests.run.targets import PRISM_BIN, ROOT, free_port
+from contract_tests.run.targets import prism_unavailable_reason as _contract_prism_reason
 
 __all__ = [
     "OPERATION",

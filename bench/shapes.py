@@ -14,15 +14,15 @@ from typing import Any
 
 import httpx
 
-from contract_tests.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
-from contract_tests.model import RunReport
-from contract_tests.pacing import Budget
-from contract_tests.planner import build_plan
+from contract_tests.core.model import RunReport
+from contract_tests.plan.planner import build_plan
 from contract_tests.plugin import REMOTE_MAX_REQUESTS
-from contract_tests.runner import run_plan
-from contract_tests.targets import Target, TargetKind
-from contract_tests.verdict import count, decide
+from contract_tests.report.verdict import count, decide
+from contract_tests.run.pacing import Budget
+from contract_tests.run.runner import run_plan
+from contract_tests.run.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
+from tests.support.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
 from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE
 
 __all__ = ["run"]

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 from schemathesis.config import SchemathesisConfig
 
-from contract_tests._engine import fragment, fragment_path
+from contract_tests.core.spec import fragment, fragment_path
 
 from .servers import OPERATION, ROOT, mock_server, operation_path
 

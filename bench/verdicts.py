@@ -2,7 +2,7 @@
 
 A passing run is `pytest contract_tests` against the embedded mock (the suite starts and
 stops it: its start is included). A failing run serves one deliberately broken server
-(`python -m contract_tests.broken_servers NAME`) and times `pytest contract_tests -x
+(`python -m tests.support.broken_servers NAME`) and times `pytest contract_tests -x
 --base-url ...` to its first failure, the moment a scheduled job would report. Each run
 is one subprocess, timed by wall clock, its exit code checked (0 / 1).
 """
@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 
-from contract_tests._engine import fragment
-from contract_tests.broken_servers import TOKEN, breakages
-from contract_tests.targets import free_port
+from contract_tests.core.spec import fragment
+from contract_tests.run.targets import free_port
+from tests.support.broken_servers import TOKEN, breakages
 
 from .servers import ROOT
 
@@ -48,7 +48,7 @@ def _pytest(*args: str) -> tuple[float, int]:
 def _against(name: str) -> dict[str, Any]:
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 - our own broken server, fixed arguments
-        [sys.executable, "-m", "contract_tests.broken_servers", name, "--port", str(port)],
+        [sys.executable, "-m", "tests.support.broken_servers", name, "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

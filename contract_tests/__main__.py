@@ -16,8 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from .plugin import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, GROUPS, OPTIONS, TOKEN_VARIABLE
-from .targets import REPORTS
+from contract_tests.plugin import (
+    EXIT_INCONCLUSIVE,
+    EXIT_INTERRUPTED,
+    GROUPS,
+    OPTIONS,
+    TOKEN_VARIABLE,
+)
+from contract_tests.run.targets import REPORTS
 
 README = Path(__file__).with_name("README.md")
 """Shipped in the wheel, so `--help` points at documentation every install has."""

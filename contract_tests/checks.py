@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import httpx
 
+from contract_tests.core.model import Check, Probe
+from contract_tests.judge.statuses import Answer, ServerProfile, judge
+from contract_tests.run.runner import asked, documented
+from contract_tests.run.targets import Target
 from dynamic_sdk_runtime.fragment import Operation
-
-from .model import Check, Probe
-from .runner import asked, documented
-from .statuses import Answer, ServerProfile, judge
-from .targets import Target
 
 __all__ = ["ContractViolation", "check_auth_required", "check_verdict", "client_accepts"]
 

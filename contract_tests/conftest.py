@@ -27,12 +27,14 @@ import httpx
 import pytest
 from hypothesis import settings
 
-from . import profiles  # the Hypothesis profiles, under a plain `pytest --pyargs` run too
-from ._engine import fragment, fragment_path
-from .model import Check, Outcome, Probe, RunReport
-from .pacing import Budget, reserved_for_schemathesis
-from .planner import all_checks, build_plan
-from .plugin import (
+from contract_tests import (
+    profiles,  # the Hypothesis profiles, under a plain `pytest --pyargs` run too
+)
+from contract_tests.core.model import Check, Outcome, Probe, RunReport
+from contract_tests.core.spec import fragment, fragment_path
+from contract_tests.plan.planner import all_checks, build_plan
+from contract_tests.plan.strategies import profile_max_examples
+from contract_tests.plugin import (
     REMOTE_MAX_REQUESTS,
     REMOTE_RATE,
     normalize_version,
@@ -40,13 +42,14 @@ from .plugin import (
     selected,
     token,
 )
-from .progress import Progress
-from .replay import REPLAY_FILE, load_replay, write_replay
-from .report import RECORDER
-from .runner import run_plan
-from .strategies import profile_max_examples
-from .summary import failure_line, summarize
-from .targets import (
+from contract_tests.report.recorder import RECORDER
+from contract_tests.report.summary import failure_line, summarize
+from contract_tests.report.verdict import TargetCounts, Verdict, count, decide
+from contract_tests.run.pacing import Budget, reserved_for_schemathesis
+from contract_tests.run.progress import Progress
+from contract_tests.run.replay import REPLAY_FILE, load_replay, write_replay
+from contract_tests.run.runner import run_plan
+from contract_tests.run.targets import (
     REPORTS,
     Target,
     TargetKind,
@@ -56,7 +59,6 @@ from .targets import (
     prism_unavailable_reason,
     start_prism,
 )
-from .verdict import TargetCounts, Verdict, count, decide
 
 MOCK_TOKEN = "contract-suite-token"
 PRISM_TOKEN = "prism-accepts-any-bearer"

@@ -179,7 +179,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def normalize_version(version: str) -> str:
     """'16' -> '16.0'; '17.0.1' -> '17.0'; must be a tabled Unicode version."""
-    from .unicode_ages import VERSIONS
+    from contract_tests.core.unicode_ages import VERSIONS
 
     short = ".".join([*version.split("."), "0"][:2])
     if short not in VERSIONS:
@@ -226,8 +226,8 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(error)) from None
     kind = selected(config)
     if kind == "sandbox":
-        from ._engine import fragment
-        from .targets import env_name
+        from contract_tests.core.spec import fragment
+        from contract_tests.run.targets import env_name
 
         path_names = {p.name for op in fragment().operations for p in op.located("path")}
         needed = ["DYNAMIC_SANDBOX_BASE_URL", *sorted(env_name(name) for name in path_names)]

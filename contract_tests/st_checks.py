@@ -18,13 +18,9 @@ from schemathesis import Case, CheckContext, Response
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core import NotSet  # `Case.body` when no body is set (4.32.5, pinned)
 
-from dynamic_sdk_runtime.exceptions import ValidationError
-from dynamic_sdk_runtime.fragment import NO_BODY, Operation, RawRequest
-
-from ._engine import fragment, fragment_path
-from .model import Auth
-from .report import RECORDER
-from .statuses import (
+from contract_tests.core.model import Auth
+from contract_tests.core.spec import fragment, fragment_path
+from contract_tests.judge.statuses import (
     Answer,
     Asked,
     ServerProfile,
@@ -32,8 +28,11 @@ from .statuses import (
     changes_the_route,
     judge,
 )
-from .statuses import response_problem as _response_problem
-from .strategies import profile_max_examples
+from contract_tests.judge.statuses import response_problem as _response_problem
+from contract_tests.plan.strategies import profile_max_examples
+from contract_tests.report.recorder import RECORDER
+from dynamic_sdk_runtime.exceptions import ValidationError
+from dynamic_sdk_runtime.fragment import NO_BODY, Operation, RawRequest
 
 __all__ = ["configure", "load_schema", "make_documented_check", "make_verdict_check"]
 
@@ -115,7 +114,7 @@ def without_stored_resources(case: Case[Any], operation: Operation) -> bool:
     Schemathesis builds cases from the fragment's examples, so the lookup member may carry
     the example verification: it is replaced by a value that cannot exist (derive).
     """
-    from .derive import accepted_value, lookup_examples
+    from contract_tests.plan.derive import accepted_value, lookup_examples
 
     name = operation.lookup_field
     if name is None or operation.body is None:

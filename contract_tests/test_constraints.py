@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from ._engine import fragment
-from .model import Check, RunReport
-from .summary import failure_line
-from .targets import Target
+from contract_tests.core.model import Check, RunReport
+from contract_tests.core.spec import fragment
+from contract_tests.report.summary import failure_line
+from contract_tests.run.targets import Target
 
 
 def test_check(check: Check, plan_report: RunReport, targets: list[Target]) -> None:

@@ -13,16 +13,20 @@ import os
 import pytest
 from hypothesis import Phase, given, settings
 
+from contract_tests.checks import (
+    ContractViolation,
+    check_auth_required,
+    check_verdict,
+    client_accepts,
+)
+from contract_tests.core.model import Check, Probe, Side
+from contract_tests.core.spec import fragment
+from contract_tests.judge.statuses import broken_place
+from contract_tests.plan.derive import configured_requests
+from contract_tests.plan.planner import build_plan
+from contract_tests.plan.strategies import profile_max_examples, raw_requests
+from contract_tests.run.targets import Target
 from dynamic_sdk_runtime.fragment import RawRequest
-
-from ._engine import fragment
-from .checks import ContractViolation, check_auth_required, check_verdict, client_accepts
-from .derive import configured_requests
-from .model import Check, Probe, Side
-from .planner import build_plan
-from .statuses import broken_place
-from .strategies import profile_max_examples, raw_requests
-from .targets import Target
 
 POOL = build_plan(fragment(), {}, seed=0, examples=0)
 """Derived probes to combine (valid requests: never sent to a sandbox, see `unbudgeted`)."""
@@ -66,7 +70,7 @@ def test_bearer_token_is_required(targets: list[Target]) -> None:
 @pytest.mark.sends_sms
 def test_sandbox_accepts_the_documented_request(target: Target) -> None:
     """At most DYNAMIC_SANDBOX_SMS_BUDGET valid requests for a real verification (real SMS)."""
-    from .conftest import sms_budget
+    from contract_tests.conftest import sms_budget
 
     for operation, probe in configured_requests(fragment(), os.environ)[: min(sms_budget(), 1)]:
         assert client_accepts(target, operation, probe), "the DYNAMIC_* values break the rules"

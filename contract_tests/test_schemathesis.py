@@ -27,11 +27,12 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from ._engine import fragment, fragment_path
-from .conftest import BUDGETS, MOCK_TOKEN, budgeted
-from .model import RunReport
-from .report import RECORDER
-from .st_checks import (
+from contract_tests.conftest import BUDGETS, MOCK_TOKEN, budgeted
+from contract_tests.core.model import RunReport
+from contract_tests.core.spec import fragment, fragment_path
+from contract_tests.report.recorder import RECORDER
+from contract_tests.run.targets import Target, TargetUnavailableError, detect_prefix
+from contract_tests.st_checks import (
     body_is_json,
     case_violations,
     configure,
@@ -41,7 +42,6 @@ from .st_checks import (
     st_operation,
     without_stored_resources,
 )
-from .targets import Target, TargetUnavailableError, detect_prefix
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from contract_tests.__main__ import help_parser
 from contract_tests.plugin import DEFAULT_MIN_JUDGED, EXIT_INCONCLUSIVE, OPTIONS, TOKEN_VARIABLE
-from contract_tests.runner import SAFE_MODE
-from contract_tests.targets import PRISM_PACKAGE
-from contract_tests.verdict import TargetCounts, decide
+from contract_tests.report.verdict import TargetCounts, decide
+from contract_tests.run.runner import SAFE_MODE
+from contract_tests.run.targets import PRISM_PACKAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 HYPOTHESIS_OWN = {"--hypothesis-seed"}  # documented beside ours, added by Hypothesis' plugin

@@ -16,14 +16,14 @@ from typing import Any
 
 import httpx
 
-from contract_tests._engine import fragment
-from contract_tests.broken_servers import TOKEN, Breakage, breakages, reference_app
-from contract_tests.model import RunReport
-from contract_tests.pacing import Budget
-from contract_tests.planner import build_plan
-from contract_tests.runner import run_plan
-from contract_tests.targets import Target, TargetKind
+from contract_tests.core.model import RunReport
+from contract_tests.core.spec import fragment
+from contract_tests.plan.planner import build_plan
+from contract_tests.run.pacing import Budget
+from contract_tests.run.runner import run_plan
+from contract_tests.run.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
+from tests.support.broken_servers import TOKEN, Breakage, breakages, reference_app
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAGMENT = fragment()

@@ -21,17 +21,17 @@ from typing import Any, cast
 import httpx
 import pytest
 
-from contract_tests._engine import fragment
-from contract_tests.broken_servers import TOKEN, reference_app
 from contract_tests.conftest import _budget
-from contract_tests.model import RunReport
-from contract_tests.pacing import Budget, StatedLimit, stated_limit
-from contract_tests.planner import build_plan
+from contract_tests.core.model import RunReport
+from contract_tests.core.spec import fragment
+from contract_tests.plan.planner import build_plan
 from contract_tests.plugin import OPTIONS, REMOTE_RATE
-from contract_tests.progress import LINE_EVERY, Progress
-from contract_tests.runner import run_plan
-from contract_tests.targets import ROOT, Target, TargetKind, detect_prefix
+from contract_tests.run.pacing import Budget, StatedLimit, stated_limit
+from contract_tests.run.progress import LINE_EVERY, Progress
+from contract_tests.run.runner import run_plan
+from contract_tests.run.targets import ROOT, Target, TargetKind, detect_prefix
 from dynamic_sdk_mock import MockConfig, running_mock, serve_app
+from tests.support.broken_servers import TOKEN, reference_app
 
 FRAGMENT = fragment()
 PLAN = build_plan(FRAGMENT, {}, seed=23, examples=1)
@@ -332,7 +332,7 @@ def test_a_budgeted_schemathesis_case_is_paced_counted_and_re_sent_after_a_429(
     """The case goes through the target's budget: the same counter and status line, and a
     429 is waited out and re-sent like a probe of the plan, never judged."""
     from contract_tests.conftest import BUDGETS
-    from contract_tests.report import RECORDER
+    from contract_tests.report.recorder import RECORDER
     from contract_tests.test_schemathesis import SCHEMA, _send_budgeted
 
     monkeypatch.setattr(RECORDER, "meta", {})

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import httpx
 
-from contract_tests._engine import fragment
-from contract_tests.broken_servers import TOKEN, Breakage, reference_app
-from contract_tests.model import RunReport
-from contract_tests.pacing import Budget
-from contract_tests.planner import build_plan
-from contract_tests.runner import run_plan
-from contract_tests.statuses import changes_the_route
-from contract_tests.targets import Target, TargetKind
+from contract_tests.core.model import RunReport
+from contract_tests.core.spec import fragment
+from contract_tests.judge.statuses import changes_the_route
+from contract_tests.plan.planner import build_plan
+from contract_tests.run.pacing import Budget
+from contract_tests.run.runner import run_plan
+from contract_tests.run.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
+from tests.support.broken_servers import TOKEN, Breakage, reference_app
 
 FRAGMENT = fragment()
 

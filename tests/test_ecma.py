@@ -16,15 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract_tests import ecma_oracle
-from contract_tests.ecma_oracle import (
-    code_point_lengths,
-    ecma_verdicts,
-    node_code_units,
-    node_info,
-    node_syntax_error,
-    regress_verdict,
-)
 from dynamic_sdk_client import constraints
 from dynamic_sdk_runtime.ecma import (
     UNICODE_VERSION,
@@ -32,6 +23,15 @@ from dynamic_sdk_runtime.ecma import (
     code_point_length,
     compile_pattern,
     ecma_test,
+)
+from tests.support import ecma_oracle
+from tests.support.ecma_oracle import (
+    code_point_lengths,
+    ecma_verdicts,
+    node_code_units,
+    node_info,
+    node_syntax_error,
+    regress_verdict,
 )
 
 FRAGMENT_PATTERNS = sorted(

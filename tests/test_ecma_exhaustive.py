@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.ecma_oracle import node_matching_ranges
 from dynamic_sdk_runtime.ecma import compile_pattern
+from tests.support.ecma_oracle import node_matching_ranges
 
 ALL_CODE_POINTS = 0x110000
 NAME_CLASS = r"[\p{L}\p{N}a-zA-Z _.,:!?&%@\/+\-'|]"

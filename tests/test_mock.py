@@ -20,7 +20,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests._engine import fragment
+from contract_tests.core.spec import fragment
 from dynamic_sdk_client.constraints import PARAMETERS, SCHEMAS
 from dynamic_sdk_mock import (
     ConnectionDroppedError,

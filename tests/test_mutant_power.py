@@ -17,10 +17,10 @@ import pytest
 import yaml
 
 from bench.safe_runs import measured_kills, plan_share
-from contract_tests.broken_servers import mutant_breakages
-from contract_tests.derive import lookup_examples
-from contract_tests.planner import build_plan, predicted_score
+from contract_tests.plan.derive import lookup_examples
+from contract_tests.plan.planner import build_plan, predicted_score
 from dynamic_sdk_runtime.fragment import Fragment, read_fragment
+from tests.support.broken_servers import mutant_breakages
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAGMENTS = [

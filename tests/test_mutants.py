@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 import yaml
 
-from contract_tests import derive, mutants, planner
-from contract_tests.model import Check, Probe
-from contract_tests.mutants import Kind, Mutant, documented, kills, score
-from contract_tests.planner import build_plan, predicted_score
+from contract_tests.core.model import Check, Probe
+from contract_tests.plan import derive, mutants, planner
+from contract_tests.plan.mutants import Kind, Mutant, documented, kills, score
+from contract_tests.plan.planner import build_plan, predicted_score
 from dynamic_sdk_runtime.ecma import ecma_test
 from dynamic_sdk_runtime.fragment import ABSENT, Fragment, Operation, read_fragment
 from dynamic_sdk_runtime.pattern_nodes import dialect_variants, parse, variants
@@ -396,8 +396,8 @@ def test_tier_0_chosen_by_kills_kills_more_within_a_budget(monkeypatch: pytest.M
 
 @pytest.mark.parametrize("budget", [60, None], ids=["60", "unlimited"])
 def test_the_summary_states_the_plan_s_power_and_names_the_survivors(budget: int | None) -> None:
-    from contract_tests.pacing import Budget
-    from contract_tests.summary import mutation_power
+    from contract_tests.report.summary import mutation_power
+    from contract_tests.run.pacing import Budget
 
     plan = _plan(FRAGMENTS[0])
     reserved = 9 if budget else 0
@@ -430,8 +430,8 @@ def test_the_summary_states_the_plan_s_power_and_names_the_survivors(budget: int
 
 def test_the_summary_says_what_budget_a_stronger_run_takes() -> None:
     """The "90 % takes N plan requests (--max-requests M)" figure is the least that does."""
-    from contract_tests.pacing import Budget, plan_requests
-    from contract_tests.summary import mutation_power
+    from contract_tests.report.summary import mutation_power
+    from contract_tests.run.pacing import Budget, plan_requests
 
     plan = _plan(FRAGMENTS[0])
     lines, detail = mutation_power(
@@ -453,8 +453,8 @@ def test_no_plan_kills_90_percent_within_the_remote_default() -> None:
     quote is above the default's plan share, and the plan does not beat it."""
     import math
 
-    from contract_tests.pacing import plan_requests
     from contract_tests.plugin import REMOTE_MAX_REQUESTS
+    from contract_tests.run.pacing import plan_requests
 
     (operation,) = SHIPPED.operations
     alone = mutants.independent(operation)

@@ -16,7 +16,7 @@ import pytest
 
 from codegen import release
 from contract_tests.plugin import EXIT_INCONCLUSIVE, OPTIONS
-from contract_tests.targets import PRISM_PACKAGE
+from contract_tests.run.targets import PRISM_PACKAGE
 
 from .wheelhouse import ROOT, ROOTS, clean_environment, run, shown
 

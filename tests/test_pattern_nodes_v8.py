@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract_tests.ecma_oracle import code_point_lengths, ecma_verdicts
 from dynamic_sdk_runtime.pattern_nodes import witnesses
+from tests.support.ecma_oracle import code_point_lengths, ecma_verdicts
 from tests.test_pattern_nodes import NAMED, NAMED_IDS, PATTERNS
 
 

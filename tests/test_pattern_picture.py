@@ -19,8 +19,15 @@ from typing import Any
 
 import pytest
 
-from contract_tests.pattern_picture import HTML_NAME, Mark, html_page, lanes, markdown, places
-from contract_tests.report import Recorder
+from contract_tests.report.pattern_picture import (
+    HTML_NAME,
+    Mark,
+    html_page,
+    lanes,
+    markdown,
+    places,
+)
+from contract_tests.report.recorder import Recorder
 from dynamic_sdk_runtime.pattern_nodes import parse
 
 ROOT = Path(__file__).resolve().parent.parent

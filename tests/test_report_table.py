@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract_tests.report import Recorder
+from contract_tests.report.recorder import Recorder
 
 
 def test_columns_are_as_wide_as_their_longest_value() -> None:

@@ -29,14 +29,14 @@ import pytest
 import yaml
 from openapi_python_client.strings import snake_case
 
-from contract_tests.broken_servers import TOKEN, reference_app
-from contract_tests.model import RunReport
-from contract_tests.pacing import Budget
-from contract_tests.planner import build_plan
-from contract_tests.runner import run_plan
-from contract_tests.targets import Target, TargetKind
+from contract_tests.core.model import RunReport
+from contract_tests.plan.planner import build_plan
+from contract_tests.run.pacing import Budget
+from contract_tests.run.runner import run_plan
+from contract_tests.run.targets import Target, TargetKind
 from dynamic_sdk_mock import serve_app
 from dynamic_sdk_runtime.fragment import Fragment, read_fragment
+from tests.support.broken_servers import TOKEN, reference_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "openapi" / "retry-sms-verification.yaml"

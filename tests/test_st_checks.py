@@ -11,7 +11,7 @@ import traceback
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from contract_tests._engine import fragment
+from contract_tests.core.spec import fragment
 from contract_tests.st_checks import case_violations, load_schema, make_verdict_check, st_operation
 from dynamic_sdk_mock import serve_app
 

@@ -315,7 +315,7 @@ def test_the_package_root_exports_clients_errors_policy_and_version() -> None:
 
 
 def test_the_contract_suites_target_never_shows_its_token() -> None:
-    from contract_tests.targets import Target
+    from contract_tests.run.targets import Target
 
     with httpx.Client() as http:
         target = Target("sandbox", http, "", TOKEN, {"environment": ENV})

@@ -29,10 +29,9 @@ from urllib.parse import urlencode
 
 import httpx
 
+from contract_tests.core.model import NO_BODY, Probe
+from contract_tests.core.spec import fragment_path
 from dynamic_sdk_runtime.fragment import Fragment, Operation, RawRequest
-
-from ._engine import fragment_path
-from .model import NO_BODY, Probe
 
 __all__ = [
     "REPORTS",
@@ -44,7 +43,7 @@ __all__ = [
     "start_prism",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 """The repository root when the suite runs from a checkout (site-packages when installed)."""
 REPORTS = Path(os.environ.get("DYNAMIC_CONTRACT_REPORTS") or Path.cwd() / "reports")
 """Where summaries, JUnit and replay files go: ./reports unless DYNAMIC_CONTRACT_REPORTS."""

@@ -15,13 +15,9 @@ from typing import Literal
 
 import httpx
 
-from dynamic_sdk_runtime.fragment import Fragment, Operation
-
-from .model import Check, Outcome, Probe, RunReport
-from .pacing import Budget
-from .plugin import TOKEN_VARIABLE
-from .progress import Progress
-from .statuses import (
+from contract_tests.core.model import Check, Outcome, Probe, RunReport
+from contract_tests.core.unicode_ages import VERSIONS
+from contract_tests.judge.statuses import (
     LOCAL_KINDS,
     Answer,
     Asked,
@@ -33,8 +29,11 @@ from .statuses import (
     location_of,
     response_problem,
 )
-from .targets import Target
-from .unicode_ages import VERSIONS
+from contract_tests.plugin import TOKEN_VARIABLE
+from contract_tests.run.pacing import Budget
+from contract_tests.run.progress import Progress
+from contract_tests.run.targets import Target
+from dynamic_sdk_runtime.fragment import Fragment, Operation
 
 __all__ = [
     "ANY_TOKEN",

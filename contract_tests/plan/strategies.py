@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from contract_tests.core.model import Probe
+from contract_tests.core.unicode_ages import LETTER_NUMBER_SINCE
 from dynamic_sdk_runtime.fragment import ABSENT, RawRequest
 from dynamic_sdk_runtime.schema import Schema
-
-from .model import Probe
-from .unicode_ages import LETTER_NUMBER_SINCE
 
 __all__ = [
     "pattern_text",
@@ -49,7 +48,7 @@ def unicode_since(char: str) -> str | None:
 @functools.cache
 def _alphabet(schema: Schema) -> tuple[str, ...]:
     """Characters of the derived witnesses of `schema` plus the sample characters."""
-    from .derive import SAMPLE_CHARACTERS, _string_seeds
+    from contract_tests.plan.derive import SAMPLE_CHARACTERS, _string_seeds
 
     chars = {char for seed in _string_seeds(schema) for char in seed}
     chars.update(SAMPLE_CHARACTERS.values())

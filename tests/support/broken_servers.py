@@ -6,7 +6,7 @@ success echo). The defects come from the same model, so a new field or pattern g
 own broken servers without an edit here:
 
 - `mutant_breakages(fragment)`: one server per distinguishable mutant of the mutant model
-  (`contract_tests.mutants`: pattern nodes, dialects, keywords), the servers the plan's
+  (`contract_tests.plan.mutants`: pattern nodes, dialects, keywords), the servers the plan's
   score counts;
 - `breakages(fragment)`: a few dozen a whole plan is sent to: one mutant of every kind,
   spread over the places (`mutants.representatives`), plus what the model does not cover
@@ -33,13 +33,12 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contract_tests.core.unicode_ages import VERSIONS
+from contract_tests.plan.derive import accepted_value
+from contract_tests.plan.mutants import Mutant, mutants, representatives
+from contract_tests.plan.strategies import unicode_since
 from dynamic_sdk_runtime.fragment import NO_BODY, Fragment, Operation, RawRequest
 from dynamic_sdk_runtime.schema import Property, Schema
-
-from .derive import accepted_value
-from .mutants import Mutant, mutants, representatives
-from .strategies import unicode_since
-from .unicode_ages import VERSIONS
 
 __all__ = [
     "SHAPES",
@@ -84,7 +83,7 @@ class Breakage:
     validates: bool = True
     """False: every request passes validation (a server that checks nothing)."""
     mutant: Mutant | None = None
-    """A mutant of the model (`contract_tests.mutants`): its place is judged by
+    """A mutant of the model (`contract_tests.plan.mutants`): its place is judged by
     `mutant.accepts` instead of the documented rules, everything else as documented."""
 
 
@@ -457,7 +456,7 @@ def _success_body(operation: Operation, body: Any, defect: Breakage) -> object:
 def main(argv: list[str] | None = None) -> int:
     """Serve one server in the foreground, to time the whole suite against it:
 
-    python -m contract_tests.broken_servers NAME --port 8765   (NAME: reference, unicode-16.0,
+    python -m tests.support.broken_servers NAME --port 8765   (NAME: reference, unicode-16.0,
     or a breakage name); then DYNAMIC_API_TOKEN=broken-server-token pytest contract_tests
     --base-url http://127.0.0.1:8765 --sms-budget 100000 --max-requests 100000 --rate 1e9/min
     """
@@ -465,10 +464,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import uvicorn
 
-    from ._engine import fragment
+    from contract_tests.core.spec import fragment
 
     names = {b.name: b for b in breakages(fragment())} | {"unicode-16.0": unicode_server("16.0")}
-    parser = argparse.ArgumentParser(prog="python -m contract_tests.broken_servers")
+    parser = argparse.ArgumentParser(prog="python -m tests.support.broken_servers")
     parser.add_argument("name", choices=["reference", *names])
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)

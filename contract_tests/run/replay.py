@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .model import Probe, RunReport
+from contract_tests.core.model import Probe, RunReport
 
 __all__ = ["PLACEHOLDER_TOKEN", "REPLAY_FILE", "load_replay", "write_replay"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import pattern_picture
+from contract_tests.report import pattern_picture
 
 __all__ = ["RECORDER", "Recorder"]
 

@@ -13,19 +13,18 @@ import math
 from collections import defaultdict
 from typing import Any
 
+from contract_tests.core.model import Outcome, Probe, RunReport
+from contract_tests.core.unicode_ages import BASELINE, VERSIONS
+from contract_tests.plan.mutants import Score, kills, tally
+from contract_tests.plan.planner import requests_to_kill
+from contract_tests.report.recorder import RECORDER
+from contract_tests.report.verdict import why_not_judged
+from contract_tests.run.pacing import Budget, max_requests_for
+from contract_tests.run.targets import Target
 from dynamic_sdk_runtime.ecma import UnsupportedPatternError
 from dynamic_sdk_runtime.exceptions import mask
 from dynamic_sdk_runtime.fragment import ABSENT, Fragment
 from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
-
-from .model import Outcome, Probe, RunReport
-from .mutants import Score, kills, tally
-from .pacing import Budget, max_requests_for
-from .planner import requests_to_kill
-from .report import RECORDER
-from .targets import Target
-from .unicode_ages import BASELINE, VERSIONS
-from .verdict import why_not_judged
 
 __all__ = ["failure_line", "mutation_power", "node_coverage", "summarize", "unicode_estimate"]
 
@@ -137,7 +136,7 @@ def mutation_power(
     """What the plan can kill within the budget in force, and unlimited: lines and JSON.
 
     Why: a green run is worth what it could have turned red. The score is the mutant
-    model's (`contract_tests.mutants`), predicted request by request as the runner sends
+    model's (`contract_tests.plan.mutants`), predicted request by request as the runner sends
     (`planner.requests_to_kill`); survivors are named with the request that would kill them,
     and the 90 % and 100 % scores with the budget each takes.
     """

@@ -17,9 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from contract_tests.run.progress import LINE_EVERY, Progress
 from dynamic_sdk_runtime.outcomes import retry_after_seconds
-
-from .progress import LINE_EVERY, Progress
 
 __all__ = [
     "SCHEMATHESIS_SHARE",

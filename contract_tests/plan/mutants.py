@@ -37,6 +37,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from contract_tests.core.model import Probe
+from contract_tests.core.unicode_ages import BASELINE, VERSIONS
+from contract_tests.judge.statuses import changes_the_route
+from contract_tests.plan.derive import SAMPLE_CHARACTERS, accepted_value, newer_letter
+from contract_tests.plan.strategies import unicode_since
 from dynamic_sdk_runtime.ecma import (
     UNICODE_VERSION,
     UnsupportedPatternError,
@@ -47,12 +52,6 @@ from dynamic_sdk_runtime.fragment import ABSENT, Fragment, Operation, Place
 from dynamic_sdk_runtime.pattern_nodes import Variant, dialect_variants, variants
 from dynamic_sdk_runtime.pattern_nodes import witnesses as pattern_witnesses
 from dynamic_sdk_runtime.schema import Schema, schema_violations
-
-from .derive import SAMPLE_CHARACTERS, accepted_value, newer_letter
-from .model import Probe
-from .statuses import changes_the_route
-from .strategies import unicode_since
-from .unicode_ages import BASELINE, VERSIONS
 
 __all__ = [
     "Kind",

@@ -22,13 +22,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
+from contract_tests.core.model import Check, Probe, Side
+from contract_tests.judge.statuses import changes_the_route
+from contract_tests.plan.derive import base_request, derive_probes
+from contract_tests.plan.mutants import Score, kill_set, mutants, tally
+from contract_tests.plan.strategies import pattern_text
 from dynamic_sdk_runtime.fragment import Fragment, Operation, RawRequest
-
-from .derive import base_request, derive_probes
-from .model import Check, Probe, Side
-from .mutants import Score, kill_set, mutants, tally
-from .statuses import changes_the_route
-from .strategies import pattern_text
 
 __all__ = [
     "all_checks",
@@ -180,7 +179,7 @@ def build_plan(
 
 def by_marginal_kills(fragment: Fragment, probes: Sequence[Probe]) -> list[Probe]:
     """Tier 0 first, as it is; then, greedily, the probe that kills the most mutants not
-    killed yet (`contract_tests.mutants`; ties: the likeliest defect, then plan order).
+    killed yet (`contract_tests.plan.mutants`; ties: the likeliest defect, then plan order).
 
     Why: after every check has its probe, a budget is best spent on the requests that tell
     the most plausible broken servers apart. Probes that kill nothing new keep their order.

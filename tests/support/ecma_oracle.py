@@ -58,7 +58,7 @@ class _NodeProcess:
         node = shutil.which("node")
         if node is None:
             raise NodeUnavailableError(
-                "Node.js is required for the ECMA-262 oracle (contract_tests/ecma_oracle.mjs): "
+                "Node.js is required for the ECMA-262 oracle (tests/support/ecma_oracle.mjs): "
                 "install Node.js 20.20 or newer and put `node` on PATH"
             )
         self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell

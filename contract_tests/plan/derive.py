@@ -26,13 +26,12 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from contract_tests.core.model import Auth, Check, Probe, Side
+from contract_tests.core.unicode_ages import BASELINE, LETTER_NUMBER_SINCE, VERSIONS
 from dynamic_sdk_runtime.ecma import UNICODE_VERSION, code_point_length
 from dynamic_sdk_runtime.fragment import ABSENT, NO_BODY, Operation, Place, RawRequest
 from dynamic_sdk_runtime.pattern_nodes import witnesses as pattern_witnesses
 from dynamic_sdk_runtime.schema import Schema, schema_violations
-
-from .model import Auth, Check, Probe, Side
-from .unicode_ages import BASELINE, LETTER_NUMBER_SINCE, VERSIONS
 
 __all__ = [
     "Candidate",
@@ -373,11 +372,11 @@ def _place_candidates(place: Place, avoid: frozenset[str]) -> Iterator[Candidate
 
 
 def _mutant_candidates(operation: Operation, place: Place) -> Iterator[Candidate]:
-    """One witness per distinguishable mutant of the place (`contract_tests.mutants`): a
+    """One witness per distinguishable mutant of the place (`contract_tests.plan.mutants`): a
     value a server with that defect answers differently; its reason names the mutant and
     the documented rules the value breaks. Values already sent for another mutant are not
     repeated (one request kills every mutant it tells apart)."""
-    from .mutants import (  # (builds on this one)
+    from contract_tests.plan.mutants import (  # (builds on this one)
         accept_rule,
         maximal_accept,
         newer_letters,
@@ -503,7 +502,7 @@ def configured_requests(fragment: Any, environ: Mapping[str, str]) -> list[tuple
     environment (a member fooBar from DYNAMIC_FOO_BAR, ...), path values from
     DYNAMIC_<PARAMETER>; an operation whose variables are not all set is left out.
     """
-    from .targets import env_name
+    from contract_tests.run.targets import env_name
 
     found = []
     for operation in fragment.operations:

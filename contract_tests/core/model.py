@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from dynamic_sdk_runtime.fragment import NO_BODY, RawRequest
 
 if TYPE_CHECKING:
-    from .statuses import Answer, Problem, ServerProfile
+    from contract_tests.judge.statuses import Answer, Problem, ServerProfile
 
 __all__ = [
     "NO_BODY",

@@ -38,12 +38,11 @@ from typing import Literal, get_args
 
 import httpx
 
+from contract_tests.core.model import Auth, Side, Verdict
+from contract_tests.run.targets import TargetKind, prism_input_violations
 from dynamic_sdk_runtime.exceptions import ValidationError
 from dynamic_sdk_runtime.fragment import Operation
 from dynamic_sdk_runtime.schema import schema_violations
-
-from .model import Auth, Side, Verdict
-from .targets import TargetKind, prism_input_violations
 
 __all__ = [
     "LOCAL_KINDS",

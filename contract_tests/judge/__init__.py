@@ -1,0 +1,2 @@
+"""What an answer means: the one status-to-verdict table (`statuses`). Builds on `core`
+only."""

@@ -1,0 +1,78 @@
+"""Every derived probe says what its check claims, judged by real ECMA-262 engines.
+
+For every string value the plan puts in a pattern-constrained place, regress (Rust, in
+process) and V8 (Node, via ecma_oracle) must agree with the checker's verdict on the
+place's pattern, and code-point lengths must agree with V8's. A check about one rule
+(`pattern`, `maxLength`, ...) must break only that rule on its reject side. (Moved out of
+the installed suite: the V8 oracle is self-check material.)
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contract_tests.core.model import Probe
+from contract_tests.core.spec import fragment
+from contract_tests.plan.planner import build_plan
+from contract_tests.plan.strategies import pattern_text
+from dynamic_sdk_runtime.ecma import code_point_length
+from dynamic_sdk_runtime.schema import schema_violations
+from tests.support.ecma_oracle import (
+    code_point_lengths,
+    ecma_verdicts,
+    node_available,
+    regress_verdict,
+)
+
+PLAN = build_plan(fragment(), {}, seed=0, examples=3)
+PLACES = {
+    (op.operation_id, place.where): place for op in fragment().operations for place in op.places()
+}
+STRING_PROBES = [
+    probe
+    for probe in PLAN
+    if (probe.check.operation, probe.check.where) in PLACES
+    and PLACES[(probe.check.operation, probe.check.where)].schema.pattern is not None
+    and isinstance(probe.value(), str)
+]
+
+
+def _ids(probes: list[Probe]) -> list[str]:
+    return [f"{p.check.key}#{i}" for i, p in enumerate(probes)]
+
+
+@pytest.mark.parametrize("probe", STRING_PROBES, ids=_ids(STRING_PROBES))
+def test_engines_agree_with_the_checker_on_every_derived_value(probe: Probe) -> None:
+    place = PLACES[(probe.check.operation, probe.check.where)]
+    pattern = place.schema.pattern
+    assert pattern is not None
+    value = probe.value()
+    assert isinstance(value, str)
+    verdicts = [regress_verdict(pattern, value)]
+    if node_available():
+        verdicts += ecma_verdicts(pattern, [value])
+        assert code_point_lengths([value]) == [code_point_length(value)]
+    assert len(set(verdicts)) == 1, f"ECMA engines disagree on {value!r}: {verdicts}"
+    broken = {v.rule for v in schema_violations(place.schema, value, "v")}
+    if probe.check.unicode_since is None:
+        assert (not broken) == (probe.check.side == "accept"), (value, broken)
+    one_rule = probe.check.rule in ("pattern", "maxLength", "minLength")
+    if probe.check.side == "reject" and one_rule and "too" not in probe.check.reason:
+        assert broken == {probe.check.rule}, (value, broken)
+
+
+@settings(max_examples=30)
+@given(data=st.data())
+def test_drawn_values_get_the_same_verdict_from_every_engine(data: st.DataObject) -> None:
+    place = data.draw(st.sampled_from([p for p in PLACES.values() if p.schema.pattern]))
+    pattern = place.schema.pattern
+    assert pattern is not None
+    value = data.draw(pattern_text(place.schema))
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        return
+    verdicts = [regress_verdict(pattern, value)]
+    if node_available():
+        verdicts += ecma_verdicts(pattern, [value])
+    assert len(set(verdicts)) == 1, (value, verdicts)
