@@ -76,10 +76,12 @@ def check_generated(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff lint and format check over the hand-written code."""
-    session.install(*_group("lint"))
+    """Ruff lint and format check over the hand-written code; the import layers of every
+    distribution (import-linter, `[tool.importlinter]` in pyproject.toml)."""
+    _install_project(session, "lint")
     session.run("ruff", "check", ".", *session.posargs)
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports", "--no-cache")
 
 
 @nox.session

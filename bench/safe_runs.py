@@ -20,13 +20,14 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from contract_tests.core.model import Probe, RunReport
+from contract_tests.core.model import Probe, TargetKind
+from contract_tests.core.settings import REMOTE_MAX_REQUESTS
 from contract_tests.plan.mutants import fewest_requests, mutants
 from contract_tests.plan.planner import build_plan, predicted_score, requests_to_kill
-from contract_tests.plugin import REMOTE_MAX_REQUESTS
 from contract_tests.run.pacing import Budget, plan_requests, reserved_for_schemathesis
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
-from contract_tests.run.targets import Target, TargetKind
+from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
 from dynamic_sdk_runtime.fragment import Fragment
 from tests.support.broken_servers import TOKEN, Breakage, mutant_breakages, reference_app

@@ -14,13 +14,14 @@ from typing import Any
 
 import httpx
 
-from contract_tests.core.model import RunReport
+from contract_tests.core.model import TargetKind
+from contract_tests.core.settings import REMOTE_MAX_REQUESTS
 from contract_tests.plan.planner import build_plan
-from contract_tests.plugin import REMOTE_MAX_REQUESTS
 from contract_tests.report.verdict import count, decide
 from contract_tests.run.pacing import Budget
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
-from contract_tests.run.targets import Target, TargetKind
+from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
 from tests.support.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
 from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE

@@ -16,13 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.plugin import (
-    EXIT_INCONCLUSIVE,
-    EXIT_INTERRUPTED,
-    GROUPS,
-    OPTIONS,
-    TOKEN_VARIABLE,
-)
+from contract_tests.core.settings import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, TOKEN_VARIABLE
+from contract_tests.plugin import GROUPS, OPTIONS
 from contract_tests.run.targets import REPORTS
 
 README = Path(__file__).with_name("README.md")

@@ -30,29 +30,23 @@ from hypothesis import settings
 from contract_tests import (
     profiles,  # the Hypothesis profiles, under a plain `pytest --pyargs` run too
 )
-from contract_tests.core.model import Check, Outcome, Probe, RunReport
+from contract_tests.core.model import Check, Probe, TargetKind
+from contract_tests.core.settings import REMOTE_MAX_REQUESTS, REMOTE_RATE
 from contract_tests.core.spec import fragment, fragment_path
 from contract_tests.plan.planner import all_checks, build_plan
 from contract_tests.plan.strategies import profile_max_examples
-from contract_tests.plugin import (
-    REMOTE_MAX_REQUESTS,
-    REMOTE_RATE,
-    normalize_version,
-    rate_per_minute,
-    selected,
-    token,
-)
+from contract_tests.plugin import normalize_version, rate_per_minute, selected, token
 from contract_tests.report.recorder import RECORDER
 from contract_tests.report.summary import failure_line, summarize
 from contract_tests.report.verdict import TargetCounts, Verdict, count, decide
 from contract_tests.run.pacing import Budget, reserved_for_schemathesis
 from contract_tests.run.progress import Progress
 from contract_tests.run.replay import REPLAY_FILE, load_replay, write_replay
+from contract_tests.run.results import Outcome, RunReport
 from contract_tests.run.runner import run_plan
 from contract_tests.run.targets import (
     REPORTS,
     Target,
-    TargetKind,
     TargetUnavailableError,
     detect_prefix,
     path_values_from_env,

@@ -18,34 +18,25 @@ from typing import Any
 
 import pytest
 
+from contract_tests.core.settings import (
+    DEFAULT_MIN_JUDGED,
+    EXIT_INCONCLUSIVE,
+    REMOTE_MAX_REQUESTS,
+    REMOTE_RATE,
+    TOKEN_VARIABLE,
+    env_name,
+)
+from contract_tests.core.spec import fragment
+from contract_tests.core.unicode_ages import VERSIONS
+
 __all__ = [
-    "DEFAULT_MIN_JUDGED",
-    "EXIT_INCONCLUSIVE",
-    "EXIT_INTERRUPTED",
     "GROUPS",
     "OPTIONS",
-    "REMOTE_MAX_REQUESTS",
-    "REMOTE_RATE",
-    "TOKEN_VARIABLE",
     "Option",
     "rate_per_minute",
     "selected",
     "token",
 ]
-
-REMOTE_MAX_REQUESTS = 60
-REMOTE_RATE = 3.0
-"""Per minute: the vendor's published per-IP limit for its one-time-password endpoints, this
-one among them (its "Rate limits" page, quoted in the project's vendor reference); paced
-from the end of each answer, so jitter never puts two requests closer at the server."""
-DEFAULT_MIN_JUDGED = 0.5
-"""Below half of the checks a run could judge, its "pass" would say too little."""
-EXIT_INCONCLUSIVE = 6
-"""pytest's own exit codes are 0-5; 6 is a run that judged too little to pass or fail."""
-EXIT_INTERRUPTED = 7
-"""SIGINT or SIGTERM (a CI job's timeout) stopped the run: its verdict and summary say
-what was judged before it stopped."""
-TOKEN_VARIABLE = "DYNAMIC_API_TOKEN"
 
 
 @dataclass(frozen=True)
@@ -179,7 +170,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def normalize_version(version: str) -> str:
     """'16' -> '16.0'; '17.0.1' -> '17.0'; must be a tabled Unicode version."""
-    from contract_tests.core.unicode_ages import VERSIONS
 
     short = ".".join([*version.split("."), "0"][:2])
     if short not in VERSIONS:
@@ -226,9 +216,6 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(error)) from None
     kind = selected(config)
     if kind == "sandbox":
-        from contract_tests.core.spec import fragment
-        from contract_tests.run.targets import env_name
-
         path_names = {p.name for op in fragment().operations for p in op.located("path")}
         needed = ["DYNAMIC_SANDBOX_BASE_URL", *sorted(env_name(name) for name in path_names)]
         missing = [name for name in needed if not os.environ.get(name)]

@@ -18,18 +18,12 @@ from schemathesis import Case, CheckContext, Response
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core import NotSet  # `Case.body` when no body is set (4.32.5, pinned)
 
-from contract_tests.core.model import Auth
+from contract_tests.core.model import Auth, changes_the_route
 from contract_tests.core.spec import fragment, fragment_path
-from contract_tests.judge.statuses import (
-    Answer,
-    Asked,
-    ServerProfile,
-    broken_place,
-    changes_the_route,
-    judge,
-)
+from contract_tests.judge.statuses import Answer, Asked, ServerProfile, broken_place, judge
 from contract_tests.judge.statuses import response_problem as _response_problem
 from contract_tests.plan.strategies import profile_max_examples
+from contract_tests.plan.values import accepted_value, lookup_examples
 from contract_tests.report.recorder import RECORDER
 from dynamic_sdk_runtime.exceptions import ValidationError
 from dynamic_sdk_runtime.fragment import NO_BODY, Operation, RawRequest
@@ -114,7 +108,6 @@ def without_stored_resources(case: Case[Any], operation: Operation) -> bool:
     Schemathesis builds cases from the fragment's examples, so the lookup member may carry
     the example verification: it is replaced by a value that cannot exist (derive).
     """
-    from contract_tests.plan.derive import accepted_value, lookup_examples
 
     name = operation.lookup_field
     if name is None or operation.body is None:

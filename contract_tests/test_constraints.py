@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.core.model import Check, RunReport
+from contract_tests.core.model import Check
 from contract_tests.core.spec import fragment
 from contract_tests.report.summary import failure_line
+from contract_tests.run.results import RunReport
 from contract_tests.run.targets import Target
 
 

@@ -19,6 +19,7 @@ from contract_tests.checks import (
     check_verdict,
     client_accepts,
 )
+from contract_tests.conftest import sms_budget
 from contract_tests.core.model import Check, Probe, Side
 from contract_tests.core.spec import fragment
 from contract_tests.judge.statuses import broken_place
@@ -70,7 +71,6 @@ def test_bearer_token_is_required(targets: list[Target]) -> None:
 @pytest.mark.sends_sms
 def test_sandbox_accepts_the_documented_request(target: Target) -> None:
     """At most DYNAMIC_SANDBOX_SMS_BUDGET valid requests for a real verification (real SMS)."""
-    from contract_tests.conftest import sms_budget
 
     for operation, probe in configured_requests(fragment(), os.environ)[: min(sms_budget(), 1)]:
         assert client_accepts(target, operation, probe), "the DYNAMIC_* values break the rules"

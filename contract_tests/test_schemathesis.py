@@ -28,9 +28,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from contract_tests.conftest import BUDGETS, MOCK_TOKEN, budgeted
-from contract_tests.core.model import RunReport
 from contract_tests.core.spec import fragment, fragment_path
 from contract_tests.report.recorder import RECORDER
+from contract_tests.run.results import RunReport
 from contract_tests.run.targets import Target, TargetUnavailableError, detect_prefix
 from contract_tests.st_checks import (
     body_is_json,

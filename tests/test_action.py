@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from contract_tests.plugin import EXIT_INCONCLUSIVE, TOKEN_VARIABLE
+from contract_tests.core.settings import EXIT_INCONCLUSIVE, TOKEN_VARIABLE
 
 from .wheelhouse import CI_TOKEN, ROOT, clean_environment, shown
 

@@ -21,14 +21,15 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from contract_tests.core.model import Probe, RunReport
+from contract_tests.core.model import Probe, TargetKind
 from contract_tests.core.spec import fragment
 from contract_tests.plan.mutants import Kind
 from contract_tests.plan.planner import build_plan
 from contract_tests.run.pacing import Budget, plan_requests
 from contract_tests.run.replay import load_replay, write_replay
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
-from contract_tests.run.targets import ROOT, Target, TargetKind, detect_prefix
+from contract_tests.run.targets import ROOT, Target, detect_prefix
 from dynamic_sdk_mock import MockConfig, running_mock, serve_app
 from dynamic_sdk_runtime.fragment import NO_BODY, RawRequest
 from tests.support.broken_servers import TOKEN, Breakage, breakages, reference_app

@@ -17,15 +17,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from contract_tests.core.model import Probe, RunReport
+from contract_tests.core.model import Probe, TargetKind, changes_the_route
 from contract_tests.core.spec import fragment
-from contract_tests.judge.statuses import changes_the_route
 from contract_tests.plan.mutants import mutants
 from contract_tests.plan.planner import build_plan
 from contract_tests.report.summary import unicode_estimate
 from contract_tests.run.pacing import Budget
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
-from contract_tests.run.targets import ROOT, Target, TargetKind
+from contract_tests.run.targets import ROOT, Target
 from dynamic_sdk_mock import serve_app
 from tests.support.broken_servers import TOKEN, Breakage, breakages, reference_app, unicode_server
 

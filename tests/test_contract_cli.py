@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from contract_tests.__main__ import help_parser
-from contract_tests.plugin import DEFAULT_MIN_JUDGED, EXIT_INCONCLUSIVE, OPTIONS, TOKEN_VARIABLE
+from contract_tests.core.settings import DEFAULT_MIN_JUDGED, EXIT_INCONCLUSIVE, TOKEN_VARIABLE
+from contract_tests.plugin import OPTIONS
 from contract_tests.report.verdict import TargetCounts, decide
 from contract_tests.run.runner import SAFE_MODE
 from contract_tests.run.targets import PRISM_PACKAGE

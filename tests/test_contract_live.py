@@ -16,12 +16,13 @@ from typing import Any
 
 import httpx
 
-from contract_tests.core.model import RunReport
+from contract_tests.core.model import TargetKind
 from contract_tests.core.spec import fragment
 from contract_tests.plan.planner import build_plan
 from contract_tests.run.pacing import Budget
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
-from contract_tests.run.targets import Target, TargetKind
+from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
 from tests.support.broken_servers import TOKEN, Breakage, breakages, reference_app
 

@@ -22,14 +22,16 @@ import httpx
 import pytest
 
 from contract_tests.conftest import _budget
-from contract_tests.core.model import RunReport
+from contract_tests.core.model import TargetKind
+from contract_tests.core.settings import REMOTE_RATE
 from contract_tests.core.spec import fragment
 from contract_tests.plan.planner import build_plan
-from contract_tests.plugin import OPTIONS, REMOTE_RATE
+from contract_tests.plugin import OPTIONS
 from contract_tests.run.pacing import Budget, StatedLimit, stated_limit
 from contract_tests.run.progress import LINE_EVERY, Progress
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
-from contract_tests.run.targets import ROOT, Target, TargetKind, detect_prefix
+from contract_tests.run.targets import ROOT, Target, detect_prefix
 from dynamic_sdk_mock import MockConfig, running_mock, serve_app
 from tests.support.broken_servers import TOKEN, reference_app
 

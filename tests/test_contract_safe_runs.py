@@ -19,13 +19,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contract_tests.core.model import Probe, RunReport
+from contract_tests.core.model import Probe, TargetKind
 from contract_tests.core.spec import fragment
-from contract_tests.plan.derive import lookup_examples
 from contract_tests.plan.planner import build_plan
+from contract_tests.plan.values import lookup_examples
 from contract_tests.run.pacing import Budget
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
-from contract_tests.run.targets import Target, TargetKind
+from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
 from tests.support.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
 

@@ -15,14 +15,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contract_tests.core.model import Probe, RunReport
+from contract_tests.core.model import Probe, TargetKind
+from contract_tests.core.settings import EXIT_INCONCLUSIVE, REMOTE_MAX_REQUESTS
 from contract_tests.core.spec import fragment
 from contract_tests.plan.planner import build_plan
-from contract_tests.plugin import EXIT_INCONCLUSIVE, REMOTE_MAX_REQUESTS
 from contract_tests.report.verdict import count, decide
 from contract_tests.run.pacing import Budget
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
-from contract_tests.run.targets import Target, TargetKind
+from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
 from tests.support.broken_servers import SHAPES, TOKEN, Shape, reference_app
 

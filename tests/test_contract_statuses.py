@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import httpx
 
-from contract_tests.core.model import RunReport
+from contract_tests.core.model import TargetKind, changes_the_route
 from contract_tests.core.spec import fragment
-from contract_tests.judge.statuses import changes_the_route
 from contract_tests.plan.planner import build_plan
 from contract_tests.run.pacing import Budget
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
-from contract_tests.run.targets import Target, TargetKind
+from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
 from tests.support.broken_servers import TOKEN, Breakage, reference_app
 

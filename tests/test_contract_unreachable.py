@@ -15,16 +15,17 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.core.model import Check, Outcome, Probe, RunReport
+from contract_tests.core.model import Check, Probe, TargetKind
+from contract_tests.core.settings import EXIT_INCONCLUSIVE
 from contract_tests.core.spec import fragment
 from contract_tests.judge.statuses import Answer
 from contract_tests.plan.planner import build_plan
-from contract_tests.plugin import EXIT_INCONCLUSIVE
 from contract_tests.report.verdict import count, decide
 from contract_tests.run.pacing import Budget
 from contract_tests.run.progress import Progress
+from contract_tests.run.results import Outcome, RunReport
 from contract_tests.run.runner import UNREACHABLE_AFTER, run_plan, unreachable
-from contract_tests.run.targets import Target, TargetKind
+from contract_tests.run.targets import Target
 
 FRAGMENT = fragment()
 PLAN = build_plan(FRAGMENT, {}, seed=23, examples=1)

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contract_tests.core.settings import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, TOKEN_VARIABLE
 from contract_tests.core.spec import fragment
-from contract_tests.plugin import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, TOKEN_VARIABLE
 from contract_tests.run.targets import ROOT
 from dynamic_sdk_mock import serve_app
 from tests.support.broken_servers import TOKEN, read_body, reference_app, replaying

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from bench.safe_runs import measured_kills, plan_share
-from contract_tests.plan.derive import lookup_examples
 from contract_tests.plan.planner import build_plan, predicted_score
+from contract_tests.plan.values import lookup_examples
 from dynamic_sdk_runtime.fragment import Fragment, read_fragment
 from tests.support.broken_servers import mutant_breakages
 

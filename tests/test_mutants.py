@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from contract_tests.core.model import Check, Probe
-from contract_tests.plan import derive, mutants, planner
+from contract_tests.plan import derive, mutants, planner, values
 from contract_tests.plan.mutants import Kind, Mutant, documented, kills, score
 from contract_tests.plan.planner import build_plan, predicted_score
 from dynamic_sdk_runtime.ecma import ecma_test
@@ -266,7 +266,7 @@ def test_a_request_kills_a_mutant_only_when_the_rest_of_it_is_accepted() -> None
         for m in mutants.operation_mutants(operation)
         if m.kind is Kind.CASE_SWAPPED and m.place.startswith("body.")
     )
-    base = derive.base_request(operation, {}, frozenset())
+    base = values.base_request(operation, {}, frozenset())
     request = base.with_value(mutant.place, mutant.witness)
     check = Check(operation.operation_id, mutant.place, "pattern", "mutant", "reject")
     probe = Probe.of(check, request, 2)
@@ -453,7 +453,7 @@ def test_no_plan_kills_90_percent_within_the_remote_default() -> None:
     quote is above the default's plan share, and the plan does not beat it."""
     import math
 
-    from contract_tests.plugin import REMOTE_MAX_REQUESTS
+    from contract_tests.core.settings import REMOTE_MAX_REQUESTS
     from contract_tests.run.pacing import plan_requests
 
     (operation,) = SHIPPED.operations

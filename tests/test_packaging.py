@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from codegen import release
-from contract_tests.plugin import EXIT_INCONCLUSIVE, OPTIONS
+from contract_tests.core.settings import EXIT_INCONCLUSIVE
+from contract_tests.plugin import OPTIONS
 from contract_tests.run.targets import PRISM_PACKAGE
 
 from .wheelhouse import ROOT, ROOTS, clean_environment, run, shown

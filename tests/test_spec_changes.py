@@ -29,11 +29,12 @@ import pytest
 import yaml
 from openapi_python_client.strings import snake_case
 
-from contract_tests.core.model import RunReport
+from contract_tests.core.model import TargetKind
 from contract_tests.plan.planner import build_plan
 from contract_tests.run.pacing import Budget
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
-from contract_tests.run.targets import Target, TargetKind
+from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
 from dynamic_sdk_runtime.fragment import Fragment, read_fragment
 from tests.support.broken_servers import TOKEN, reference_app

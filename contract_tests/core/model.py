@@ -10,24 +10,22 @@ names a field of today's fragment.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from enum import StrEnum
+from typing import Any, Literal
 
 from dynamic_sdk_runtime.fragment import NO_BODY, RawRequest
-
-if TYPE_CHECKING:
-    from contract_tests.judge.statuses import Answer, Problem, ServerProfile
 
 __all__ = [
     "NO_BODY",
     "Auth",
     "Check",
-    "Outcome",
     "Probe",
-    "RunReport",
     "Side",
+    "TargetKind",
     "Verdict",
+    "changes_the_route",
 ]
 
 Side = Literal["accept", "reject"]
@@ -173,86 +171,23 @@ class Probe:
         return len(json.dumps([self.path, self.query, self.headers, body]))
 
 
-@dataclass
-class Outcome:
-    """What one probe got from one target, and whether it agrees with the documented rule."""
+class TargetKind(StrEnum):
+    """What kind of server a target is: how its answers are read (statuses.judge)."""
 
-    probe: Probe
-    target: str
-    status: int | None
-    verdict: Verdict
-    expected: Literal["refused", "accepted"] | None  # None: version-dependent, not pinned
-    note: str = ""
-    why: str = ""
-    """Why there is no verdict (statuses.judge), shown among the not-judged reasons."""
-    answer: Answer | None = None
-    problem: Problem | None = None
-    """What the answer breaks of its documented response, held only when it is the
-    operation's own answer (not an intermediary's)."""
-    curl: str = ""
-    """A curl line reproducing the probe, kept when the answer has a problem."""
-
-    @property
-    def judged(self) -> bool:
-        return self.verdict in ("refused", "accepted", "server-error")
-
-    @property
-    def agreed(self) -> bool | None:
-        """True/False when judged against a fixed expectation, None otherwise."""
-        if self.verdict == "server-error":
-            return False
-        if not self.judged or self.expected is None:
-            return None
-        return self.verdict == self.expected
+    MOCK = "mock"
+    """The embedded mock, lenient: every valid request gets the success echo."""
+    ASGI = "asgi"
+    PRISM = "prism"
+    """Stoplight Prism: refusals carry an `sl-violations` header."""
+    BASE_URL = "base-url"
+    """Any server (--base-url): a real one, whose 422 may be state, not a verdict."""
+    SANDBOX = "sandbox"
 
 
-@dataclass
-class RunReport:
-    """Every outcome of a run, grouped for one-line-per-check verdicts."""
-
-    outcomes: list[Outcome] = field(default_factory=list)
-    not_sent_reason: dict[tuple[str, str], str] = field(default_factory=dict)
-    """(target, check key) -> why some of its probes were not sent."""
-    response_failures: dict[str, str] = field(default_factory=dict)
-    pinned_version: str | None = None
-    lookup_order: dict[str, str] = field(default_factory=dict)
-    """target -> what its answers showed about validation before lookup (see runner)."""
-    profiles: dict[str, ServerProfile] = field(default_factory=dict)
-    """target -> what it showed about itself (statuses.ServerProfile)."""
-    findings: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """"target: problem" -> (suggested fragment edit, curl): broken assumptions and
-    unlisted statuses, reported (failures only with --strict-assumptions)."""
-    stopped: dict[str, str] = field(default_factory=dict)
-    """target -> why the run stopped sending early (credentials refused, unreachable,
-    interrupted)."""
-    kinds: dict[str, str] = field(default_factory=dict)
-    """target -> its kind (mock, prism, base-url, ...), for the status table."""
-    settled: dict[str, tuple[object, int]] = field(default_factory=dict)
-    """target -> (evidence, answers) last judged: unchanged evidence judges only new ones."""
-
-    def by_check(self) -> dict[str, list[Outcome]]:
-        grouped: dict[str, list[Outcome]] = defaultdict(list)
-        for outcome in self.outcomes:
-            grouped[outcome.probe.check.key].append(outcome)
-        return grouped
-
-    def failures(self) -> dict[tuple[str, str], Outcome]:
-        """(target, check key) -> the minimal disagreeing outcome (smallest request)."""
-        found: dict[tuple[str, str], Outcome] = {}
-        for outcome in self.outcomes:
-            if outcome.agreed is False:
-                key = (outcome.target, outcome.probe.check.key)
-                if key not in found or outcome.probe.size() < found[key].probe.size():
-                    found[key] = outcome
-        return found
-
-    def version_dependent(self) -> dict[tuple[str, str], Outcome]:
-        """Unpinned version-dependent probes the server refused (reported, never failing)."""
-        found: dict[tuple[str, str], Outcome] = {}
-        for outcome in self.outcomes:
-            if outcome.expected is None and outcome.verdict == "refused":
-                found.setdefault((outcome.target, outcome.probe.check.key), outcome)
-        return found
-
-    def judged_keys(self, target: str) -> set[str]:
-        return {o.probe.check.key for o in self.outcomes if o.target == target and o.judged}
+def changes_the_route(path: Mapping[str, str]) -> bool:
+    """A path value that no longer makes one segment: empty, holding a `/` (or `\\`, which
+    some routers read as one), a dot segment, or a line break a router may cut at."""
+    return any(
+        not value or value in (".", "..") or any(c in value for c in "/\\\r\n")
+        for value in path.values()
+    )

@@ -34,12 +34,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import httpx
 
-from contract_tests.core.model import Auth, Side, Verdict
-from contract_tests.run.targets import TargetKind, prism_input_violations
+from contract_tests.core.model import Auth, Side, TargetKind, Verdict
 from dynamic_sdk_runtime.exceptions import ValidationError
 from dynamic_sdk_runtime.fragment import Operation
 from dynamic_sdk_runtime.schema import schema_violations
@@ -55,9 +54,9 @@ __all__ = [
     "Problem",
     "ServerProfile",
     "broken_place",
-    "changes_the_route",
     "judge",
     "location_of",
+    "prism_input_violations",
     "response_problem",
 ]
 
@@ -150,15 +149,6 @@ class Asked:
     def valid_shaped(self) -> bool:
         """Valid everywhere, with the token: the operation's own answer, whatever it is."""
         return self.side == "accept" and self.auth == "token" and not self.route_changed
-
-
-def changes_the_route(path: Mapping[str, str]) -> bool:
-    """A path value that no longer makes one segment: empty, holding a `/` (or `\\`, which
-    some routers read as one), a dot segment, or a line break a router may cut at."""
-    return any(
-        not value or value in (".", "..") or any(c in value for c in "/\\\r\n")
-        for value in path.values()
-    )
 
 
 @dataclass
@@ -328,3 +318,21 @@ def response_problem(operation: Operation, answer: Answer, context: str) -> Prob
         finding,
         suggestion,
     )
+
+
+def prism_input_violations(raw: str | None) -> list[dict[str, Any]]:
+    """The Error entries of a Prism `sl-violations` header about the request's data.
+
+    Auth (code 401) and media-type (415) violations are not input-rule verdicts. A JSON
+    `null` body shows up as `{"location": ["request"], "code": "required"}`.
+    """
+    if not raw:
+        return []
+    entries: list[dict[str, Any]] = json.loads(raw)
+    return [
+        entry
+        for entry in entries
+        if entry.get("severity") == "Error"
+        and list(entry.get("location", []))[:1] == ["request"]
+        and entry.get("code") not in (401, 403, 406, 415)
+    ]

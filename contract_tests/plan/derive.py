@@ -27,7 +27,23 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from contract_tests.core.model import Auth, Check, Probe, Side
-from contract_tests.core.unicode_ages import BASELINE, LETTER_NUMBER_SINCE, VERSIONS
+from contract_tests.core.settings import env_name
+from contract_tests.core.unicode_ages import BASELINE, VERSIONS
+from contract_tests.plan.mutants import (
+    accept_rule,
+    maximal_accept,
+    newer_letters,
+    operation_mutants,
+)
+from contract_tests.plan.values import (
+    MULTI_BYTE,
+    SAMPLE_CHARACTERS,
+    accepted_value,
+    lookup_examples,
+    newer_letter,
+    string_accepts,
+    string_seeds,
+)
 from dynamic_sdk_runtime.ecma import UNICODE_VERSION, code_point_length
 from dynamic_sdk_runtime.fragment import ABSENT, NO_BODY, Operation, Place, RawRequest
 from dynamic_sdk_runtime.pattern_nodes import witnesses as pattern_witnesses
@@ -35,54 +51,9 @@ from dynamic_sdk_runtime.schema import Schema, schema_violations
 
 __all__ = [
     "Candidate",
-    "accepted_value",
-    "base_request",
     "derive_probes",
 ]
 
-SAMPLE_CHARACTERS: dict[str, str] = {
-    "ascii-letter": "q",
-    "ascii-digit": "7",
-    "space": " ",
-    "latin-1-letter": "é",
-    "greek": "Ω",
-    "cyrillic": "Ж",
-    "arabic": "ع",
-    "devanagari": "क",
-    "cjk": "日",
-    "hangul": "한",
-    "astral-letter": "\U00010400",
-    "arabic-indic-digit": "\u0663",
-    "fullwidth-digit": "\uff10",
-    "superscript-two": "\u00b2",
-    "roman-numeral": "\u216b",
-    "tab": "\t",
-    "no-break-space": "\u00a0",
-    "line-separator": "\u2028",
-    "ideographic-space": "\u3000",
-    "zero-width-space": "\u200b",
-    "byte-order-mark": "\ufeff",
-    "control-char": "\x01",
-    "combining-mark": "\u0301",
-    "private-use": "\ue000",
-    "unassigned": "\u0378",
-    "emoji": "\U0001f600",
-    "dollar": "$",
-    "hash": "#",
-    "backslash": "\\",
-    "quote": '"',
-    "angle-bracket": "<",
-    "middle-dot": "\u00b7",
-    "en-dash": "\u2013",
-    "euro": "\u20ac",
-    "copyright": "\u00a9",
-    "newline": "\n",
-}
-"""Extra witnesses for any pattern-constrained string: one character of each kind, each
-Unicode 6.0 or older (a server on any supported Unicode agrees). No field is named."""
-
-MULTI_BYTE = ("é", "日", "\U00010400")
-"""2-byte, 3-byte and astral (two UTF-16 units) characters: lengths are code points."""
 
 WRONG_TYPE_VALUES: dict[str, object] = {
     "null": None,
@@ -97,96 +68,6 @@ WRONG_TYPE_VALUES: dict[str, object] = {
 
 NON_OBJECT_BODIES: dict[str, object] = {"null": None, "array": [], "string": "{}", "number": 1}
 EXTRA_MEMBER = "unexpectedMemberFromTheContractSuite"
-
-
-def _string_accepts(schema: Schema, value: str) -> bool:
-    return not schema_violations(schema, value, "value")
-
-
-def _string_seeds(schema: Schema, avoid: frozenset[str] = frozenset()) -> list[str]:
-    """Accepted strings in a fixed order: the example, enum members, pattern witnesses;
-    never one of `avoid` (values naming a resource that may exist)."""
-    seeds: list[str] = []
-    if isinstance(schema.example, str):
-        seeds.append(schema.example)
-    seeds += [m for m in schema.enum or () if isinstance(m, str)]
-    if schema.pattern is not None:
-        seeds += [
-            w.value
-            for w in pattern_witnesses(
-                schema.pattern, min_length=schema.min_length, max_length=schema.max_length
-            )
-            if w.side == "accept"
-        ]
-    low = schema.min_length or 1
-    seeds.append("a" * (low if schema.max_length is None else min(low, schema.max_length)))
-    return [s for s in dict.fromkeys(seeds) if s not in avoid and _string_accepts(schema, s)]
-
-
-def accepted_value(schema: Schema, avoid: frozenset[str] = frozenset()) -> Any:
-    """A value `schema` accepts (deterministic); never one of `avoid` (ids that may exist)."""
-    if schema.type == "string" or (schema.type is None and schema.pattern is not None):
-        choices = [s for s in _string_seeds(schema) if s not in avoid]
-        if not choices:
-            raise ValueError(f"no accepted string found for {schema}")
-        # The example is the documented, most ordinary value: it goes first unless avoided.
-        return choices[0]
-    if schema.type == "object" or schema.properties:
-        return {p.name: accepted_value(p.schema, avoid) for p in schema.properties if p.required}
-    if schema.type == "array":
-        return []
-    if schema.enum:
-        return schema.enum[0]
-    if schema.example is not None:
-        return schema.example
-    return {"integer": 1, "number": 1, "boolean": True, "null": None}.get(schema.type or "", "a")
-
-
-def base_request(
-    operation: Operation, path: Mapping[str, str], avoid: frozenset[str]
-) -> RawRequest:
-    """A request every documented rule accepts, that probes change in one place: the
-    target's own path values, required query/header parameters and body members.
-
-    The lookup member (`x-lookup-field`) gets a value that cannot name a stored resource:
-    never the fragment's example, never one of `avoid` (the configured test verification).
-    """
-    examples = lookup_examples(operation)
-    body: Any = NO_BODY
-    if operation.body is not None:
-        body = accepted_value(operation.body, avoid)
-        if operation.lookup_field is not None and isinstance(body, dict):
-            prop = operation.body.property(operation.lookup_field)
-            if prop is not None:
-                body[prop.name] = accepted_value(prop.schema, avoid | examples)
-    return RawRequest(
-        path={
-            p.name: path.get(p.name) or str(accepted_value(p.schema))
-            for p in operation.located("path")
-        },
-        query={
-            p.name: str(accepted_value(p.schema)) for p in operation.located("query") if p.required
-        },
-        headers={
-            p.name: str(accepted_value(p.schema)) for p in operation.located("header") if p.required
-        },
-        body=body,
-    )
-
-
-def lookup_examples(operation: Operation) -> frozenset[str]:
-    """Every value the fragment shows for the lookup member: it might exist somewhere."""
-    found: set[str] = set()
-    name = operation.lookup_field
-    if name is None or operation.body is None:
-        return frozenset()
-    prop = operation.body.property(name)
-    if prop is not None and isinstance(prop.schema.example, str):
-        found.add(prop.schema.example)
-    for example in [operation.body_example, *(r.example for r in operation.responses)]:
-        if isinstance(example, Mapping) and isinstance(example.get(name), str):
-            found.add(example[name])
-    return frozenset(found)
 
 
 # -- values per place ---------------------------------------------------------------------
@@ -230,14 +111,14 @@ def _at_length(schema: Schema, seeds: list[str], length: int, *, keep_pattern: b
     pattern_only = Schema(type="string", pattern=schema.pattern)
     fallback = None
     for value in _length_values(schema, seeds, length):
-        if _string_accepts(pattern_only, value):
+        if string_accepts(pattern_only, value):
             return value
         fallback = fallback or value
     return None if keep_pattern else fallback
 
 
 def _string_candidates(schema: Schema, avoid: frozenset[str]) -> Iterator[Candidate]:
-    seeds = _string_seeds(schema, avoid)
+    seeds = string_seeds(schema, avoid)
     if not seeds:
         return
     base = seeds[0]
@@ -282,7 +163,7 @@ def _string_candidates(schema: Schema, avoid: frozenset[str]) -> Iterator[Candid
         yield Candidate("enum", f"member-{json.dumps(member)}", member, "accept")
         if isinstance(member, str):
             yield Candidate("enum", f"near-{json.dumps(member)}", member + "x", "reject")
-    if schema.format is not None and not _string_accepts(schema, "not-a-" + schema.format):
+    if schema.format is not None and not string_accepts(schema, "not-a-" + schema.format):
         yield Candidate("format", f"not-a-{schema.format}", "not-a-" + schema.format, "reject")
 
 
@@ -290,7 +171,7 @@ def _multi_byte(schema: Schema, value: str, char: str) -> str | None:
     """`value` with every character but the first and last replaced by `char`, if kept."""
     size = code_point_length(value)
     candidate = char * size if size < 3 else value[0] + char * (size - 2) + value[-1]
-    return candidate if _string_accepts(schema, candidate) and candidate != value else None
+    return candidate if string_accepts(schema, candidate) and candidate != value else None
 
 
 def _placements(base: str, char: str) -> Iterator[tuple[str, str]]:
@@ -328,20 +209,11 @@ def _sample_candidates(schema: Schema, base: str) -> Iterator[Candidate]:
             continue
         value = base[:-1] + newer if len(base) > 1 else newer
         # The engine knows letters up to its own Unicode; newer ones are judged by the table.
-        if version <= UNICODE_VERSION and not _string_accepts(schema, value):
+        if version <= UNICODE_VERSION and not string_accepts(schema, value):
             continue
         yield Candidate(
             "pattern", f"unicode-{version}-letter", value, "accept", tier=2, unicode_since=version
         )
-
-
-def newer_letter(version: str) -> str | None:
-    """A letter (Lo/Lu/Ll) that is one only since `version`."""
-    for category in ("Lo", "Lu", "Ll", "Nd"):
-        ranges = LETTER_NUMBER_SINCE.get(category, {}).get(version, ())
-        if ranges:
-            return chr(ranges[0][0])
-    return None
 
 
 def _type_candidates(place: Place) -> Iterator[Candidate]:
@@ -376,12 +248,6 @@ def _mutant_candidates(operation: Operation, place: Place) -> Iterator[Candidate
     value a server with that defect answers differently; its reason names the mutant and
     the documented rules the value breaks. Values already sent for another mutant are not
     repeated (one request kills every mutant it tells apart)."""
-    from contract_tests.plan.mutants import (  # (builds on this one)
-        accept_rule,
-        maximal_accept,
-        newer_letters,
-        operation_mutants,
-    )
 
     maximal = maximal_accept(operation, place.where)
     if maximal is not None and len(maximal[1]) > 1 and place.schema.pattern is not None:
@@ -502,7 +368,6 @@ def configured_requests(fragment: Any, environ: Mapping[str, str]) -> list[tuple
     environment (a member fooBar from DYNAMIC_FOO_BAR, ...), path values from
     DYNAMIC_<PARAMETER>; an operation whose variables are not all set is left out.
     """
-    from contract_tests.run.targets import env_name
 
     found = []
     for operation in fragment.operations:

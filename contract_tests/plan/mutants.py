@@ -37,11 +37,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from contract_tests.core.model import Probe
+from contract_tests.core.model import Probe, changes_the_route
 from contract_tests.core.unicode_ages import BASELINE, VERSIONS
-from contract_tests.judge.statuses import changes_the_route
-from contract_tests.plan.derive import SAMPLE_CHARACTERS, accepted_value, newer_letter
 from contract_tests.plan.strategies import unicode_since
+from contract_tests.plan.values import SAMPLE_CHARACTERS, accepted_value, newer_letter
 from dynamic_sdk_runtime.ecma import (
     UNICODE_VERSION,
     UnsupportedPatternError,

@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from contract_tests.core.model import Check, Probe, Side
-from contract_tests.judge.statuses import changes_the_route
-from contract_tests.plan.derive import base_request, derive_probes
+from contract_tests.core.model import Check, Probe, Side, changes_the_route
+from contract_tests.plan.derive import derive_probes
 from contract_tests.plan.mutants import Score, kill_set, mutants, tally
 from contract_tests.plan.strategies import pattern_text
+from contract_tests.plan.values import base_request
 from dynamic_sdk_runtime.fragment import Fragment, Operation, RawRequest
 
 __all__ = [

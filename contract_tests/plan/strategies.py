@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from contract_tests.core.model import Probe
 from contract_tests.core.unicode_ages import LETTER_NUMBER_SINCE
+from contract_tests.plan.values import SAMPLE_CHARACTERS, string_seeds
 from dynamic_sdk_runtime.fragment import ABSENT, RawRequest
 from dynamic_sdk_runtime.schema import Schema
 
@@ -48,9 +49,8 @@ def unicode_since(char: str) -> str | None:
 @functools.cache
 def _alphabet(schema: Schema) -> tuple[str, ...]:
     """Characters of the derived witnesses of `schema` plus the sample characters."""
-    from contract_tests.plan.derive import SAMPLE_CHARACTERS, _string_seeds
 
-    chars = {char for seed in _string_seeds(schema) for char in seed}
+    chars = {char for seed in string_seeds(schema) for char in seed}
     chars.update(SAMPLE_CHARACTERS.values())
     return tuple(sorted(chars))
 

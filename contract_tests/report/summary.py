@@ -13,13 +13,14 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from contract_tests.core.model import Outcome, Probe, RunReport
+from contract_tests.core.model import Probe
 from contract_tests.core.unicode_ages import BASELINE, VERSIONS
 from contract_tests.plan.mutants import Score, kills, tally
 from contract_tests.plan.planner import requests_to_kill
 from contract_tests.report.recorder import RECORDER
 from contract_tests.report.verdict import why_not_judged
 from contract_tests.run.pacing import Budget, max_requests_for
+from contract_tests.run.results import Outcome, RunReport
 from contract_tests.run.targets import Target
 from dynamic_sdk_runtime.ecma import UnsupportedPatternError
 from dynamic_sdk_runtime.exceptions import mask

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from contract_tests.core.model import Probe, RunReport
-from contract_tests.plugin import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, TOKEN_VARIABLE
+from contract_tests.core.model import Probe
+from contract_tests.core.settings import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, TOKEN_VARIABLE
+from contract_tests.run.results import RunReport
 from contract_tests.run.runner import BY_DESIGN
 
 __all__ = ["TargetCounts", "Verdict", "count", "decide", "why_not_judged"]

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from contract_tests.core.model import Probe, RunReport
+from contract_tests.core.model import Probe
+from contract_tests.run.results import RunReport
 
 __all__ = ["PLACEHOLDER_TOKEN", "REPLAY_FILE", "load_replay", "write_replay"]
 

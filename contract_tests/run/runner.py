@@ -15,7 +15,8 @@ from typing import Literal
 
 import httpx
 
-from contract_tests.core.model import Check, Outcome, Probe, RunReport
+from contract_tests.core.model import Check, Probe, changes_the_route
+from contract_tests.core.settings import TOKEN_VARIABLE
 from contract_tests.core.unicode_ages import VERSIONS
 from contract_tests.judge.statuses import (
     LOCAL_KINDS,
@@ -24,14 +25,13 @@ from contract_tests.judge.statuses import (
     Judgement,
     Problem,
     ServerProfile,
-    changes_the_route,
     judge,
     location_of,
     response_problem,
 )
-from contract_tests.plugin import TOKEN_VARIABLE
 from contract_tests.run.pacing import Budget
 from contract_tests.run.progress import Progress
+from contract_tests.run.results import Outcome, RunReport
 from contract_tests.run.targets import Target
 from dynamic_sdk_runtime.fragment import Fragment, Operation
 

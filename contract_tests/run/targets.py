@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shlex
 import shutil
 import socket
@@ -22,14 +21,13 @@ import subprocess
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
-from contract_tests.core.model import NO_BODY, Probe
+from contract_tests.core.model import NO_BODY, Probe, TargetKind
+from contract_tests.core.settings import env_name
 from contract_tests.core.spec import fragment_path
 from dynamic_sdk_runtime.fragment import Fragment, Operation, RawRequest
 
@@ -37,7 +35,6 @@ __all__ = [
     "REPORTS",
     "ROOT",
     "Target",
-    "TargetKind",
     "TargetUnavailableError",
     "free_port",
     "start_prism",
@@ -67,19 +64,6 @@ def _prism_bin() -> Path:
 
 
 PRISM_BIN = _prism_bin()
-
-
-class TargetKind(StrEnum):
-    """What kind of server a target is: how its answers are read (statuses.judge)."""
-
-    MOCK = "mock"
-    """The embedded mock, lenient: every valid request gets the success echo."""
-    ASGI = "asgi"
-    PRISM = "prism"
-    """Stoplight Prism: refusals carry an `sl-violations` header."""
-    BASE_URL = "base-url"
-    """Any server (--base-url): a real one, whose 422 may be state, not a verdict."""
-    SANDBOX = "sandbox"
 
 
 class TargetUnavailableError(RuntimeError):
@@ -148,24 +132,6 @@ class Target:
         return " ".join(parts)
 
 
-def prism_input_violations(raw: str | None) -> list[dict[str, Any]]:
-    """The Error entries of a Prism `sl-violations` header about the request's data.
-
-    Auth (code 401) and media-type (415) violations are not input-rule verdicts. A JSON
-    `null` body shows up as `{"location": ["request"], "code": "required"}`.
-    """
-    if not raw:
-        return []
-    entries: list[dict[str, Any]] = json.loads(raw)
-    return [
-        entry
-        for entry in entries
-        if entry.get("severity") == "Error"
-        and list(entry.get("location", []))[:1] == ["request"]
-        and entry.get("code") not in (401, 403, 406, 415)
-    ]
-
-
 def free_port() -> int:
     """A loopback TCP port nobody listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -200,11 +166,6 @@ def path_values_from_env(fragment: Fragment, environ: Mapping[str, str]) -> dict
     """DYNAMIC_<NAME> for each path parameter <name> (camelCase as DYNAMIC_CAMEL_CASE)."""
     names = {p.name for op in fragment.operations for p in op.located("path")}
     return {name: environ[env_name(name)] for name in names if environ.get(env_name(name))}
-
-
-def env_name(parameter: str) -> str:
-    """The environment variable that sets a path parameter: camelCase -> DYNAMIC_CAMEL_CASE."""
-    return "DYNAMIC_" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", parameter).upper()
 
 
 @contextlib.contextmanager

@@ -33,10 +33,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contract_tests.core.spec import fragment
 from contract_tests.core.unicode_ages import VERSIONS
-from contract_tests.plan.derive import accepted_value
 from contract_tests.plan.mutants import Mutant, mutants, representatives
 from contract_tests.plan.strategies import unicode_since
+from contract_tests.plan.values import accepted_value
 from dynamic_sdk_runtime.fragment import NO_BODY, Fragment, Operation, RawRequest
 from dynamic_sdk_runtime.schema import Property, Schema
 
@@ -463,8 +464,6 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     import uvicorn
-
-    from contract_tests.core.spec import fragment
 
     names = {b.name: b for b in breakages(fragment())} | {"unicode-16.0": unicode_server("16.0")}
     parser = argparse.ArgumentParser(prog="python -m tests.support.broken_servers")
