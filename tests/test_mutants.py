@@ -21,12 +21,12 @@ import pytest
 import yaml
 
 from contract_tests.core.model import Check, Probe
+from contract_tests.core.pattern_nodes import dialect_variants, parse, variants
 from contract_tests.plan import derive, mutants, planner, values
 from contract_tests.plan.mutants import Kind, Mutant, documented, kills, score
 from contract_tests.plan.planner import build_plan, predicted_score
 from dynamic_sdk_runtime.ecma import ecma_test
 from dynamic_sdk_runtime.fragment import ABSENT, Fragment, Operation, read_fragment
-from dynamic_sdk_runtime.pattern_nodes import dialect_variants, parse, variants
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAGMENTS = [

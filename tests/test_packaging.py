@@ -72,6 +72,53 @@ def test_the_client_wheel_ships_the_fragment(wheels: list[Path]) -> None:
     assert not any(name.startswith("dynamic_sdk_runtime/") for name in names)
 
 
+def _wheel_names(wheels: list[Path], distribution: str) -> list[str]:
+    wheel = next(p for p in wheels if p.name.startswith(distribution) and p.suffix == ".whl")
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.namelist()
+
+
+def _runtime_modules_imported_by(*folders: Path) -> set[str]:
+    """`dynamic_sdk_runtime.X` modules that the code in these folders imports."""
+    found: set[str] = set()
+    for folder in folders:
+        for source in folder.rglob("*.py"):
+            text = source.read_text(encoding="utf-8")
+            found |= set(re.findall(r"dynamic_sdk_runtime\.(\w+)", text))
+    return found
+
+
+def test_the_runtime_wheel_holds_what_the_client_and_the_mock_run(wheels: list[Path]) -> None:
+    """Every runtime module is imported by the generated client or the mock, or by another
+    runtime module (the checker's parts); the suite's pattern parser is not among them."""
+    names = _wheel_names(wheels, "dynamic_sdk_runtime")
+    shipped = {
+        Path(n).stem for n in names if n.startswith("dynamic_sdk_runtime/") and n.endswith(".py")
+    } - {"__init__"}
+    used = _runtime_modules_imported_by(ROOT / "generated", ROOT / "mock" / "dynamic_sdk_mock")
+    runtime = ROOT / "runtime" / "dynamic_sdk_runtime"
+    for module in sorted(used):
+        used |= _runtime_modules_imported_by(runtime / f"{module}.py")
+        text = (runtime / f"{module}.py").read_text(encoding="utf-8")
+        used |= set(re.findall(r"^from \.(\w+) import", text, re.M))
+    assert shipped <= used, f"shipped but run by no client or mock: {shipped - used}"
+    assert "pattern_nodes" not in shipped
+
+
+def test_the_suite_wheel_holds_no_self_check_material(wheels: list[Path]) -> None:
+    """The servers, oracle and table builder the project's own tests use stay out of the
+    installed suite; the suite's own layers and its pattern parser are in it."""
+    names = _wheel_names(wheels, "dynamic_sdk_contract")
+    support = {
+        p.name for p in (ROOT / "tests" / "support").iterdir() if p.suffix in (".py", ".mjs")
+    }
+    shipped = {Path(n).name for n in names if n.startswith("contract_tests/")}
+    assert not (support - {"__init__.py"}) & shipped, (support - {"__init__.py"}) & shipped
+    for layer in ("core", "plan", "judge", "run", "report"):
+        assert f"contract_tests/{layer}/__init__.py" in names, layer
+    assert "contract_tests/core/pattern_nodes.py" in names
+
+
 def test_installed_wheels_work_without_a_checkout(installed: Path, tmp_path: Path) -> None:
     script = tmp_path / "smoke.py"
     script.write_text(SMOKE, encoding="utf-8")

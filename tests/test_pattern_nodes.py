@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dynamic_sdk_runtime import pattern_nodes
+from contract_tests.core import pattern_nodes
+from contract_tests.core.pattern_nodes import Gap, PatternNode, Witness, parse, uncovered, witnesses
 from dynamic_sdk_runtime.ecma import (
     UnsafePatternError,
     UnsupportedPatternError,
@@ -24,7 +25,6 @@ from dynamic_sdk_runtime.ecma import (
     compile_pattern,
     ecma_test,
 )
-from dynamic_sdk_runtime.pattern_nodes import Gap, PatternNode, Witness, parse, uncovered, witnesses
 
 UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 NAME = r"^(?=\S)[\p{L}\p{N}a-zA-Z _.,:!?&%@\/+\-'|]+(?<=\S)$"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dynamic_sdk_runtime.pattern_nodes import witnesses
+from contract_tests.core.pattern_nodes import witnesses
 from tests.support.ecma_oracle import code_point_lengths, ecma_verdicts
 from tests.test_pattern_nodes import NAMED, NAMED_IDS, PATTERNS
 

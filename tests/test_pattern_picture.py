@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from contract_tests.core.pattern_nodes import parse
 from contract_tests.report.pattern_picture import (
     HTML_NAME,
     Mark,
@@ -28,7 +29,6 @@ from contract_tests.report.pattern_picture import (
     places,
 )
 from contract_tests.report.recorder import Recorder
-from dynamic_sdk_runtime.pattern_nodes import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 OPERATION = "someOperation"

@@ -4,7 +4,7 @@ For each operation of the fragment, each parameter and body member (nested ones 
 each keyword the fragment uses there, this module derives the values on either side of
 the documented boundary:
 
-- `pattern`: the witnesses of `dynamic_sdk_runtime.pattern_nodes`, one or more per node
+- `pattern`: the witnesses of `contract_tests.core.pattern_nodes`, one or more per node
   of the parsed ECMA-262 pattern (quantifier bounds from both sides, class members and
   near misses, anchors, lookarounds, alternatives), each checked by the ECMA engine;
 - `minLength` / `maxLength`: a value at the limit and one past it, counted in code points,
@@ -27,6 +27,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from contract_tests.core.model import Auth, Check, Probe, Side
+from contract_tests.core.pattern_nodes import witnesses as pattern_witnesses
 from contract_tests.core.settings import env_name
 from contract_tests.core.unicode_ages import BASELINE, VERSIONS
 from contract_tests.plan.mutants import (
@@ -46,7 +47,6 @@ from contract_tests.plan.values import (
 )
 from dynamic_sdk_runtime.ecma import UNICODE_VERSION, code_point_length
 from dynamic_sdk_runtime.fragment import ABSENT, NO_BODY, Operation, Place, RawRequest
-from dynamic_sdk_runtime.pattern_nodes import witnesses as pattern_witnesses
 from dynamic_sdk_runtime.schema import Schema, schema_violations
 
 __all__ = [

@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from contract_tests.core.model import Probe, changes_the_route
+from contract_tests.core.pattern_nodes import Variant, dialect_variants, variants
+from contract_tests.core.pattern_nodes import witnesses as pattern_witnesses
 from contract_tests.core.unicode_ages import BASELINE, VERSIONS
 from contract_tests.plan.strategies import unicode_since
 from contract_tests.plan.values import SAMPLE_CHARACTERS, accepted_value, newer_letter
@@ -48,8 +50,6 @@ from dynamic_sdk_runtime.ecma import (
     compile_pattern,
 )
 from dynamic_sdk_runtime.fragment import ABSENT, Fragment, Operation, Place
-from dynamic_sdk_runtime.pattern_nodes import Variant, dialect_variants, variants
-from dynamic_sdk_runtime.pattern_nodes import witnesses as pattern_witnesses
 from dynamic_sdk_runtime.schema import Schema, schema_violations
 
 __all__ = [

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from contract_tests.core.pattern_nodes import witnesses as pattern_witnesses
 from contract_tests.core.unicode_ages import LETTER_NUMBER_SINCE
 from dynamic_sdk_runtime.fragment import NO_BODY, Operation, RawRequest
-from dynamic_sdk_runtime.pattern_nodes import witnesses as pattern_witnesses
 from dynamic_sdk_runtime.schema import Schema, schema_violations
 
 __all__ = [

@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 from attrs import frozen
 
+from contract_tests.core.pattern_nodes import parse as parse_pattern
 from dynamic_sdk_runtime.ecma import UnsupportedPatternError
-from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
 
 __all__ = ["HTML_NAME", "Mark", "Place", "html_page", "lanes", "markdown", "places", "write_html"]
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from contract_tests.core.model import Probe
+from contract_tests.core.pattern_nodes import parse as parse_pattern
 from contract_tests.core.unicode_ages import BASELINE, VERSIONS
 from contract_tests.plan.mutants import Score, kills, tally
 from contract_tests.plan.planner import requests_to_kill
@@ -25,7 +26,6 @@ from contract_tests.run.targets import Target
 from dynamic_sdk_runtime.ecma import UnsupportedPatternError
 from dynamic_sdk_runtime.exceptions import mask
 from dynamic_sdk_runtime.fragment import ABSENT, Fragment
-from dynamic_sdk_runtime.pattern_nodes import parse as parse_pattern
 
 __all__ = ["failure_line", "mutation_power", "node_coverage", "summarize", "unicode_estimate"]
 

@@ -21,7 +21,7 @@ from typing import Literal
 import attrs
 from attrs import frozen
 
-from .ecma import EcmaPattern, UnsupportedPatternError, code_point_length
+from dynamic_sdk_runtime.ecma import EcmaPattern, UnsupportedPatternError, code_point_length
 
 __all__ = [
     "Gap",
