@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from contract_tests.core.model import Check, Probe
+from contract_tests.core.model import Check, Probe, TargetKind
 from contract_tests.judge.statuses import Answer, ServerProfile, judge
 from contract_tests.run.runner import asked, documented
 from contract_tests.run.targets import Target
@@ -73,7 +73,7 @@ def check_verdict(target: Target, operation: Operation, probe: Probe) -> bool:
 def check_auth_required(target: Target, operation: Operation, probe: Probe) -> None:
     """A valid request without a token, or with a wrong one, is refused (401 or 403)."""
     for auth in ("none", "wrong"):
-        if auth == "wrong" and target.kind == "prism":
+        if auth == "wrong" and target.kind is TargetKind.PRISM:
             continue  # Prism checks that a bearer token is present, not which one
         check = Check(operation.operation_id, "auth", "bearer", auth, "reject")
         attempt = Probe(check, probe.path, probe.query, probe.headers, probe.body, 1, auth)

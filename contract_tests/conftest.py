@@ -68,7 +68,9 @@ def _plan(config: pytest.Config, path_values: dict[str, str]) -> list[Probe]:
     x-auth-discrepancy: against the sandbox, or with --no-auth, no auth probe is planned.
     """
     kind = selected(config)
-    allow_auth = kind != "sandbox" and not (kind == "base-url" and token(config) is None)
+    allow_auth = kind is not TargetKind.SANDBOX and not (
+        kind is TargetKind.BASE_URL and token(config) is None
+    )
     avoid = frozenset(v for v in (os.environ.get("DYNAMIC_VERIFICATION_UUID"),) if v)
     return build_plan(
         fragment(),
@@ -100,7 +102,7 @@ def _sms_budget(config: pytest.Config) -> int:
 def budgeted(config: pytest.Config) -> bool:
     """A run whose requests are all planned: a remote target, a budget, or a replay."""
     return (
-        selected(config) in ("base-url", "sandbox")
+        selected(config).remote
         or config.getoption("--max-requests") is not None
         or config.getoption("--rate") is not None
         or config.getoption("--replay") is not None
@@ -114,7 +116,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     leaves it out (the summary says so); Schemathesis there sends only invalid cases, within
     the budget (test_schemathesis.py).
     """
-    sms_allowed = selected(config) == "sandbox" and _sms_budget(config) > 0
+    sms_allowed = selected(config) is TargetKind.SANDBOX and _sms_budget(config) > 0
 
     def unplanned(item: pytest.Item) -> bool:
         if item.get_closest_marker("sends_sms") is not None:
@@ -264,10 +266,10 @@ def _prism() -> Iterator[Target]:
 
 
 @contextlib.contextmanager
-def _remote(kind: str, url: str, bearer: str | None) -> Iterator[Target]:
+def _remote(kind: TargetKind, url: str, bearer: str | None) -> Iterator[Target]:
     with httpx.Client(base_url=url.rstrip("/"), timeout=20) as client:
         values = path_values_from_env(fragment(), os.environ)
-        yield Target(kind, client, "", bearer, values, TargetKind(kind), url.rstrip("/"))
+        yield Target(kind, client, "", bearer, values, kind, url.rstrip("/"))
 
 
 @pytest.fixture(scope="session")
@@ -275,10 +277,10 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     """The server selected on the command line, started and stopped by the suite."""
     kind = selected(request.config)
     try:
-        if kind in ("base-url", "sandbox"):  # plugin.py refused a missing URL or token
+        if kind.remote:  # plugin.py refused a missing URL or token
             url = request.config.getoption("--base-url") or os.environ["DYNAMIC_SANDBOX_BASE_URL"]
             context = _remote(kind, str(url), token(request.config))
-        elif kind == "prism":
+        elif kind is TargetKind.PRISM:
             context = _prism()
         else:
             context = _embedded_mock()
@@ -292,7 +294,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 @pytest.fixture(scope="session")
 def comparison_target(request: pytest.FixtureRequest) -> Iterator[Target | None]:
     """Prism beside the embedded mock in the default run, when Node and Prism are installed."""
-    if selected(request.config) != "mock":
+    if selected(request.config) is not TargetKind.MOCK:
         yield None
         return
     if request.config.getoption("--no-prism"):
@@ -335,7 +337,7 @@ def _seed(config: pytest.Config) -> int:
 
 def _budget(config: pytest.Config, target: Target) -> Budget:
     """The request budget for one target: explicit options, else the target kind's default."""
-    remote = target.kind in ("base-url", "sandbox")
+    remote = target.kind.remote
     max_requests = config.getoption("--max-requests")
     if max_requests is None and remote:
         max_requests = REMOTE_MAX_REQUESTS

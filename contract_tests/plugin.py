@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from contract_tests.core.model import TargetKind
 from contract_tests.core.settings import (
     DEFAULT_MIN_JUDGED,
     EXIT_INCONCLUSIVE,
@@ -68,7 +69,10 @@ OPTIONS: tuple[Option, ...] = (
         "@stoplight/prism-cli), or the vendor sandbox (DYNAMIC_SANDBOX_BASE_URL, "
         f"DYNAMIC_<PATH_PARAMETER> for each path parameter, {TOKEN_VARIABLE})",
         "mock",
-        {"choices": ("mock", "prism", "sandbox"), "default": "mock"},
+        {
+            "choices": (TargetKind.MOCK, TargetKind.PRISM, TargetKind.SANDBOX),
+            "default": TargetKind.MOCK,
+        },
     ),
     Option(
         ("--base-url",),
@@ -177,11 +181,11 @@ def normalize_version(version: str) -> str:
     return short
 
 
-def selected(config: pytest.Config) -> str:
+def selected(config: pytest.Config) -> TargetKind:
     """The target kind the command line selects: base-url, sandbox, prism or mock."""
     if config.getoption("--base-url"):
-        return "base-url"
-    return str(config.getoption("--target"))
+        return TargetKind.BASE_URL
+    return TargetKind(config.getoption("--target"))
 
 
 def token(config: pytest.Config) -> str | None:
@@ -215,18 +219,14 @@ def pytest_configure(config: pytest.Config) -> None:
         except ValueError as error:
             raise pytest.UsageError(str(error)) from None
     kind = selected(config)
-    if kind == "sandbox":
+    if kind is TargetKind.SANDBOX:
         path_names = {p.name for op in fragment().operations for p in op.located("path")}
         needed = ["DYNAMIC_SANDBOX_BASE_URL", *sorted(env_name(name) for name in path_names)]
         missing = [name for name in needed if not os.environ.get(name)]
         if missing:
             raise pytest.UsageError(f"--target sandbox needs {' and '.join(missing)}")
-    if (
-        kind in ("base-url", "sandbox")
-        and token(config) is None
-        and not config.getoption("--no-auth")
-    ):
-        flag = "--base-url" if kind == "base-url" else "--target sandbox"
+    if kind.remote and token(config) is None and not config.getoption("--no-auth"):
+        flag = "--base-url" if kind is TargetKind.BASE_URL else "--target sandbox"
         raise pytest.UsageError(
             f"{flag} needs {TOKEN_VARIABLE} (the bearer token); nothing was sent. "
             "Pass --no-auth for a server that takes no token."

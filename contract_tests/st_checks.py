@@ -18,9 +18,17 @@ from schemathesis import Case, CheckContext, Response
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core import NotSet  # `Case.body` when no body is set (4.32.5, pinned)
 
-from contract_tests.core.model import Auth, changes_the_route
+from contract_tests.core.model import Auth, TargetKind, changes_the_route
 from contract_tests.core.spec import fragment, fragment_path
-from contract_tests.judge.statuses import Answer, Asked, ServerProfile, broken_place, judge
+from contract_tests.judge.statuses import (
+    NEGATIVE_STATUSES,
+    POSITIVE_STATUSES,
+    Answer,
+    Asked,
+    ServerProfile,
+    broken_place,
+    judge,
+)
 from contract_tests.judge.statuses import response_problem as _response_problem
 from contract_tests.plan.strategies import profile_max_examples
 from contract_tests.plan.values import accepted_value, lookup_examples
@@ -30,29 +38,11 @@ from dynamic_sdk_runtime.fragment import NO_BODY, Operation, RawRequest
 
 __all__ = ["configure", "load_schema", "make_documented_check", "make_verdict_check"]
 
-# Statuses a valid request may get: state decides between 200, 404 (unknown verification),
-# 422 (phone mismatch, too many attempts) and 429.
-_POSITIVE = {
-    "mock": ["2xx", "404", "422", "429"],
-    "asgi": ["2xx", "404", "422", "429"],
-    "prism": ["2xx"],
-    "base-url": ["2xx", "403", "404", "422", "429"],
-    "sandbox": ["2xx", "403", "404", "422", "429"],
-}
-# Statuses an invalid request may get: 400 (documented), 401 when the credentials were the
-# thing broken, 413/415 for a body the server cannot read as JSON; Prism answers 422.
-_NEGATIVE = {
-    "mock": ["400", "401", "403", "413", "415"],
-    "asgi": ["400", "401", "403", "413", "415"],
-    "prism": ["400", "401", "403", "415", "422"],
-    "base-url": ["400", "401", "403", "404", "413", "415", "422"],
-    "sandbox": ["400", "401", "403", "404", "413", "415", "422"],
-}
 _AUTH_REFUSED = ["401", "403"]
 """What this API answers a missing or wrong token (the fragment documents both)."""
 
 
-def load_schema(kind: str) -> Any:
+def load_schema(kind: TargetKind) -> Any:
     """The fragment as a Schemathesis schema, configured for one kind of target."""
     config = SchemathesisConfig.from_dict(
         {
@@ -72,8 +62,8 @@ def load_schema(kind: str) -> Any:
             },
             "checks": {
                 "enabled": True,
-                "positive_data_acceptance": {"expected-statuses": _POSITIVE[kind]},
-                "negative_data_rejection": {"expected-statuses": _NEGATIVE[kind]},
+                "positive_data_acceptance": {"expected-statuses": list(POSITIVE_STATUSES[kind])},
+                "negative_data_rejection": {"expected-statuses": list(NEGATIVE_STATUSES[kind])},
                 "missing_required_header": {
                     "expected-statuses": ["400", *_AUTH_REFUSED, "415", "422"]
                 },
@@ -178,7 +168,7 @@ def _asked(
 
 
 def make_verdict_check(
-    kind: str, profile: ServerProfile | None = None
+    kind: TargetKind, profile: ServerProfile | None = None
 ) -> schemathesis.CheckFunction:
     """A check: the server's verdict on a readable request must equal the client's, read
     through the one status table with what the target showed in the plan (`profile`)."""
@@ -211,7 +201,7 @@ def make_verdict_check(
 
 
 def make_documented_check(
-    kind: str, profile: ServerProfile | None = None, *, strict: bool = False
+    kind: TargetKind, profile: ServerProfile | None = None, *, strict: bool = False
 ) -> schemathesis.CheckFunction:
     """Schemathesis' status, content-type and schema checks under the plan's rules: only the
     operation's own answers are held; what the vendor documents fails, what the fragment
@@ -240,8 +230,8 @@ def make_documented_check(
     return documented_answer
 
 
-def configure(schema: Any, kind: str) -> None:
+def configure(schema: Any, kind: TargetKind) -> None:
     """Point the status expectations of the acceptance/rejection checks at one target kind."""
     checks = schema.config.checks
-    checks.positive_data_acceptance.expected_statuses = _POSITIVE[kind]
-    checks.negative_data_rejection.expected_statuses = _NEGATIVE[kind]
+    checks.positive_data_acceptance.expected_statuses = list(POSITIVE_STATUSES[kind])
+    checks.negative_data_rejection.expected_statuses = list(NEGATIVE_STATUSES[kind])

@@ -20,7 +20,7 @@ from contract_tests.checks import (
     client_accepts,
 )
 from contract_tests.conftest import sms_budget
-from contract_tests.core.model import Check, Probe, Side
+from contract_tests.core.model import Check, Probe, Side, TargetKind
 from contract_tests.core.spec import fragment
 from contract_tests.judge.statuses import broken_place
 from contract_tests.plan.derive import configured_requests
@@ -63,7 +63,9 @@ def test_bearer_token_is_required(targets: list[Target]) -> None:
             p for p in POOL if p.check.operation == operation.operation_id and p.auth != "token"
         )
         for target in targets:
-            if target.kind == "sandbox" or (target.kind == "base-url" and target.token is None):
+            if target.kind is TargetKind.SANDBOX or (
+                target.kind is TargetKind.BASE_URL and target.token is None
+            ):
                 continue  # x-auth-discrepancy: which rule the vendor enforces is what a run settles
             check_auth_required(target, operation, valid)
 

@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from contract_tests.conftest import BUDGETS, MOCK_TOKEN, budgeted
+from contract_tests.core.model import TargetKind
 from contract_tests.core.spec import fragment, fragment_path
 from contract_tests.report.recorder import RECORDER
 from contract_tests.run.results import RunReport
@@ -63,7 +64,7 @@ def mock_url() -> Iterator[str]:
 # One schema for both transports: building the coverage phase's cases (boundary strings of
 # 255/256 code points under the name pattern) costs seconds at collection, once per schema.
 # (The pinned schemathesis' from_fixture() loader breaks on pytest 9: request.node._nodeid.)
-SCHEMA = load_schema("asgi")
+SCHEMA = load_schema(TargetKind.ASGI)
 
 
 @SCHEMA.parametrize()  # type: ignore[untyped-decorator]
@@ -84,13 +85,13 @@ def test_fragment(
     if budgeted(request.config):
         _send_budgeted(case, target, request.config, plan_report)
         return
-    configure(SCHEMA, "asgi")
+    configure(SCHEMA, TargetKind.ASGI)
     case.call_and_validate(
         base_url=mock_url,
         headers={"Authorization": f"Bearer {MOCK_TOKEN}"},
-        additional_checks=[make_verdict_check("asgi")],
+        additional_checks=[make_verdict_check(TargetKind.ASGI)],
     )
-    if target.kind == "prism" and not body_is_json(case):
+    if target.kind is TargetKind.PRISM and not body_is_json(case):
         return  # Prism 5.16.0 never answers a malformed JSON body (docs/contract.md)
     configure(SCHEMA, target.kind)
     case.call_and_validate(
@@ -100,7 +101,9 @@ def test_fragment(
         # Prism 5.16.0 cannot know which tokens are valid (it takes any bearer), and answers
         # undeclared methods 405 without the `Allow` header RFC 9110 requires; neither is
         # something the fragment states (docs/contract.md, "Prism findings").
-        excluded_checks=[ignored_auth, unsupported_method] if target.kind == "prism" else None,
+        excluded_checks=[ignored_auth, unsupported_method]
+        if target.kind is TargetKind.PRISM
+        else None,
     )
 
 

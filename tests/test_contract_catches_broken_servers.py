@@ -19,6 +19,7 @@ import pytest
 
 from contract_tests.core.model import Probe, TargetKind, changes_the_route
 from contract_tests.core.spec import fragment
+from contract_tests.judge.statuses import NoVerdict
 from contract_tests.plan.mutants import mutants
 from contract_tests.plan.planner import build_plan
 from contract_tests.report.summary import unicode_estimate
@@ -84,6 +85,7 @@ def test_reference_server_passes_every_check(plan: list[Probe]) -> None:
     # only the router's answers to path values no route takes go without a verdict
     assert unjudged, "the plan has probes whose path value no route takes"
     for outcome in unjudged:
+        assert outcome.reason is NoVerdict.INTERMEDIARY, outcome
         assert outcome.why == "answered by an intermediary (404, application/json)", outcome
         assert changes_the_route(outcome.probe.path), outcome.probe.path
 

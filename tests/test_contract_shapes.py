@@ -18,6 +18,7 @@ import pytest
 from contract_tests.core.model import Probe, TargetKind
 from contract_tests.core.settings import EXIT_INCONCLUSIVE, REMOTE_MAX_REQUESTS
 from contract_tests.core.spec import fragment
+from contract_tests.judge.statuses import NoVerdict
 from contract_tests.plan.planner import build_plan
 from contract_tests.report.verdict import count, decide
 from contract_tests.run.pacing import Budget
@@ -91,12 +92,13 @@ def test_lookup_first_leaves_the_body_unjudged_and_says_why(plan: list[Probe]) -
     ]
     assert body_404
     assert all(o.verdict == "no-verdict" for o in body_404)
-    assert all("validated before the lookup" in o.why for o in body_404)
+    assert all(o.reason is NoVerdict.LOOKUP_ORDER_UNSEEN for o in body_404)
+    assert all("validated before the lookup" in o.why for o in body_404)  # the words shown
 
 
 def test_intermediary_answers_are_counted_never_judged(plan: list[Probe]) -> None:
     report, _seen = _run(SHAPES[1], plan, Budget())
-    front = [o for o in report.outcomes if o.why.startswith("answered by an intermediary")]
+    front = [o for o in report.outcomes if o.reason is NoVerdict.INTERMEDIARY]
     assert any("text/html" in o.why for o in front)
     assert all(o.verdict == "no-verdict" for o in front)
 

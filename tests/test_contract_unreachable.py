@@ -46,7 +46,9 @@ def _answered(target: str = "base-url") -> Outcome:
 
 
 def _report(*outcomes: Outcome) -> RunReport:
-    return RunReport(outcomes=list(outcomes), kinds={"base-url": "base-url", "prism": "prism"})
+    return RunReport(
+        outcomes=list(outcomes), kinds={"base-url": TargetKind.BASE_URL, "prism": TargetKind.PRISM}
+    )
 
 
 def test_the_first_requests_all_unanswered_make_the_target_unreachable() -> None:

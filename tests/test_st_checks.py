@@ -11,6 +11,7 @@ import traceback
 import pytest
 from starlette.types import Receive, Scope, Send
 
+from contract_tests.core.model import TargetKind
 from contract_tests.core.spec import fragment
 from contract_tests.st_checks import case_violations, load_schema, make_verdict_check, st_operation
 from dynamic_sdk_mock import serve_app
@@ -31,7 +32,7 @@ async def _accepts_anything(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 def _unreadable_case() -> object:
-    schema = load_schema("base-url")
+    schema = load_schema(TargetKind.BASE_URL)
     operation = schema[OPERATION.path][OPERATION.method]
     path = {p.name: str(p.example) for p in OPERATION.located("path")}
     return operation.Case(path_parameters=path, body=b"{not json", media_type="application/json")
@@ -50,7 +51,7 @@ def test_a_server_accepting_an_unreadable_body_fails_with_a_named_mismatch() -> 
         case.call_and_validate(  # type: ignore[attr-defined]
             base_url=url + fragment().server_prefix,
             headers={"Authorization": "Bearer t"},
-            checks=[make_verdict_check("base-url")],
+            checks=[make_verdict_check(TargetKind.BASE_URL)],
         )
     text = "".join(traceback.format_exception(raised.value))
     assert "verdict mismatch" in text, text

@@ -182,6 +182,12 @@ class TargetKind(StrEnum):
     BASE_URL = "base-url"
     """Any server (--base-url): a real one, whose 422 may be state, not a verdict."""
     SANDBOX = "sandbox"
+    """The vendor's sandbox (--target sandbox): a real server, with the SMS budget."""
+
+    @property
+    def remote(self) -> bool:
+        """A real server (--base-url, sandbox), not one built from the fragment."""
+        return self in (TargetKind.BASE_URL, TargetKind.SANDBOX)
 
 
 def changes_the_route(path: Mapping[str, str]) -> bool:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal, get_args
 
 import httpx
@@ -44,13 +45,14 @@ from dynamic_sdk_runtime.fragment import Operation
 from dynamic_sdk_runtime.schema import schema_violations
 
 __all__ = [
-    "LOCAL_KINDS",
+    "NEGATIVE_STATUSES",
     "NOT_JSON",
-    "REMOTE_KINDS",
+    "POSITIVE_STATUSES",
     "Answer",
     "Asked",
     "AskedAt",
     "Judgement",
+    "NoVerdict",
     "Problem",
     "ServerProfile",
     "broken_place",
@@ -60,10 +62,26 @@ __all__ = [
     "response_problem",
 ]
 
-REMOTE_KINDS = (TargetKind.BASE_URL, TargetKind.SANDBOX)
-"""Targets whose 422 may be state (a phone mismatch), not a verdict on the request."""
-LOCAL_KINDS = (TargetKind.MOCK, TargetKind.ASGI, TargetKind.PRISM)
-"""Targets built from the fragment itself: every response it states, assumed or not, holds."""
+# Schemathesis' own acceptance and rejection checks, per kind of target (the same kinds as
+# `judge`; against a real server `verdict_agrees` and `documented_answer` read `judge`).
+# Statuses a valid request may get: state decides between 200, 404 (unknown verification),
+# 422 (phone mismatch, too many attempts) and 429.
+POSITIVE_STATUSES: dict[TargetKind, tuple[str, ...]] = {
+    TargetKind.MOCK: ("2xx", "404", "422", "429"),
+    TargetKind.ASGI: ("2xx", "404", "422", "429"),
+    TargetKind.PRISM: ("2xx",),
+    TargetKind.BASE_URL: ("2xx", "403", "404", "422", "429"),
+    TargetKind.SANDBOX: ("2xx", "403", "404", "422", "429"),
+}
+# Statuses an invalid request may get: 400 (documented), 401 when the credentials were the
+# thing broken, 413/415 for a body the server cannot read as JSON; Prism answers 422.
+NEGATIVE_STATUSES: dict[TargetKind, tuple[str, ...]] = {
+    TargetKind.MOCK: ("400", "401", "403", "413", "415"),
+    TargetKind.ASGI: ("400", "401", "403", "413", "415"),
+    TargetKind.PRISM: ("400", "401", "403", "415", "422"),
+    TargetKind.BASE_URL: ("400", "401", "403", "404", "413", "415", "422"),
+    TargetKind.SANDBOX: ("400", "401", "403", "404", "413", "415", "422"),
+}
 AskedAt = Literal["path", "query", "header", "body", "auth"]
 """The part of a request a probe changed: a place's location, or its credentials."""
 
@@ -207,13 +225,34 @@ class ServerProfile:
         return "no lookup miss seen"
 
 
+class NoVerdict(StrEnum):
+    """Why an answer (or a probe) has no verdict: what the counts and the run's stops read.
+    The words shown beside it (`Judgement.why`, `Outcome.why`) are for people only."""
+
+    RATE_LIMITED = "rate-limited"
+    INTERMEDIARY = "intermediary"
+    """A router, proxy, CDN or WAF answered in front of the operation."""
+    LOOKUP_ORDER_UNSEEN = "lookup-order-unseen"
+    """A lookup miss at a place not yet seen validated before the lookup."""
+    STATUS = "status"
+    """A status that says nothing about the rule (401, 403, 404, 413, 415; 422 remotely)."""
+    COMPOSED_SPLIT = "composed-split"
+    """A composed probe's answer split it: its members go out on their own."""
+    NO_ANSWER = "no-answer"
+    """An unreachable target: the request got no answer at all."""
+
+
 @dataclass(frozen=True)
 class Judgement:
-    """A verdict on one answer, and why there is none when there is none."""
+    """A verdict on one answer; without one, why (`reason`), and the words a person reads."""
 
     verdict: Verdict
     why: str = ""
-    intermediary: bool = False
+    reason: NoVerdict | None = None
+
+    @property
+    def intermediary(self) -> bool:
+        return self.reason is NoVerdict.INTERMEDIARY
 
 
 def intermediary(asked: Asked, answer: Answer, profile: ServerProfile) -> bool:
@@ -227,20 +266,26 @@ def intermediary(asked: Asked, answer: Answer, profile: ServerProfile) -> bool:
 
 
 def judge(
-    kind: str, operation: Operation, asked: Asked, answer: Answer, profile: ServerProfile
+    kind: TargetKind, operation: Operation, asked: Asked, answer: Answer, profile: ServerProfile
 ) -> Judgement:
     """The table above: one answer to one request, read with what the target showed."""
     status = answer.status
     if status >= 500:
         return Judgement("server-error")
     if status == 429:
-        return Judgement("no-verdict", "no verdict from status 429 (rate limited)")
+        return Judgement(
+            "no-verdict", "no verdict from status 429 (rate limited)", NoVerdict.RATE_LIMITED
+        )
     if intermediary(asked, answer, profile):
         shown = answer.content_type or "no content type"
-        return Judgement("no-verdict", f"answered by an intermediary ({status}, {shown})", True)
+        return Judgement(
+            "no-verdict",
+            f"answered by an intermediary ({status}, {shown})",
+            NoVerdict.INTERMEDIARY,
+        )
     if asked.place == "auth":
         return Judgement("refused" if status in (401, 403) else "accepted")
-    if kind == TargetKind.PRISM:
+    if kind is TargetKind.PRISM:
         rejected = status in (400, 422) and bool(prism_input_violations(answer.prism_violations))
         return Judgement("refused" if rejected else "accepted")
     if status == 400:
@@ -254,13 +299,14 @@ def judge(
             "no-verdict",
             f"lookup miss {status}: not seen whether the {asked.place} is validated before "
             "the lookup",
+            NoVerdict.LOOKUP_ORDER_UNSEEN,
         )
     if status == 404 and asked.place == "path" and asked.side == "reject":
         # no lookup: an unknown path value may be refused with 404 (but one that others
         # in its place got 400 for slipped past validation)
         return Judgement("accepted" if "path" in profile.refused_at else "refused")
-    if status in (401, 403, 404, 413, 415) or (status == 422 and kind in REMOTE_KINDS):
-        return Judgement("no-verdict", f"no verdict from status {status}")
+    if status in (401, 403, 404, 413, 415) or (status == 422 and kind.remote):
+        return Judgement("no-verdict", f"no verdict from status {status}", NoVerdict.STATUS)
     return Judgement("accepted")
 
 

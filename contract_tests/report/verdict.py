@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from contract_tests.core.model import Probe
 from contract_tests.core.settings import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, TOKEN_VARIABLE
+from contract_tests.judge.statuses import NoVerdict
 from contract_tests.run.results import RunReport
 from contract_tests.run.runner import BY_DESIGN
 
@@ -27,7 +28,13 @@ def why_not_judged(report: RunReport, target: str, key: str) -> str:
     why the rest were not sent. (The plan sends a check's likeliest killer first, so a check
     may have one probe answered 429 or 401 and the others unsent: the answer says more.)"""
     outcomes = [o for o in report.by_check().get(key, []) if o.target == target]
-    whys = sorted({o.why for o in outcomes if o.why and o.why != "composed probe split"})
+    whys = sorted(
+        {
+            o.why
+            for o in outcomes
+            if o.reason is not None and o.reason is not NoVerdict.COMPOSED_SPLIT
+        }
+    )
     if whys:
         return " / ".join(whys)
     reason = report.not_sent_reason.get((target, key))

@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
-from contract_tests.core.model import Probe, Verdict
-from contract_tests.judge.statuses import Answer, Problem, ServerProfile
+from contract_tests.core.model import Probe, TargetKind, Verdict
+from contract_tests.judge.statuses import Answer, NoVerdict, Problem, ServerProfile
 
 __all__ = ["Outcome", "RunReport"]
 
@@ -27,7 +27,10 @@ class Outcome:
     expected: Literal["refused", "accepted"] | None  # None: version-dependent, not pinned
     note: str = ""
     why: str = ""
-    """Why there is no verdict (statuses.judge), shown among the not-judged reasons."""
+    """Words for people: why there is no verdict (statuses.judge), shown among the
+    not-judged reasons; what code reads is `reason`."""
+    reason: NoVerdict | None = None
+    """Why there is no verdict, typed (None: judged, or not judged yet)."""
     answer: Answer | None = None
     problem: Problem | None = None
     """What the answer breaks of its documented response, held only when it is the
@@ -68,7 +71,7 @@ class RunReport:
     stopped: dict[str, str] = field(default_factory=dict)
     """target -> why the run stopped sending early (credentials refused, unreachable,
     interrupted)."""
-    kinds: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, TargetKind] = field(default_factory=dict)
     """target -> its kind (mock, prism, base-url, ...), for the status table."""
     settled: dict[str, tuple[object, int]] = field(default_factory=dict)
     """target -> (evidence, answers) last judged: unchanged evidence judges only new ones."""

@@ -15,14 +15,14 @@ from typing import Literal
 
 import httpx
 
-from contract_tests.core.model import Check, Probe, changes_the_route
+from contract_tests.core.model import Check, Probe, TargetKind, changes_the_route
 from contract_tests.core.settings import TOKEN_VARIABLE
 from contract_tests.core.unicode_ages import VERSIONS
 from contract_tests.judge.statuses import (
-    LOCAL_KINDS,
     Answer,
     Asked,
     Judgement,
+    NoVerdict,
     Problem,
     ServerProfile,
     judge,
@@ -95,9 +95,13 @@ def documented(
     The embedded mock also promises a 400 message that names a broken field.
     """
     problem = response_problem(operation, answer, _context(operation, probe, answer))
-    if problem is not None and target.kind in LOCAL_KINDS:
+    if problem is not None and not target.kind.remote:
         return dataclasses.replace(problem, finding=False)  # built from the fragment: all of it
-    if problem is not None or answer.status != 400 or target.kind not in ("mock", "asgi"):
+    if (
+        problem is not None
+        or answer.status != 400
+        or target.kind not in (TargetKind.MOCK, TargetKind.ASGI)
+    ):
         return problem
     if probe.auth != "token":
         return None
@@ -150,7 +154,7 @@ def credentials_refused(report: RunReport, target: str) -> str | None:
             continue
         if outcome.status == 429 or (outcome.status or 0) >= 500:
             continue
-        intermediary_answer = outcome.why.startswith("answered by an intermediary")
+        intermediary_answer = outcome.reason is NoVerdict.INTERMEDIARY
         if outcome.status in (401, 403) and not intermediary_answer:
             refused += 1
         elif not intermediary_answer:
@@ -168,7 +172,10 @@ UNREACHABLE_AFTER = 3
 target that never answered, after which it is taken as unreachable and the run stops."""
 DROPPED = "dropped the request"
 """The note of a request that got no answer: `dropped the request (ConnectError: ...)`."""
-_CHECK_URL = {"base-url": "check --base-url", "sandbox": "check DYNAMIC_SANDBOX_BASE_URL"}
+_CHECK_URL = {
+    TargetKind.BASE_URL: "check --base-url",
+    TargetKind.SANDBOX: "check DYNAMIC_SANDBOX_BASE_URL",
+}
 
 
 def _dropped(error: httpx.TransportError) -> str:
@@ -194,7 +201,8 @@ def unreachable(report: RunReport, target: str, url: str = "") -> str | None:
         return None
     details = dict.fromkeys(o.note.removeprefix(DROPPED).strip(" ()") for o in dropped)
     got = ", ".join(d for d in details if d) or "a transport error"
-    hint = _CHECK_URL.get(report.kinds.get(target, ""), "is it running?")
+    kind = report.kinds.get(target)
+    hint = _CHECK_URL.get(kind, "is it running?") if kind is not None else "is it running?"
     return (
         f"the server is unreachable: the first {len(dropped)} requests"
         f"{f' to {url}' if url else ''} got no answer ({got}); {hint}"
@@ -205,7 +213,7 @@ def _no_answer_is_no_verdict(report: RunReport, target: str) -> None:
     """An unreachable target judged nothing: its dropped requests are not failures."""
     for outcome in report.outcomes:
         if outcome.target == target and outcome.answer is None:
-            outcome.verdict = "no-verdict"
+            outcome.verdict, outcome.reason = "no-verdict", NoVerdict.NO_ANSWER
             outcome.why = "no answer" + outcome.note.removeprefix(DROPPED)
 
 
@@ -265,7 +273,7 @@ def run_plan(
             if stopped is not None:
                 report.not_sent_reason.setdefault(key, stopped)
                 continue
-            if target.kind == "prism" and probe.auth == "wrong":
+            if target.kind is TargetKind.PRISM and probe.auth == "wrong":
                 report.not_sent_reason[key] = ANY_TOKEN
                 continue
             operation = fragment.operation(probe.check.operation)
@@ -377,7 +385,8 @@ def _record(
         ]
     else:
         # the composed answer itself is still evidence for the response checks
-        outcome.verdict, outcome.why = "no-verdict", "composed probe split"
+        outcome.verdict, outcome.reason = "no-verdict", NoVerdict.COMPOSED_SPLIT
+        outcome.why = "composed probe split"
         report.outcomes.append(outcome)
 
 
@@ -420,12 +429,13 @@ def settle(report: RunReport, fragment: Fragment, target: str, *, only_new: bool
     for outcome in mine[start:]:
         operation = fragment.operation(outcome.probe.check.operation)
         assert outcome.answer is not None
-        if outcome.why == "composed probe split":
+        if outcome.reason is NoVerdict.COMPOSED_SPLIT:
             continue
         judgement = judge(
-            _kind(report, target), operation, asked(outcome.probe), outcome.answer, profile
+            report.kinds[target], operation, asked(outcome.probe), outcome.answer, profile
         )
         outcome.verdict, outcome.why = judgement.verdict, judgement.why
+        outcome.reason = judgement.reason
         if judgement.why and (judgement.intermediary or judgement.verdict == "accepted"):
             outcome.note = judgement.why  # shown on the failure line
     report.settled[target] = (fingerprint, len(mine))
@@ -435,10 +445,6 @@ def settle(report: RunReport, fragment: Fragment, target: str, *, only_new: bool
         words = profile.describe(fragment.operation(name))
         if words:
             report.lookup_order[target] = words
-
-
-def _kind(report: RunReport, target: str) -> str:
-    return report.kinds.get(target, "mock")
 
 
 def _held_against_documents(
@@ -453,7 +459,7 @@ def _held_against_documents(
                 del store[key]
     for outcome in outcomes:
         problem = outcome.problem
-        if problem is None or outcome.why.startswith("answered by an intermediary"):
+        if problem is None or outcome.reason is NoVerdict.INTERMEDIARY:
             continue
         if problem.finding:
             report.findings.setdefault(prefix + problem.text, (problem.suggestion, outcome.curl))
