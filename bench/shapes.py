@@ -23,6 +23,7 @@ from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
 from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
+from dynamic_sdk_runtime.fragment import Place
 from tests.support.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
 from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE
 
@@ -58,7 +59,7 @@ def run(quick: bool = False) -> dict[str, Any]:
             report = _run(plan, shape, breakage, Budget(valid_requests=0))
             hit = bool(report.failures() or report.response_failures)
             caught += hit
-            if (breakage.place or "").startswith("path."):
+            if breakage.place is not None and Place.split(breakage.place)[0] == "path":
                 path_defects += 1
                 path_caught += hit
         rows.append(

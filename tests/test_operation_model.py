@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from dynamic_sdk_runtime.fragment import ABSENT, FragmentError, RawRequest, read_fragment
+from dynamic_sdk_runtime.fragment import ABSENT, FragmentError, Place, RawRequest, read_fragment
 from dynamic_sdk_runtime.schema import Schema, schema_violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,6 +129,9 @@ def test_nested_objects_arrays_enums_and_additional_properties() -> None:
     }
     operation = read_fragment(document).operation("makeThing")
     assert operation.successes == (204,)
+    owner_id = next(p for p in operation.places() if p.where == "body.owner.id")
+    assert (owner_id.location, owner_id.names, owner_id.name) == ("body", ("owner", "id"), "id")
+    assert not any("[]" in p.names for p in operation.places())  # array items are no place
     good = {"kind": "a", "tags": ["xy"], "owner": {"id": "95b11417-f18f-457f-8804-68e361f9164f"}}
     assert operation.violations(RawRequest({}, body=good)) == []
     bad = {"kind": "c", "tags": ["xyz", 1], "owner": {"id": "nope"}, "extra": 1}
@@ -177,3 +180,18 @@ def test_a_raw_request_places_and_values_and_a_repr_without_values() -> None:
     assert "5551234567" not in shown
     assert "Authorization" in shown
     assert "body=[a]" in shown
+
+
+def test_a_place_carries_its_location_and_names_and_reads_its_own_text_back() -> None:
+    """A place's text (`where`) is written from its location and names, and `Place.split`,
+    the one reader of that text, gives them back; nested members keep every name."""
+    fragment = read_fragment(_load(THREE))
+    places = [place for op in fragment.operations for place in op.places()]
+    assert places
+    for place in places:
+        assert Place.split(place.where) == (place.location, place.names)
+        assert place.name == place.names[-1]
+    assert Place.split("body") == ("body", ())
+    assert Place.split("auth") == ("auth", ())
+    assert Place.split("header.X-Request.Id") == ("header", ("X-Request.Id",))
+    assert Place.split("body.a.b") == ("body", ("a", "b"))

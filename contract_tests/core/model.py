@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-from dynamic_sdk_runtime.fragment import NO_BODY, RawRequest
+from dynamic_sdk_runtime.fragment import NO_BODY, Place, RawRequest
 
 __all__ = [
     "NO_BODY",
@@ -26,6 +26,7 @@ __all__ = [
     "TargetKind",
     "Verdict",
     "changes_the_route",
+    "leaf_of",
 ]
 
 Side = Literal["accept", "reject"]
@@ -62,7 +63,13 @@ class Check:
     @property
     def field_name(self) -> str:
         """The field or parameter name alone (`body.a.b` -> `a.b`), for messages."""
-        return self.where.split(".", 1)[1] if "." in self.where else self.where
+        names = Place.split(self.where)[1]
+        return ".".join(names) if names else self.where
+
+    @property
+    def leaf(self) -> str:
+        """The innermost name (`body.a.b` -> `b`): what the personal-data marks name."""
+        return leaf_of(self.where)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -188,6 +195,12 @@ class TargetKind(StrEnum):
     def remote(self) -> bool:
         """A real server (--base-url, sandbox), not one built from the fragment."""
         return self in (TargetKind.BASE_URL, TargetKind.SANDBOX)
+
+
+def leaf_of(where: str) -> str:
+    """The innermost name of a place's text (`body.a.b` -> `b`; `auth` -> `auth`)."""
+    names = Place.split(where)[1]
+    return names[-1] if names else where
 
 
 def changes_the_route(path: Mapping[str, str]) -> bool:

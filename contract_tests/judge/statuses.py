@@ -41,7 +41,7 @@ import httpx
 
 from contract_tests.core.model import Auth, Side, TargetKind, Verdict
 from dynamic_sdk_runtime.exceptions import ValidationError
-from dynamic_sdk_runtime.fragment import Operation
+from dynamic_sdk_runtime.fragment import Operation, Place
 from dynamic_sdk_runtime.schema import schema_violations
 
 __all__ = [
@@ -88,7 +88,7 @@ AskedAt = Literal["path", "query", "header", "body", "auth"]
 
 def location_of(where: str) -> AskedAt:
     """`path.environmentId` -> "path", `body.a.b` -> "body", "auth" -> "auth"."""
-    location = where.partition(".")[0]
+    location = Place.split(where)[0]
     for known in get_args(AskedAt):
         if location == known:
             return known  # type: ignore[no-any-return]

@@ -218,7 +218,7 @@ def _sample_candidates(schema: Schema, base: str) -> Iterator[Candidate]:
 
 def _type_candidates(place: Place) -> Iterator[Candidate]:
     expected = place.schema.type
-    if expected is None or not place.where.startswith("body."):
+    if expected is None or place.location != "body":
         return
     for name, value in WRONG_TYPE_VALUES.items():
         if name == expected or (name == "integer" and expected == "number"):
@@ -236,7 +236,7 @@ def _place_candidates(place: Place, avoid: frozenset[str]) -> Iterator[Candidate
         for member in schema.enum:
             yield Candidate("enum", f"member-{json.dumps(member)}", member, "accept")
     yield from _type_candidates(place)
-    if place.required and not place.where.startswith("path."):  # a path always has its segment
+    if place.required and place.location != "path":  # a path always has its segment
         yield Candidate("required", "missing", ABSENT, "reject", tier=1)
     if schema.additional_properties is False:
         extra = {**accepted_value(schema), EXTRA_MEMBER: "1"}
@@ -276,11 +276,11 @@ def _mutant_candidates(operation: Operation, place: Place) -> Iterator[Candidate
         yield Candidate(rule, mutant.target, mutant.witness, side, tier=2, unicode_since=since)
 
 
-def _ensure_parents(operation: Operation, base: RawRequest, where: str) -> RawRequest:
+def _ensure_parents(operation: Operation, base: RawRequest, place: Place) -> RawRequest:
     """An optional nested object is created (accepted) so a member inside it can be probed."""
-    if not where.startswith("body.") or operation.body is None or "." not in where[5:]:
+    if place.location != "body" or operation.body is None or len(place.names) < 2:
         return base
-    parents = where[5:].split(".")[:-1]
+    parents = place.names[:-1]
     schema = operation.body
     body = json.loads(json.dumps(base.body))
     node = body
@@ -339,7 +339,7 @@ def derive_probes(
         probes.append(Probe.of(check, request, candidate.tier))
 
     for place in operation.places():
-        start = _ensure_parents(operation, base, place.where)
+        start = _ensure_parents(operation, base, place)
         lookup_place = place.where == f"body.{operation.lookup_field}"
         for candidate in _place_candidates(place, forbidden if lookup_place else frozenset()):
             add(place.where, candidate, start.with_value(place.where, candidate.value))

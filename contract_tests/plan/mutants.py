@@ -460,7 +460,7 @@ def _string_drafts(place: Place) -> Iterator[_Draft]:
             lambda v: (isinstance(v, str) and v.casefold() in folded) or documented(place, v),
             tuple(m.swapcase() for m in members),
         )
-    if place.where.startswith("body.") and schema.type == "string":
+    if place.location == "body" and schema.type == "string":
 
         def coerced(value: object) -> bool:
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -480,7 +480,7 @@ def _place_drafts(place: Place) -> Iterator[_Draft]:
     schema = place.schema
     if schema.type == "string" or (schema.type is None and schema.pattern is not None):
         yield from _string_drafts(place)
-    body_member = place.where.startswith("body.")
+    body_member = place.location == "body"
     if body_member and not place.required and not schema.nullable:
         yield _Draft(
             Kind.NULL_ACCEPTED,
@@ -489,7 +489,7 @@ def _place_drafts(place: Place) -> Iterator[_Draft]:
             lambda v: v is None or documented(place, v),
             (None,),
         )
-    if place.required and not place.where.startswith("path."):
+    if place.required and place.location != "path":
         yield _Draft(
             Kind.REQUIRED_OPTIONAL,
             "required-optional",
@@ -595,7 +595,7 @@ def _mutant_pattern_values(pattern: str) -> list[str]:
 
 def _sendable(place: Place, value: object) -> bool:
     """A value that can travel unchanged in this place of a request."""
-    if value is ABSENT or place.where.startswith("body"):
+    if value is ABSENT or place.location == "body":
         return True
     if not isinstance(value, str):
         return False
@@ -603,9 +603,9 @@ def _sendable(place: Place, value: object) -> bool:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return False  # a lone surrogate has no percent-encoding
-    if place.where.startswith("path."):
+    if place.location == "path":
         return not changes_the_route({place.where: value})  # a router would answer it
-    if place.where.startswith("header."):
+    if place.location == "header":
         return value == value.strip() and all(" " <= c <= "~" for c in value)
     return True
 
@@ -893,9 +893,9 @@ def _rest_accepted(operation: Operation, probe: Probe, place: Place) -> bool:
     request = probe.request
     if probe.auth != "token" or (not request.body_sent and operation.body is not None):
         return False
-    if place.where.startswith("body."):
+    if place.location == "body":
         node: Any = probe.body
-        for parent in place.where.split(".")[1:-1]:
+        for parent in place.names[:-1]:
             node = node.get(parent, {}) if isinstance(node, dict) else None
         if not isinstance(node, dict):
             return False  # a body (or parent) of another type: refused for that alone

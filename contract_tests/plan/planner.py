@@ -27,7 +27,7 @@ from contract_tests.plan.derive import derive_probes
 from contract_tests.plan.mutants import Score, kill_set, mutants, tally
 from contract_tests.plan.strategies import pattern_text
 from contract_tests.plan.values import base_request
-from dynamic_sdk_runtime.fragment import Fragment, Operation, RawRequest
+from dynamic_sdk_runtime.fragment import Fragment, Operation, Place, RawRequest
 
 __all__ = [
     "all_checks",
@@ -125,7 +125,7 @@ def _drawn(operation: Operation, base: RawRequest, seed: int, examples: int) -> 
     for place in operation.places():
         if place.schema.pattern is None:
             continue
-        nested = place.location == "body" and "." in place.where[len("body.") :]
+        nested = place.location == "body" and len(place.names) > 1
         if nested or (place.location == "body" and not isinstance(base.body, dict)):
             continue  # drawn values go into top-level places only
         key = f"{operation.operation_id}:{place.where}"
@@ -304,11 +304,9 @@ def _composed(operation: Operation, base: RawRequest, probes: list[Probe]) -> li
     layers: list[dict[str, Probe]] = []
     for probe in probes:
         check = probe.check
-        location, _, name = check.where.partition(".")
+        location, names = Place.split(check.where)
         # path values stay apart: a 404 for a path is the route's or the environment's
-        top_level = location in ("query", "header") or (
-            location == "body" and name and "." not in name
-        )
+        top_level = location in ("query", "header") or (location == "body" and len(names) == 1)
         if (
             probe.tier == 0
             and check.side == "accept"

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from contract_tests.core.model import Probe
 from contract_tests.core.unicode_ages import LETTER_NUMBER_SINCE
 from contract_tests.plan.values import SAMPLE_CHARACTERS, string_seeds
-from dynamic_sdk_runtime.fragment import ABSENT, RawRequest
+from dynamic_sdk_runtime.fragment import ABSENT, Place, RawRequest
 from dynamic_sdk_runtime.schema import Schema
 
 __all__ = [
@@ -80,9 +80,8 @@ def raw_requests(probes: Sequence[Probe]) -> st.SearchStrategy[tuple[str, RawReq
             value = other.request.value(where)
             if other.check.operation != first.check.operation or value is ABSENT:
                 continue
-            if where.startswith("body") and (
-                "." in where.removeprefix("body.") or not isinstance(request.body, dict)
-            ):
+            location, names = Place.split(where)
+            if location == "body" and (len(names) != 1 or not isinstance(request.body, dict)):
                 continue  # the whole body, or a nested member: not combined
             request = request.with_value(where, value)
         return first.check.operation, request

@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from contract_tests.core.model import Probe
+from contract_tests.core.model import Probe, leaf_of
 from contract_tests.core.pattern_nodes import parse as parse_pattern
 from contract_tests.core.unicode_ages import BASELINE, VERSIONS
 from contract_tests.plan.mutants import Score, kills, tally
@@ -38,8 +38,7 @@ def shown(fragment: Fragment, probe: Probe) -> str:
     value = probe.value()
     if value is ABSENT:
         return "(left out)"
-    leaf = probe.check.where.rsplit(".", 1)[-1]
-    if leaf in fragment.personal_fields and isinstance(value, str):
+    if probe.check.leaf in fragment.personal_fields and isinstance(value, str):
         value = mask(value)
     text = json.dumps(value)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -174,7 +173,7 @@ def mutation_power(
     for mutant in within.survivors:
         probe = killers.get(mutant.key)
         value = mutant.witness
-        if mutant.place.rsplit(".", 1)[-1] in fragment.personal_fields and isinstance(value, str):
+        if leaf_of(mutant.place) in fragment.personal_fields and isinstance(value, str):
             value = mask(value)
         survivors.append(
             {

@@ -163,17 +163,34 @@ NO_BODY: Final[Any] = _Marker("NO_BODY")
 
 @frozen(cache_hash=True)
 class Place:
-    """One parameter or body member of an operation: where it is (`path.environmentId`,
-    `body.a.b`), its schema, and whether a request must carry it."""
+    """One parameter or body member of an operation: where it is (its location and the
+    names that lead to it), its schema, and whether a request must carry it."""
 
-    where: str
+    location: str
+    """ "path", "query", "header" or "body"."""
+    names: tuple[str, ...]
+    """The parameter's name, or the body member's names from the top (`a`, `b` for a.b)."""
     schema: Schema
     required: bool
 
     @property
-    def location(self) -> str:
-        """ "path", "query", "header" or "body"."""
-        return self.where.partition(".")[0]
+    def where(self) -> str:
+        """The place as text (`path.environmentId`, `body.a.b`): keys, reports, replays."""
+        return ".".join((self.location, *self.names))
+
+    @property
+    def name(self) -> str:
+        """Its own name: the parameter's, or the member's innermost one."""
+        return self.names[-1]
+
+    @staticmethod
+    def split(where: str) -> tuple[str, tuple[str, ...]]:
+        """The one reader of a place's text: `body.a.b` -> ("body", ("a", "b")); a place
+        with no names (`body`, `auth`) -> (itself, ())."""
+        location, _, rest = where.partition(".")
+        if location in ("path", "query", "header"):
+            return location, (rest,) if rest else ()
+        return location, tuple(rest.split(".")) if rest else ()
 
 
 @frozen(repr=False)
@@ -212,15 +229,16 @@ class RawRequest:
 
     def value(self, where: str) -> Any:
         """The value at a place (`Place.where`); `ABSENT` when the request carries none."""
-        location, _, name = where.partition(".")
+        location, names = Place.split(where)
         if location in ("path", "query", "header"):
             values = {"path": self.path, "query": self.query, "header": self.headers}[location]
+            name = names[0] if names else ""
             if location == "header":
                 values = {k.lower(): v for k, v in values.items()}
                 name = name.lower()
             return values.get(name, ABSENT)
         node: Any = self.body
-        for part in name.split(".") if name else ():
+        for part in names:
             if not isinstance(node, Mapping) or part not in node:
                 return ABSENT
             node = node[part]
@@ -229,8 +247,9 @@ class RawRequest:
     def with_value(self, where: str, value: object) -> RawRequest:
         """The same request with `value` at one place (`ABSENT` leaves the place out);
         missing parent objects of a body member are created."""
-        location, _, name = where.partition(".")
+        location, names = Place.split(where)
         if location in ("path", "query", "header"):
+            name = names[0] if names else ""
             values = dict(
                 {"path": self.path, "query": self.query, "header": self.headers}[location]
             )
@@ -245,7 +264,7 @@ class RawRequest:
                 self.body,
             )
         body = {} if self.body is NO_BODY else json.loads(json.dumps(self.body))
-        *parents, leaf = name.split(".")
+        *parents, leaf = names
         node = body
         for parent in parents:
             node = node.setdefault(parent, {})
@@ -382,11 +401,11 @@ class Operation:
 
     def places(self) -> tuple[Place, ...]:
         """Every parameter and body member (nested objects too; not array items), in order."""
-        found = [Place(f"{p.location}.{p.name}", p.schema, p.required) for p in self.parameters]
+        found = [Place(p.location, (p.name,), p.schema, p.required) for p in self.parameters]
         if self.body is not None:
-            for path, schema, required in self.body.walk():
-                if path and "[]" not in path:
-                    found.append(Place(f"body.{path}", schema, required))
+            for names, schema, required in self.body.walk():
+                if names and "[]" not in names:
+                    found.append(Place("body", names, schema, required))
         return tuple(found)
 
     def violations(self, request: RawRequest) -> list[ValidationError]:
@@ -443,9 +462,10 @@ class Fragment:
             names.update(p.name for p in operation.parameters if p.schema.personal_data)
             roots = [operation.body, *(r.schema for r in operation.responses)]
             for root in roots:
-                for path, schema, _ in root.walk() if root is not None else ():
-                    if schema.personal_data and path:
-                        names.add(path.rsplit(".", 1)[-1].removesuffix("[]"))
+                for members, schema, _ in root.walk() if root is not None else ():
+                    named = [m for m in members if m != "[]"]
+                    if schema.personal_data and named:
+                        names.add(named[-1])
         return frozenset(names)
 
 

@@ -84,15 +84,15 @@ class Schema:
             pattern=self.pattern,
         )
 
-    def walk(self, where: str = "") -> Iterator[tuple[str, Schema, bool]]:
-        """(dotted field path, schema, required) for this node and every node below it."""
-        yield where, self, True
+    def walk(self, names: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Schema, bool]]:
+        """(member names from the top, schema, required) for this node and every node below
+        it; an array's items add the name "[]"."""
+        yield names, self, True
         for prop in self.properties:
-            inner = f"{where}.{prop.name}" if where else prop.name
-            for path, schema, required in prop.schema.walk(inner):
-                yield path, schema, required and prop.required
+            for inner, schema, required in prop.schema.walk((*names, prop.name)):
+                yield inner, schema, required and prop.required
         if self.items is not None:
-            yield from self.items.walk(f"{where}[]")
+            yield from self.items.walk((*names, "[]"))
 
 
 def _type_ok(expected: str, value: object) -> bool:

@@ -38,7 +38,7 @@ from contract_tests.core.unicode_ages import VERSIONS
 from contract_tests.plan.mutants import Mutant, mutants, representatives
 from contract_tests.plan.strategies import unicode_since
 from contract_tests.plan.values import accepted_value
-from dynamic_sdk_runtime.fragment import NO_BODY, Fragment, Operation, RawRequest
+from dynamic_sdk_runtime.fragment import NO_BODY, Fragment, Operation, Place, RawRequest
 from dynamic_sdk_runtime.schema import Property, Schema
 
 __all__ = [
@@ -138,11 +138,13 @@ def _with_pattern(schema: Schema, pattern: str | None) -> Schema:
 
 def edited(operation: Operation, where: str, edit: SchemaEdit) -> Operation:
     """The operation with the schema at `where` replaced by `edit(schema)`."""
-    location, _, name = where.partition(".")
+    location, names = Place.split(where)
     if location == "body" and operation.body is not None:
-        return attrs.evolve(operation, body=_edit_schema(operation.body, name.split("."), edit))
+        return attrs.evolve(operation, body=_edit_schema(operation.body, list(names), edit))
     parameters = tuple(
-        attrs.evolve(p, schema=edit(p.schema)) if (p.location, p.name) == (location, name) else p
+        attrs.evolve(p, schema=edit(p.schema))
+        if (p.location, (p.name,)) == (location, names)
+        else p
         for p in operation.parameters
     )
     return attrs.evolve(operation, parameters=parameters)
@@ -191,7 +193,7 @@ def breakages(fragment: Fragment) -> list[Breakage]:
         for place in operation.places():
             schema, where = place.schema, place.where
             label = f"{operation.operation_id}:{where}"
-            if where.startswith("body.") and schema.type is not None:
+            if place.location == "body" and schema.type is not None:
                 found.append(
                     Breakage(
                         f"{label}:type-unchecked",
@@ -327,7 +329,8 @@ def reference_app(
                 return reply({"error": "body: must be JSON"}, 400)
             if defect.crash_on_null and isinstance(body, dict) and None in body.values():
                 raise TypeError("NoneType has no len()")
-            array_member = (defect.crash_on_array or "").partition(".")[2]
+            crash_at = Place.split(defect.crash_on_array)[1] if defect.crash_on_array else ()
+            array_member = ".".join(crash_at)
             if array_member and isinstance(body, dict) and isinstance(body.get(array_member), list):
                 raise TypeError("list has no upper()")
             path = {k: unquote(str(v)) for k, v in request.path_params.items()}
@@ -337,7 +340,7 @@ def reference_app(
             )
             found = _broken_rules(operation, documented, defect, raw_request)
             if form.lookup_first and lookup is not None:
-                if any(rule.startswith("path.") for rule in found):
+                if any(Place.split(rule)[0] == "path" for rule in found):
                     return reply({"error": "invalid path"}, 400)
                 if unknown(lookup, body):
                     return missed()
