@@ -36,7 +36,7 @@ from contract_tests.core.spec import fragment, fragment_path
 from contract_tests.plan.planner import all_checks, build_plan
 from contract_tests.plan.strategies import profile_max_examples
 from contract_tests.plugin import normalize_version, rate_per_minute, selected, token
-from contract_tests.report.recorder import RECORDER
+from contract_tests.report.recorder import Recorder
 from contract_tests.report.summary import failure_line, summarize
 from contract_tests.report.verdict import TargetCounts, Verdict, count, decide
 from contract_tests.run.pacing import Budget, reserved_for_schemathesis
@@ -53,6 +53,15 @@ from contract_tests.run.targets import (
     prism_unavailable_reason,
     start_prism,
 )
+
+RECORDER = pytest.StashKey[Recorder]()
+"""The session's recorder (one pytest session, one summary), made in pytest_configure."""
+
+
+def recorder(config: pytest.Config) -> Recorder:
+    """The session's recorder: tallies, what the run was, the plan's summary."""
+    return config.stash.setdefault(RECORDER, Recorder())
+
 
 MOCK_TOKEN = "contract-suite-token"
 PRISM_TOKEN = "prism-accepts-any-bearer"
@@ -126,7 +135,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep = [item for item in items if not unplanned(item)]
     dropped = [item for item in items if unplanned(item)]
     if budgeted(config):
-        RECORDER.meta["not_run"] = (
+        recorder(config).meta.not_run = (
             "random differential tests (budgeted run); schemathesis sends only cases the "
             "checker finds invalid, within the budget"
         )
@@ -169,11 +178,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "unbudgeted: sends requests outside the plan; left out of budgeted runs"
     )
-    RECORDER.meta.update(
-        hypothesis_seed=getattr(config.option, "hypothesis_seed", None),
-        profile=settings.get_current_profile_name(),
-        targets=[],
-    )
+    meta = recorder(config).meta
+    meta.hypothesis_seed = getattr(config.option, "hypothesis_seed", None)
+    meta.profile = settings.get_current_profile_name()
 
 
 VERDICT = pytest.StashKey[Verdict]()
@@ -203,8 +210,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     session.config.stash[VERDICT] = verdict
     session.exitstatus = verdict.exit_code
     lines = [c.line() for c in counts or []] + [verdict.line()]
-    RECORDER.meta.setdefault("plan_lines", []).extend(lines)
-    RECORDER.meta["verdict"] = {
+    meta = recorder(session.config).meta
+    meta.verdict_lines.extend(lines)
+    meta.verdict = {
         "word": verdict.word,
         "exit_code": verdict.exit_code,
         "reason": verdict.reason,
@@ -216,12 +224,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The contract summary, printed and written whenever the plan ran or was meant to."""
     judged = VERDICT in terminalreporter.config.stash
-    if not judged and not RECORDER.tallies and not RECORDER.meta.get("schemathesis_cases"):
+    written = recorder(terminalreporter.config)
+    if not judged and not written.tallies and not written.meta.schemathesis_cases:
         return
     terminalreporter.section("contract summary")
-    for line in RECORDER.lines():
+    for line in written.lines():
         terminalreporter.write_line(line)
-    RECORDER.write(REPORTS)
+    written.write(REPORTS)
     terminalreporter.write_line(f"written: {REPORTS / 'contract-summary.json'} and .md")
 
 
@@ -285,7 +294,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         else:
             context = _embedded_mock()
         with context as chosen:
-            RECORDER.meta["targets"].append(chosen.name)
+            recorder(request.config).meta.targets.append(chosen.name)
             yield chosen
     except TargetUnavailableError as error:
         _fail(str(error))
@@ -298,7 +307,7 @@ def comparison_target(request: pytest.FixtureRequest) -> Iterator[Target | None]
         yield None
         return
     if request.config.getoption("--no-prism"):
-        RECORDER.meta["prism_comparison"] = "not run: --no-prism"
+        recorder(request.config).meta.prism_comparison = "not run: --no-prism"
         yield None
         return
     reason = prism_unavailable_reason()
@@ -307,13 +316,14 @@ def comparison_target(request: pytest.FixtureRequest) -> Iterator[Target | None]
         # (Not `CI`: a team's own pipeline running the installed suite may have no Prism.)
         if os.environ.get("DYNAMIC_CONTRACT_REQUIRE_PRISM"):
             _fail(f"DYNAMIC_CONTRACT_REQUIRE_PRISM is set, but {reason}")
-        RECORDER.meta["prism_comparison"] = f"not run: {reason}"
+        recorder(request.config).meta.prism_comparison = f"not run: {reason}"
         yield None
         return
     try:
         with _prism() as prism:
-            RECORDER.meta["targets"].append(prism.name)
-            RECORDER.meta["prism_comparison"] = "run"
+            meta = recorder(request.config).meta
+            meta.targets.append(prism.name)
+            meta.prism_comparison = "run"
             yield prism
     except TargetUnavailableError as error:
         _fail(str(error))
@@ -427,7 +437,10 @@ def plan_report(
         judged_targets = [t for t in targets if t.name in budgets]
         entries = write_replay(REPORTS / REPLAY_FILE, report, _seed(request.config))
         strict = bool(request.config.getoption("--strict-assumptions"))
-        summarize(report, judged_targets, plan, budgets, len(entries), fragment(), strict=strict)
+        written = recorder(request.config)
+        written.meta.plan = summarize(
+            report, judged_targets, plan, budgets, len(entries), fragment(), written, strict=strict
+        )
         request.config.stash[COUNTS] = count(report, [t.name for t in judged_targets], plan)
         request.config.stash[BUDGETS] = budgets
     return report

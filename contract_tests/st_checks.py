@@ -32,7 +32,6 @@ from contract_tests.judge.statuses import (
 from contract_tests.judge.statuses import response_problem as _response_problem
 from contract_tests.plan.strategies import profile_max_examples
 from contract_tests.plan.values import accepted_value, lookup_examples
-from contract_tests.report.recorder import RECORDER
 from dynamic_sdk_runtime.exceptions import ValidationError
 from dynamic_sdk_runtime.fragment import NO_BODY, Operation, RawRequest
 
@@ -201,11 +200,17 @@ def make_verdict_check(
 
 
 def make_documented_check(
-    kind: TargetKind, profile: ServerProfile | None = None, *, strict: bool = False
+    kind: TargetKind,
+    profile: ServerProfile | None = None,
+    *,
+    strict: bool = False,
+    findings: list[str] | None = None,
 ) -> schemathesis.CheckFunction:
     """Schemathesis' status, content-type and schema checks under the plan's rules: only the
     operation's own answers are held; what the vendor documents fails, what the fragment
-    assumes is a finding (a failure with --strict-assumptions)."""
+    assumes is a finding, added to `findings` (a failure with --strict-assumptions)."""
+    if findings is None:
+        findings = []
 
     def documented_answer(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
         if case.method.upper() != case.operation.method.upper():
@@ -221,7 +226,6 @@ def make_documented_check(
         if problem is None:
             return None
         if problem.finding and not strict:
-            findings = RECORDER.meta.setdefault("schemathesis_findings", [])
             if problem.text not in findings:
                 findings.append(problem.text)
             return None

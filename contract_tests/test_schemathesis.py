@@ -27,10 +27,9 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from contract_tests.conftest import BUDGETS, MOCK_TOKEN, budgeted
+from contract_tests.conftest import BUDGETS, MOCK_TOKEN, budgeted, recorder
 from contract_tests.core.model import TargetKind
 from contract_tests.core.spec import fragment, fragment_path
-from contract_tests.report.recorder import RECORDER
 from contract_tests.run.results import RunReport
 from contract_tests.run.targets import Target, TargetUnavailableError, detect_prefix
 from contract_tests.st_checks import (
@@ -81,7 +80,7 @@ def test_fragment(
     the plan, within the same request budget and pacing, never naming a verification that
     may exist, and without the checks that send requests of their own.
     """
-    RECORDER.meta["schemathesis_cases"] = RECORDER.meta.get("schemathesis_cases", 0) + 1
+    recorder(request.config).meta.schemathesis_cases += 1
     if budgeted(request.config):
         _send_budgeted(case, target, request.config, plan_report)
         return
@@ -111,8 +110,8 @@ def _auth(target: Target) -> dict[str, str]:
     return {} if target.token is None else {"Authorization": f"Bearer {target.token}"}
 
 
-def _tally(outcome: str) -> None:
-    counts = RECORDER.meta.setdefault("schemathesis_budgeted", {})
+def _tally(config: pytest.Config, outcome: str) -> None:
+    counts = recorder(config).meta.schemathesis_budgeted
     counts[outcome] = counts.get(outcome, 0) + 1
 
 
@@ -136,15 +135,15 @@ def _send_budgeted(
     """One negative case to a real server, if the checker calls it invalid and budget allows."""
     operation = st_operation(case)
     if case.method.upper() != operation.method:
-        _tally("left out: another method (sent by no budgeted run)")
+        _tally(config, "left out: another method (sent by no budgeted run)")
         return
     harmless = without_stored_resources(case, operation)
     if not harmless or not case_violations(case, operation):
-        _tally("left out: valid by the documented rules")
+        _tally(config, "left out: valid by the documented rules")
         return
     budget = config.stash[BUDGETS][target.name]
     if budget.exhausted():
-        _tally("left out: budget spent")
+        _tally(config, "left out: budget spent")
         return
     base_url, headers = target.public_url + target.prefix, _auth(target)
     for _attempt in range(budget.max_rate_limited_retries + 1):
@@ -159,9 +158,9 @@ def _send_budgeted(
         if status != 429 or budget.exhausted():
             break
     if status == 429:
-        _tally("sent, rate limited every time (no verdict)")
+        _tally(config, "sent, rate limited every time (no verdict)")
         return
-    _tally("sent")
+    _tally(config, "sent")
     configure(SCHEMA, target.kind)
     profile = report.profiles.get(target.name)
     strict = bool(config.getoption("--strict-assumptions"))
@@ -169,7 +168,12 @@ def _send_budgeted(
         response,
         additional_checks=[
             make_verdict_check(target.kind, profile),
-            make_documented_check(target.kind, profile, strict=strict),
+            make_documented_check(
+                target.kind,
+                profile,
+                strict=strict,
+                findings=recorder(config).meta.schemathesis_findings,
+            ),
         ],
         # these send requests of their own (outside the budget) or judge valid data; the
         # response checks run under the plan's rules instead (whose answer, assumed or not)

@@ -27,6 +27,7 @@ from contract_tests.core.settings import REMOTE_RATE
 from contract_tests.core.spec import fragment
 from contract_tests.plan.planner import build_plan
 from contract_tests.plugin import OPTIONS
+from contract_tests.report.recorder import Recorder
 from contract_tests.run.pacing import Budget, StatedLimit, stated_limit
 from contract_tests.run.progress import LINE_EVERY, Progress
 from contract_tests.run.results import RunReport
@@ -328,16 +329,13 @@ def test_the_documented_remote_rate_is_the_default() -> None:
     assert f"**{REMOTE_RATE:g}/min**" in row, row
 
 
-def test_a_budgeted_schemathesis_case_is_paced_counted_and_re_sent_after_a_429(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_budgeted_schemathesis_case_is_paced_counted_and_re_sent_after_a_429() -> None:
     """The case goes through the target's budget: the same counter and status line, and a
     429 is waited out and re-sent like a probe of the plan, never judged."""
-    from contract_tests.conftest import BUDGETS
-    from contract_tests.report.recorder import RECORDER
+    from contract_tests.conftest import BUDGETS, RECORDER
     from contract_tests.test_schemathesis import SCHEMA, _send_budgeted
 
-    monkeypatch.setattr(RECORDER, "meta", {})
+    written = Recorder()
     inner = reference_app(FRAGMENT)
     paths: list[str] = []
 
@@ -366,7 +364,10 @@ def test_a_budgeted_schemathesis_case_is_paced_counted_and_re_sent_after_a_429(
         budget.progress = Progress(write, "server", 5, live=True, clock=time_.clock)
         config = cast(
             pytest.Config,
-            SimpleNamespace(stash={BUDGETS: {"server": budget}}, getoption=lambda _name: False),
+            SimpleNamespace(
+                stash={BUDGETS: {"server": budget}, RECORDER: written},
+                getoption=lambda _name: False,
+            ),
         )
         _send_budgeted(case, target, config, RunReport())
     assert len(paths) == 2
@@ -374,4 +375,4 @@ def test_a_budgeted_schemathesis_case_is_paced_counted_and_re_sent_after_a_429(
     assert budget.waited_seconds == pytest.approx(30.0)
     assert budget.interval == pytest.approx(20.0)
     assert "2/5 requests sent, 1 rate-limited" in lines[-1][1]
-    assert RECORDER.meta["schemathesis_budgeted"] == {"sent": 1}
+    assert written.meta.schemathesis_budgeted == {"sent": 1}

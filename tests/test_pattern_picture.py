@@ -28,7 +28,7 @@ from contract_tests.report.pattern_picture import (
     markdown,
     places,
 )
-from contract_tests.report.recorder import Recorder
+from contract_tests.report.recorder import PlanSummary, Recorder, RunMeta
 
 ROOT = Path(__file__).resolve().parent.parent
 OPERATION = "someOperation"
@@ -270,7 +270,17 @@ def test_no_coverage_no_markdown_section_and_a_page_that_says_so() -> None:
 
 
 def test_the_recorder_writes_the_page_and_the_section(tmp_path: Path) -> None:
-    recorder = Recorder(meta=_meta(_rows(NESTED, NESTED_STATES)))
+    plan = PlanSummary(
+        unicode_pinned=None,
+        plan_lines=[],
+        plan_probes=0,
+        pattern_coverage=_meta(_rows(NESTED, NESTED_STATES))["pattern_coverage"],
+        mutation_power={},
+        mutation_score={},
+        findings=[],
+        strict_assumptions=False,
+    )
+    recorder = Recorder(meta=RunMeta(targets=["mock"], plan=plan))
     recorder.write(tmp_path)
     assert "^a(b[cd]+)?$" in (tmp_path / "contract-summary.md").read_text()
     assert "## Pattern coverage" in (tmp_path / "contract-summary.md").read_text()

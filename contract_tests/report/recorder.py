@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from contract_tests.report import pattern_picture
 
-__all__ = ["RECORDER", "Recorder"]
+__all__ = ["PlanSummary", "Recorder", "RunMeta"]
 
 MAX_FAILURES_KEPT = 20
 
@@ -29,6 +29,54 @@ class _Tally:
     disagreements: int = 0
 
 
+@dataclass(frozen=True)
+class PlanSummary:
+    """What `summary.summarize` makes of the plan's answers: the reports are written from it."""
+
+    unicode_pinned: str | None
+    plan_lines: list[str]
+    plan_probes: int
+    pattern_coverage: dict[str, list[dict[str, Any]]]
+    """target -> one row per pattern node: exercised on each side, or why not."""
+    mutation_power: dict[str, dict[str, Any]]
+    """target -> the plan's mutation score at that target's budget."""
+    mutation_score: dict[str, str]
+    """place -> "a/n mutants killed within N" (the first target's), beside each pattern."""
+    findings: list[dict[str, str]]
+    strict_assumptions: bool
+
+
+@dataclass
+class RunMeta:
+    """What the run was, beside the tallies: written as the summary's `meta` (JSON)."""
+
+    hypothesis_seed: int | None = None
+    profile: str | None = None
+    targets: list[str] = field(default_factory=list)
+    not_run: str | None = None
+    prism_comparison: str | None = None
+    schemathesis_cases: int = 0
+    schemathesis_budgeted: dict[str, int] = field(default_factory=dict)
+    """outcome ("sent", "not sent: ...") -> Schemathesis cases, in a budgeted run."""
+    schemathesis_findings: list[str] = field(default_factory=list)
+    plan: PlanSummary | None = None
+    verdict_lines: list[str] = field(default_factory=list)
+    """The per-target counts and the verdict line, after the plan's own lines."""
+    verdict: dict[str, Any] | None = None
+
+    @property
+    def plan_lines(self) -> list[str]:
+        return [*(self.plan.plan_lines if self.plan else ()), *self.verdict_lines]
+
+    def as_json(self) -> dict[str, Any]:
+        """The summary's `meta` object: one flat mapping (the plan's fields inline)."""
+        data = {k: v for k, v in asdict(self).items() if k not in ("plan", "verdict_lines")}
+        if self.plan is not None:
+            data |= asdict(self.plan)
+        data["plan_lines"] = self.plan_lines
+        return data
+
+
 @dataclass
 class Recorder:
     """Counts verdicts per (field, rule, side, target) and keeps reproducers of failures."""
@@ -37,7 +85,7 @@ class Recorder:
         default_factory=lambda: defaultdict(_Tally)
     )
     failures: list[dict[str, Any]] = field(default_factory=list)
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: RunMeta = field(default_factory=RunMeta)
 
     def record(
         self,
@@ -83,20 +131,21 @@ class Recorder:
             }
             for key, tally in sorted(self.tallies.items())
         ]
-        return {"meta": self.meta, "rows": rows, "failures": self.failures}
+        return {"meta": self.meta.as_json(), "rows": rows, "failures": self.failures}
 
     def lines(self) -> list[str]:
         """A compact text table: one line per field, rule, side and target."""
+        meta, plan = self.meta, self.meta.plan
         out = [
-            f"seed={self.meta.get('hypothesis_seed')} profile={self.meta.get('profile')} "
-            f"targets={self.meta.get('targets')} "
-            f"schemathesis_cases={self.meta.get('schemathesis_cases', 0)} "
-            f"prism_comparison={self.meta.get('prism_comparison', 'n/a')} "
-            f"unicode_pinned={self.meta.get('unicode_pinned')} "
-            f"plan_probes={self.meta.get('plan_probes', 0)}"
+            f"seed={meta.hypothesis_seed} profile={meta.profile} "
+            f"targets={meta.targets} "
+            f"schemathesis_cases={meta.schemathesis_cases} "
+            f"prism_comparison={meta.prism_comparison or 'n/a'} "
+            f"unicode_pinned={plan.unicode_pinned if plan else None} "
+            f"plan_probes={plan.plan_probes if plan else 0}"
         ]
-        if self.meta.get("not_run"):
-            out.append(f"not run: {self.meta['not_run']}")
+        if meta.not_run:
+            out.append(f"not run: {meta.not_run}")
         rows = self.as_dict()["rows"]
         columns = ("field", "rule", "side", "target")
         # each column as wide as its longest value, two spaces apart: never run together
@@ -113,20 +162,21 @@ class Recorder:
                 f"FAIL {failure['field']} {failure['rule']} {failure['side']}: {failure['detail']}"
             )
             out.append(f"  {failure['curl']}")
-        for line in self.meta.get("plan_lines", []):
-            out.extend(str(line).splitlines())
+        for line in meta.plan_lines:
+            out.extend(line.splitlines())
         return out
 
     def write(self, directory: Path) -> None:
         """Write contract-summary.json, .md and .html into `directory`."""
         directory.mkdir(parents=True, exist_ok=True)
         data = self.as_dict()
+        meta, plan = self.meta, self.meta.plan
         (directory / "contract-summary.json").write_text(json.dumps(data, indent=2) + "\n")
         md = [
             "# Contract summary",
             "",
-            f"Hypothesis seed `{self.meta.get('hypothesis_seed')}`, profile "
-            f"`{self.meta.get('profile')}`, targets {', '.join(self.meta.get('targets', []))}.",
+            f"Hypothesis seed `{meta.hypothesis_seed}`, profile "
+            f"`{meta.profile}`, targets {', '.join(meta.targets)}.",
             "",
             "| field | rule | side | target | tried | accepted | rejected | disagreements |",
             "|---|---|---|---|---:|---:|---:|---:|",
@@ -136,13 +186,13 @@ class Recorder:
             f"| {r['accepted']} | {r['rejected']} | {r['disagreements']} |"
             for r in data["rows"]
         ]
-        if self.meta.get("plan_lines"):
-            md += ["", "## Plan", "", "```", *self.meta["plan_lines"], "```"]
-        if self.meta.get("findings"):
+        if meta.plan_lines:
+            md += ["", "## Plan", "", "```", *meta.plan_lines, "```"]
+        if plan is not None and plan.findings:
             md += ["", "## What the server showed (findings, not failures)", ""]
-            if self.meta.get("strict_assumptions"):
+            if plan.strict_assumptions:
                 md[-2] = "## What the server showed (failures: --strict-assumptions)"
-            for finding in self.meta["findings"]:
+            for finding in plan.findings:
                 md += [
                     f"- **{finding['target']}**: {finding['showed']}",
                     f"  - suggested fragment edit: {finding['suggestion']}",
@@ -162,10 +212,6 @@ class Recorder:
                     f"  {failure['curl']}",
                     "  ```",
                 ]
-        md += pattern_picture.markdown(self.meta)
+        md += pattern_picture.markdown(data["meta"])
         (directory / "contract-summary.md").write_text("\n".join(md) + "\n")
-        pattern_picture.write_html(directory, self.meta)
-
-
-RECORDER = Recorder()
-"""The session's recorder (one pytest process, one summary)."""
+        pattern_picture.write_html(directory, data["meta"])

@@ -18,7 +18,7 @@ from contract_tests.core.pattern_nodes import parse as parse_pattern
 from contract_tests.core.unicode_ages import BASELINE, VERSIONS
 from contract_tests.plan.mutants import Score, kills, tally
 from contract_tests.plan.planner import requests_to_kill
-from contract_tests.report.recorder import RECORDER
+from contract_tests.report.recorder import PlanSummary, Recorder
 from contract_tests.report.verdict import why_not_judged
 from contract_tests.run.pacing import Budget, max_requests_for
 from contract_tests.run.results import Outcome, RunReport
@@ -231,10 +231,12 @@ def summarize(
     budgets: dict[str, Budget],
     replayed: int,
     fragment: Fragment,
+    recorder: Recorder,
     *,
     strict: bool = False,
-) -> None:
-    """Tallies, judged / not judged, failures, findings, node coverage -> RECORDER.
+) -> PlanSummary:
+    """Tallies into `recorder`; judged / not judged, failures, findings, node coverage into
+    the summary the reports are written from.
 
     Findings (answers that break only what the fragment assumes) are listed under what the
     server showed, each with the fragment edit it suggests; `strict` lists them as failures.
@@ -243,7 +245,7 @@ def summarize(
     for outcome in report.outcomes:
         check = outcome.probe.check
         if by_name[outcome.target].recorded and outcome.judged:
-            RECORDER.record(
+            recorder.record(
                 field_name=f"{check.operation}:{check.where}",
                 rule=check.rule,
                 side=check.side if check.unicode_since is None else f"v{check.unicode_since}",
@@ -308,17 +310,21 @@ def summarize(
         )
     if replayed:
         lines.append(f"replay: {replayed} failing requests in the replay file (--replay)")
-    RECORDER.meta["unicode_pinned"] = report.pinned_version
-    RECORDER.meta["plan_lines"] = lines
-    RECORDER.meta["plan_probes"] = len(plan)
-    RECORDER.meta["pattern_coverage"] = coverage
-    RECORDER.meta["mutation_power"] = power
+    score: dict[str, str] = {}
     if power:  # the first target's, per place (pattern_picture shows it beside each pattern)
         first = next(iter(power.values()))
-        RECORDER.meta["mutation_score"] = {
+        score = {
             place: f"{a}/{n} mutants killed within "
             + ("unlimited requests" if first["requests"] is None else f"{first['requests']}")
             for place, (a, n) in first["by_place"].items()
         }
-    RECORDER.meta["findings"] = shown
-    RECORDER.meta["strict_assumptions"] = strict
+    return PlanSummary(
+        unicode_pinned=report.pinned_version,
+        plan_lines=lines,
+        plan_probes=len(plan),
+        pattern_coverage=coverage,
+        mutation_power=power,
+        mutation_score=score,
+        findings=shown,
+        strict_assumptions=strict,
+    )
