@@ -181,6 +181,11 @@ class ServerProfile:
     lookup_missed: bool = False
     """A valid-shaped probe (naming an unknown resource) got a lookup miss."""
 
+    def evidence(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """What the verdicts depend on: an answer judged with the same evidence is not judged
+        again (its verdict could not change)."""
+        return frozenset(self.own_types), self.validates_first, frozenset(self.refused_at)
+
     @property
     def validates_first(self) -> frozenset[str]:
         """Places validated before the lookup: a 400 there beside a lookup miss when valid."""

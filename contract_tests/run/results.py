@@ -37,6 +37,9 @@ class Outcome:
     operation's own answer (not an intermediary's)."""
     curl: str = ""
     """A curl line reproducing the probe, kept when the answer has a problem."""
+    judged_with: object = None
+    """The target's evidence (`ServerProfile.evidence`) when `judge` last read this answer:
+    it is read again only when the evidence changed."""
 
     @property
     def judged(self) -> bool:
@@ -74,7 +77,8 @@ class RunReport:
     kinds: dict[str, TargetKind] = field(default_factory=dict)
     """target -> its kind (mock, prism, base-url, ...), for the status table."""
     settled: dict[str, tuple[object, int]] = field(default_factory=dict)
-    """target -> (evidence, answers) last judged: unchanged evidence judges only new ones."""
+    """target -> (evidence, answers) when its answers were last held against their documents:
+    unchanged evidence holds only the answers that came since."""
 
     def by_check(self) -> dict[str, list[Outcome]]:
         grouped: dict[str, list[Outcome]] = defaultdict(list)

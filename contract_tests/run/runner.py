@@ -21,7 +21,6 @@ from contract_tests.core.unicode_ages import VERSIONS
 from contract_tests.judge.statuses import (
     Answer,
     Asked,
-    Judgement,
     NoVerdict,
     Problem,
     ServerProfile,
@@ -42,7 +41,6 @@ __all__ = [
     "NotSent",
     "documented",
     "expected_verdict",
-    "interpret",
     "run_plan",
     "unreachable",
 ]
@@ -68,13 +66,6 @@ def asked(probe: Probe) -> Asked:
     """What one probe tries, for the status table: its place, side, credentials, route."""
     where = probe.check.where
     return Asked(location_of(where), probe.check.side, probe.auth, changes_the_route(probe.path))
-
-
-def interpret(
-    target: Target, operation: Operation, probe: Probe, answer: Answer, profile: ServerProfile
-) -> Judgement:
-    """The status-to-verdict table (statuses.judge; docs/contract.md "Statuses and verdicts")."""
-    return judge(target.kind, operation, asked(probe), answer, profile)
 
 
 def expected_verdict(check: Check, pinned: str | None) -> Literal["refused", "accepted"] | None:
@@ -307,7 +298,7 @@ def run_plan(
                 if response is not None and reusable(response.status_code):
                     answers[probe.request_key] = response
             _record(target, operation, probe, response, note, report, profile, covered)
-            settle(report, fragment, target.name, only_new=True)
+            settle(report, fragment, target.name)
             gone = None if heard else unreachable(report, target.name, target.public_url)
             if gone is not None:
                 _no_answer_is_no_verdict(report, target.name)
@@ -363,10 +354,10 @@ def _record(
         problem=problem,
         curl=curl,
     )
-    outcome.verdict = interpret(target, operation, probe, answer, profile).verdict
-    if not probe.members:
+    if not probe.members:  # judged by the settle that follows, with every answer new to it
         report.outcomes.append(outcome)
         return
+    _judge(target.kind, operation, outcome, profile)
     if outcome.verdict == "accepted" or operation.lookup_miss(answer.status, answer.body):
         # one answer judges every member (a lookup miss once the order is learned);
         # a refusal or an error splits it: the members go out on their own
@@ -406,40 +397,45 @@ def may_act(operation: Operation) -> bool:
     return operation.lookup_field is None
 
 
-def settle(report: RunReport, fragment: Fragment, target: str, *, only_new: bool = False) -> None:
-    """Judge every answer of `target` with what it showed about itself (statuses.judge).
+def _judge(
+    kind: TargetKind, operation: Operation, outcome: Outcome, profile: ServerProfile
+) -> None:
+    """Read one answer through the status table (statuses.judge) with the target's evidence."""
+    assert outcome.answer is not None
+    judgement = judge(kind, operation, asked(outcome.probe), outcome.answer, profile)
+    outcome.verdict, outcome.why = judgement.verdict, judgement.why
+    outcome.reason = judgement.reason
+    if judgement.why and (judgement.intermediary or judgement.verdict == "accepted"):
+        outcome.note = judgement.why  # shown on the failure line
+    outcome.judged_with = profile.evidence()
+
+
+def settle(report: RunReport, fragment: Fragment, target: str) -> None:
+    """Judge every answer of `target` not yet judged with what it has shown about itself.
 
     Evidence grows as answers come (a lookup miss beside a 400 at the same place; the
-    content types of the operation's own answers), so earlier answers are judged again;
-    `only_new` skips that when the evidence is unchanged. Then every answer that is the
-    operation's own is held against its documented response: a failure where the vendor
-    documents it, a finding where the fragment only assumes it.
+    content types of the operation's own answers): an answer judged with older evidence is
+    judged again, one judged with today's is not. Then every answer that is the operation's
+    own is held against its documented response: a failure where the vendor documents it,
+    a finding where the fragment only assumes it (all of them again when the evidence
+    changed, since which answers are the operation's own may have changed).
     """
     profile = report.profiles.setdefault(target, ServerProfile())
+    evidence = profile.evidence()
     mine = [o for o in report.outcomes if o.target == target and o.answer is not None]
-    fingerprint = (
-        frozenset(profile.own_types),
-        profile.validates_first,
-        frozenset(profile.refused_at),
-    )
-    if only_new and report.settled.get(target) == (fingerprint, len(mine)):
+    unjudged = [
+        o for o in mine if o.judged_with != evidence and o.reason is not NoVerdict.COMPOSED_SPLIT
+    ]
+    held_with, held = report.settled.get(target, (None, 0))
+    changed = held_with != evidence
+    start = 0 if changed else held
+    if not unjudged and start == len(mine):
         return
-    fresh = only_new and report.settled.get(target, (None, 0))[0] == fingerprint
-    start = report.settled.get(target, (None, 0))[1] if fresh else 0
-    for outcome in mine[start:]:
-        operation = fragment.operation(outcome.probe.check.operation)
-        assert outcome.answer is not None
-        if outcome.reason is NoVerdict.COMPOSED_SPLIT:
-            continue
-        judgement = judge(
-            report.kinds[target], operation, asked(outcome.probe), outcome.answer, profile
-        )
-        outcome.verdict, outcome.why = judgement.verdict, judgement.why
-        outcome.reason = judgement.reason
-        if judgement.why and (judgement.intermediary or judgement.verdict == "accepted"):
-            outcome.note = judgement.why  # shown on the failure line
-    report.settled[target] = (fingerprint, len(mine))
-    _held_against_documents(report, target, mine[start:], rebuild=start == 0)
+    kind = report.kinds[target]
+    for outcome in unjudged:
+        _judge(kind, fragment.operation(outcome.probe.check.operation), outcome, profile)
+    report.settled[target] = (evidence, len(mine))
+    _held_against_documents(report, target, mine[start:], rebuild=changed)
     operations = {o.probe.check.operation for o in mine}
     for name in sorted(operations):
         words = profile.describe(fragment.operation(name))
