@@ -19,7 +19,9 @@ from contract_tests.core.model import Probe, TargetKind
 from contract_tests.core.settings import EXIT_INCONCLUSIVE, REMOTE_MAX_REQUESTS
 from contract_tests.core.spec import fragment
 from contract_tests.judge.statuses import NoVerdict
+from contract_tests.plan.mutants import operation_mutants
 from contract_tests.plan.planner import build_plan
+from contract_tests.report.summary import node_coverage
 from contract_tests.report.verdict import count, decide
 from contract_tests.run.pacing import Budget
 from contract_tests.run.results import RunReport
@@ -113,3 +115,23 @@ def test_the_whole_suite_with_remote_defaults_never_fails_a_correct_server(
     last = result.stdout.strip().splitlines()[-1]
     assert result.returncode in (0, EXIT_INCONCLUSIVE), result.stdout[-4000:]
     assert last.startswith("verdict: "), last
+
+
+def test_the_node_table_and_the_mutation_score_tell_one_story(plan: list[Probe]) -> None:
+    """A mutant witness that turns on a pattern node (alone, or with a length broken too)
+    exercises that node: once judged, the node table says so, never "no witness derived"."""
+    report, _seen = _run(SHAPES[2], plan, Budget())
+    table = node_coverage(report, plan, "vendor")
+    rows = {(r["where"], r["node"]): r for r in table if "node" in r}
+    node_of = {
+        m.target: m.node
+        for operation in FRAGMENT.operations
+        for m in operation_mutants(operation)
+        if m.node is not None
+    }
+    witnesses = [o for o in report.outcomes if o.judged and o.probe.check.reason in node_of]
+    assert any(o.probe.check.rule != "pattern" for o in witnesses), "no compound witness"
+    for outcome in witnesses:
+        check = outcome.probe.check
+        row = rows[(check.where, node_of[check.reason])]
+        assert row[check.side] == "exercised", (check.key, check.reason, row)

@@ -273,7 +273,10 @@ def _mutant_candidates(operation: Operation, place: Place) -> Iterator[Candidate
             # filed under the rule the checker names first, as every reject value is
             rule = found[0].rule if found else mutant.breaks[0]
         since = newer_letters(mutant.witness)
-        yield Candidate(rule, mutant.target, mutant.witness, side, tier=2, unicode_since=since)
+        # a compound witness (its node and a length broken together) exercises its node too
+        yield Candidate(
+            rule, mutant.target, mutant.witness, side, tier=2, node=mutant.node, unicode_since=since
+        )
 
 
 def _ensure_parents(operation: Operation, base: RawRequest, place: Place) -> RawRequest:

@@ -183,10 +183,16 @@ class Mutant:
         return f"{self.operation}:{self.place}:{self.name}"
 
     @property
+    def node(self) -> str | None:
+        """The pattern node the mutant changes (`n2`), or None for a mutant of no node."""
+        first = self.name.split(":", 1)[0]
+        return first if re.fullmatch(r"n\d+", first) else None
+
+    @property
     def target(self) -> str:
         """What a probe of this mutant's witness says it is for (keys, descriptions)."""
-        node = self.name.split(":", 1)[0]
-        named = f"pattern node {node}" if re.fullmatch(r"n\d+", node) else "pattern"
+        node = self.node
+        named = f"pattern node {node}" if node is not None else "pattern"
         rules = [named if rule == "pattern" else rule for rule in self.breaks]
         broken = " and ".join(rules) if rules else "no rule"
         together = " together" if len(self.breaks) > 1 else ""
