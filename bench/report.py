@@ -84,8 +84,9 @@ def _client(section: dict[str, Any]) -> list[str]:
 
 def _servers(section: dict[str, Any]) -> list[str]:
     out = [
-        f"## 2. Mock vs Prism ({section['generator']}, {section['connections']} connections, "
-        f"{section['duration_s_per_load']:g} s per load, {section['rounds']} rounds, ABC...)",
+        f"## 2. Mock vs Prism and the bare stack ({section['generator']}, "
+        f"{section['connections']} connections, "
+        f"{section['duration_s_per_load']:g} s per load, {section['rounds']} rounds, ABCD...)",
         "",
     ]
     rows = []
@@ -109,9 +110,10 @@ def _servers(section: dict[str, Any]) -> list[str]:
         if ratio is None:
             out.append(f"{name}: skipped ({section['prism_skipped']})")
         else:
+            goal = ratio.get("goal", section["goal"])  # older reports: one goal per section
             out.append(
                 f"{name}: throughput x{ratio['throughput_ratio']}, p99 ratio "
-                f"{ratio['p99_ratio']} (goal {section['goal']}: {_num(ratio['meets_goal'])})"
+                f"{ratio['p99_ratio']} (goal {goal}: {_num(ratio['meets_goal'])})"
             )
     return out
 
@@ -149,21 +151,19 @@ def render(results: dict[str, Any]) -> str:
     lines = [
         f"# Benchmarks ({meta['command']}; Python {meta['python']}, {meta['cpus']} CPUs"
         f"{', quick' if meta['quick'] else ''})",
-        "",
-        *_client(results["client_overhead"]),
-        "",
-        *_servers(results["mock_vs_prism"]),
-        "",
-        *_suite(results["suite_speed"]),
     ]
-    if "verdicts" in results:
-        lines += ["", *_verdicts(results["verdicts"])]
-    if "safe_runs" in results:
-        lines += ["", *_safe_runs(results["safe_runs"])]
-    if "shapes" in results:
-        lines += ["", *_shapes(results["shapes"])]
-    if "mutant_power" in results:
-        lines += ["", *_mutant_power(results["mutant_power"])]
+    sections = (
+        ("client_overhead", _client),
+        ("mock_vs_prism", _servers),
+        ("suite_speed", _suite),
+        ("verdicts", _verdicts),
+        ("safe_runs", _safe_runs),
+        ("shapes", _shapes),
+        ("mutant_power", _mutant_power),
+    )
+    for name, render_section in sections:
+        if name in results:
+            lines += ["", *render_section(results[name])]
     return "\n".join(lines)
 
 
