@@ -310,6 +310,8 @@ class MockState:
 
     def take_fault(self, operation: str, lookup: object = None) -> Fault | None:
         """The first queued fault matching this request, used up by one."""
+        if not self._faults:  # no lock for the usual empty queue: a fault queued meanwhile
+            return None  # is one queued just after this request
         with self._lock:
             for index, fault in enumerate(self._faults):
                 if fault.matches(operation, lookup):
