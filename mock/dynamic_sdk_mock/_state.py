@@ -37,8 +37,8 @@ class Fault:
     those whose lookup field (`x-lookup-field`) holds `lookup`.
 
         latency: wait `seconds`, then answer normally; error: answer `status` (5xx; 503 carries
-        Retry-After); drop: close the connection without a response; truncate: announce the
-        full Content-Length, send part of the body, close.
+        Retry-After); drop: send a 500 head announcing the full Content-Length, then close
+        without the body; truncate: the same head, part of the body, close.
     """
 
     kind: FaultKind
