@@ -9,14 +9,17 @@ request before doing its own work. It prints its URL like the mock's command doe
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import threading
 
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dynamic_sdk_mock import serve_app
 
-__all__ = ["bare_app", "main"]
+from ._stats import Comparison, compare_async
+
+__all__ = ["app_us_per_request", "bare_app", "main"]
 
 _HEADERS = [(b"content-type", b"application/json")]
 
@@ -37,6 +40,38 @@ async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
     headers = [*_HEADERS, (b"content-length", str(len(content)).encode())]
     await send({"type": "http.response.start", "status": 201, "headers": headers})
     await send({"type": "http.response.body", "body": content})
+
+
+async def _call_app(app: ASGIApp, scope: Scope, body: bytes) -> None:
+    """One request through `app` in process: the scope and body ready, the answer dropped."""
+    message = {"type": "http.request", "body": body, "more_body": False}
+
+    async def receive() -> Message:
+        return message
+
+    async def send(answer: Message) -> None:
+        if answer["type"] == "http.response.start" and answer["status"] != 201:
+            raise RuntimeError(f"{answer['status']} in process: not the valid request's answer")
+
+    await app(dict(scope), receive, send)
+
+
+def app_us_per_request(
+    mock: ASGIApp, scope: Scope, body: bytes, *, rounds: int, calls: int
+) -> dict[str, float | int]:
+    """The mock's app against the bare one, in process (no server, no socket): what the
+    mock itself spends per valid request beside what any app on the stack spends."""
+
+    async def compared() -> Comparison:
+        return await compare_async(
+            lambda: _call_app(mock, scope, body),
+            lambda: _call_app(bare_app, scope, body),
+            rounds=rounds,
+            calls=calls,
+        )
+
+    comparison = asyncio.run(compared())
+    return {**comparison.as_dict(), "own_us": round(comparison.a_us - comparison.b_us, 2)}
 
 
 def main() -> None:

@@ -12,18 +12,24 @@ the ratios taken within a round.
 from __future__ import annotations
 
 import contextlib
+import json
 import statistics
 from typing import Any
 
 import httpx
 
+from dynamic_sdk_mock import MockConfig, create_app
+
+from .bare_app import app_us_per_request
 from .client_overhead import ENVIRONMENT_ID, REQUEST_BODY
 from .load import LoadResult, LoadSpec, generator_name, run_load
 from .servers import (
+    OPERATION,
     Server,
     ServerUnavailableError,
     bare_server,
     mock_server,
+    operation_path,
     prism_server,
     prism_unavailable_reason,
 )
@@ -95,6 +101,35 @@ def _ratios(
     }
 
 
+def _in_process(quick: bool) -> dict[str, float | int]:
+    """The lenient mock's app and the bare app, each handed the load's request in process."""
+    path = operation_path(ENVIRONMENT_ID)
+    body = json.dumps(REQUEST_BODY).encode()
+    headers = [
+        (b"host", b"127.0.0.1"),
+        (b"content-type", b"application/json"),
+        (b"authorization", f"Bearer {TOKEN}".encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": OPERATION.method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    mock = create_app(MockConfig(token=TOKEN, lenient=True))
+    rounds, calls = (3, 200) if quick else (9, 2000)
+    return app_us_per_request(mock, scope, body, rounds=rounds, calls=calls)
+
+
 def run(*, quick: bool, prefer_wrk: bool = True) -> dict[str, Any]:
     generator = generator_name(prefer_wrk)
     rounds = 1 if quick else 3
@@ -158,6 +193,7 @@ def run(*, quick: bool, prefer_wrk: bool = True) -> dict[str, Any]:
         f"mock rps >= {GOAL_BARE_RATIO:g}x the bare app's",
         "servers": rows,
         "comparison": comparison,
+        "in_process": _in_process(quick),
         "prism_skipped": prism_reason,
         "notes": notes,
     }

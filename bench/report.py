@@ -105,6 +105,15 @@ def _servers(section: dict[str, Any]) -> list[str]:
             ]
         )
     out += _table(["server", "status", "req/s", "p50 ms", "p99 ms", "errors"], rows)
+    inside = section.get("in_process")  # older reports have no in-process row
+    if inside is not None:
+        out += [
+            "",
+            f"In process (the load's request handed to each app, no server; "
+            f"{inside['rounds']}x{inside['calls_per_round']}, alternating): mock app "
+            f"{_num(inside['a_us_per_call'])} us, bare app {_num(inside['b_us_per_call'])} us "
+            f"per request: the mock's own work {_num(inside['own_us'])} us.",
+        ]
     out.append("")
     for name, ratio in section["comparison"].items():
         if ratio is None:

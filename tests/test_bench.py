@@ -74,6 +74,7 @@ def test_quick_run_reports_mock_and_prism(quick_report: dict[str, Any]) -> None:
         ratio = section["comparison"][f"{name}_vs_bare"]
         _assert_numbers(ratio, ["throughput_ratio", "p99_ratio"])
         assert isinstance(ratio["meets_goal"], bool)
+    _assert_numbers(section["in_process"], ["a_us_per_call", "b_us_per_call", "own_us"])
     prism = section["servers"]["prism"]
     if prism is None:  # no Node/Prism here: the reason is reported instead of figures
         assert isinstance(section["prism_skipped"], str)
