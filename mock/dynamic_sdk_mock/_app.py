@@ -477,6 +477,8 @@ class MockApp(Starlette):
                 await send_json(send, 429, limited, {"Retry-After": str(wait)})
                 return 429
         headers: list[tuple[bytes, bytes]] = scope["headers"]
+        if not isinstance(headers, list):  # ASGI allows any iterable; they are read twice
+            headers = list(headers)
         data: object = None
         try:
             checked = checked_headers(headers)
