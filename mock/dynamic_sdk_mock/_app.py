@@ -183,6 +183,12 @@ def _parse_int(text: str) -> int | float:
     return int(text) if len(text) <= _INT_DIGITS_LIMIT else float(text)
 
 
+# json.loads with these arguments builds this same decoder on every call
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant, parse_int=_parse_int
+)
+
+
 def parse_json(body: bytes) -> object:
     """Strict JSON (RFC 8259): UTF-8, no duplicate keys, no NaN/Infinity; 400 otherwise."""
     try:
@@ -194,12 +200,9 @@ def parse_json(body: bytes) -> object:
     if not text or text.isspace():  # what `not text.strip()` says, without the copy
         raise RequestRejectedError(400, "body: is required [rule: required]")
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_no_duplicate_keys,
-            parse_constant=_reject_constant,
-            parse_int=_parse_int,
-        )
+        if text.startswith("\ufeff"):  # json.loads' own refusal, in its words
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as error:
         raise RequestRejectedError(
             400,
