@@ -132,6 +132,8 @@ class _Record:
     """The lookup field first, then the fields on file (names from the fragment)."""
     retries: int = 0
     last_sent: float | None = None
+    answer: dict[str, Any] = field(default_factory=dict)
+    """The success body for this record (fixed by its fields): built once, at seeding."""
 
 
 @dataclass(frozen=True)
@@ -213,9 +215,10 @@ class MockState:
             {name: str(path[name]) for name in lookup.path_names},
             {name: str(fields[name]) for name in lookup.needed},
         )
+        record.answer = self._answer(record)
         with self._lock:
             self._records[self._key(record.path, record.fields)] = record
-        return self._answer(record)
+        return dict(record.answer)
 
     def seed_example(self) -> dict[str, Any]:
         """Put the fragment's own example verification on file (path and body examples)."""
@@ -264,7 +267,7 @@ class MockState:
             record.retries += 1
             record.last_sent = now
             self._sequence += 1
-            answer = self._answer(record)
+            answer = dict(record.answer)
             self._outbox.append(
                 {
                     "sequence": self._sequence,
@@ -284,7 +287,7 @@ class MockState:
         """Every verification on file (path values, success body, retry count), as copies."""
         with self._lock:
             records = list(self._records.values())
-        return [{**r.path, **self._answer(r), "retries": r.retries} for r in records]
+        return [{**r.path, **r.answer, "retries": r.retries} for r in records]
 
     # -- faults --------------------------------------------------------------------------
 
