@@ -75,10 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         }
     }
-    # every section but the slow verdicts (unless --verdicts), or just the --only ones
-    chosen = set(
-        args.only or SECTIONS if args.only or args.verdicts else SECTIONS[:3] + SECTIONS[4:]
-    )
+    # the --only sections, else every one but the slow verdicts (unless --verdicts)
+    chosen = set(args.only or (s for s in SECTIONS if s != "verdicts" or args.verdicts))
     if "client_overhead" in chosen:
         results["client_overhead"] = client_overhead.run(quick=args.quick)
     if "mock_vs_prism" in chosen:
