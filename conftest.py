@@ -22,6 +22,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     ),
     "servers": (
         "tests/test_mock_socket.py",
+        "tests/test_mock_golden.py",
         "tests/test_mock_schemathesis_cli.py",
         "tests/test_bench.py",
         "tests/test_readme.py",

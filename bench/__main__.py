@@ -1,7 +1,7 @@
-"""`python -m bench [--output FILE] [--quick] [--with-nox] [--no-wrk] [--verdicts]`.
+"""`python -m bench [--output FILE] [--quick] [--with-nox] [--no-wrk] [--verdicts] [--only S]`.
 
-Sections: client overhead, mock vs Prism, suite speed, (time to verdict,) safe runs, shapes,
-the plan's power against the mutant servers.
+Sections: client overhead, mock vs Prism and the bare stack, suite speed, (time to verdict,)
+safe runs, shapes, the plan's power against the mutant servers; `--only` runs the named ones.
 """
 
 from __future__ import annotations
@@ -20,6 +20,15 @@ from .report import render
 from .servers import ROOT
 
 DEFAULT_OUTPUT = ROOT / "reports" / "bench.json"
+SECTIONS = (
+    "client_overhead",
+    "mock_vs_prism",
+    "suite_speed",
+    "verdicts",
+    "safe_runs",
+    "mutant_power",
+    "shapes",
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
         "--verdicts",
         action="store_true",
         help="time the contract suite to its verdict: a passing run and each broken server (slow)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        default=None,
+        help="run only this section (repeatable; default: all)",
     )
     parser.add_argument(
         "--profile",
@@ -59,14 +75,22 @@ def main(argv: list[str] | None = None) -> int:
             "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         }
     }
-    results["client_overhead"] = client_overhead.run(quick=args.quick)
-    results["mock_vs_prism"] = mock_vs_prism.run(quick=args.quick, prefer_wrk=not args.no_wrk)
-    results["suite_speed"] = suite_speed.run(quick=args.quick, with_nox=args.with_nox)
-    if args.verdicts:
+    # the --only sections, else every one but the slow verdicts (unless --verdicts)
+    chosen = set(args.only or (s for s in SECTIONS if s != "verdicts" or args.verdicts))
+    if "client_overhead" in chosen:
+        results["client_overhead"] = client_overhead.run(quick=args.quick)
+    if "mock_vs_prism" in chosen:
+        results["mock_vs_prism"] = mock_vs_prism.run(quick=args.quick, prefer_wrk=not args.no_wrk)
+    if "suite_speed" in chosen:
+        results["suite_speed"] = suite_speed.run(quick=args.quick, with_nox=args.with_nox)
+    if "verdicts" in chosen:
         results["verdicts"] = verdicts.run(quick=args.quick)
-    results["safe_runs"] = safe_runs.run(quick=args.quick)
-    results["mutant_power"] = safe_runs.mutant_power(quick=args.quick)
-    results["shapes"] = shapes.run(quick=args.quick)
+    if "safe_runs" in chosen:
+        results["safe_runs"] = safe_runs.run(quick=args.quick)
+    if "mutant_power" in chosen:
+        results["mutant_power"] = safe_runs.mutant_power(quick=args.quick)
+    if "shapes" in chosen:
+        results["shapes"] = shapes.run(quick=args.quick)
     if args.profile is not None:
         args.profile.parent.mkdir(parents=True, exist_ok=True)
         args.profile.write_text(client_overhead.profile(quick=args.quick), encoding="utf-8")

@@ -84,8 +84,9 @@ def _client(section: dict[str, Any]) -> list[str]:
 
 def _servers(section: dict[str, Any]) -> list[str]:
     out = [
-        f"## 2. Mock vs Prism ({section['generator']}, {section['connections']} connections, "
-        f"{section['duration_s_per_load']:g} s per load, {section['rounds']} rounds, ABC...)",
+        f"## 2. Mock vs Prism and the bare stack ({section['generator']}, "
+        f"{section['connections']} connections, "
+        f"{section['duration_s_per_load']:g} s per load, {section['rounds']} rounds, ABCD...)",
         "",
     ]
     rows = []
@@ -104,14 +105,24 @@ def _servers(section: dict[str, Any]) -> list[str]:
             ]
         )
     out += _table(["server", "status", "req/s", "p50 ms", "p99 ms", "errors"], rows)
+    inside = section.get("in_process")  # older reports have no in-process row
+    if inside is not None:
+        out += [
+            "",
+            f"In process (the load's request handed to each app, no server; "
+            f"{inside['rounds']}x{inside['calls_per_round']}, alternating): mock app "
+            f"{_num(inside['a_us_per_call'])} us, bare app {_num(inside['b_us_per_call'])} us "
+            f"per request: the mock's own work {_num(inside['own_us'])} us.",
+        ]
     out.append("")
     for name, ratio in section["comparison"].items():
         if ratio is None:
             out.append(f"{name}: skipped ({section['prism_skipped']})")
         else:
+            goal = ratio.get("goal", section["goal"])  # older reports: one goal per section
             out.append(
                 f"{name}: throughput x{ratio['throughput_ratio']}, p99 ratio "
-                f"{ratio['p99_ratio']} (goal {section['goal']}: {_num(ratio['meets_goal'])})"
+                f"{ratio['p99_ratio']} (goal {goal}: {_num(ratio['meets_goal'])})"
             )
     return out
 
@@ -149,21 +160,19 @@ def render(results: dict[str, Any]) -> str:
     lines = [
         f"# Benchmarks ({meta['command']}; Python {meta['python']}, {meta['cpus']} CPUs"
         f"{', quick' if meta['quick'] else ''})",
-        "",
-        *_client(results["client_overhead"]),
-        "",
-        *_servers(results["mock_vs_prism"]),
-        "",
-        *_suite(results["suite_speed"]),
     ]
-    if "verdicts" in results:
-        lines += ["", *_verdicts(results["verdicts"])]
-    if "safe_runs" in results:
-        lines += ["", *_safe_runs(results["safe_runs"])]
-    if "shapes" in results:
-        lines += ["", *_shapes(results["shapes"])]
-    if "mutant_power" in results:
-        lines += ["", *_mutant_power(results["mutant_power"])]
+    sections = (
+        ("client_overhead", _client),
+        ("mock_vs_prism", _servers),
+        ("suite_speed", _suite),
+        ("verdicts", _verdicts),
+        ("safe_runs", _safe_runs),
+        ("shapes", _shapes),
+        ("mutant_power", _mutant_power),
+    )
+    for name, render_section in sections:
+        if name in results:
+            lines += ["", *render_section(results[name])]
     return "\n".join(lines)
 
 

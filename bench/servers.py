@@ -24,6 +24,7 @@ __all__ = [
     "PRISM_BIN",
     "ROOT",
     "ServerUnavailableError",
+    "bare_server",
     "free_port",
     "mock_server",
     "operation_path",
@@ -84,7 +85,7 @@ def _detect_prefix(url: str, token: str) -> str:
 
 
 def _read_url(stream: IO[bytes], process: subprocess.Popen[bytes]) -> str:
-    """The first http://127.0.0.1:PORT the mock prints, within the start timeout."""
+    """The first http://127.0.0.1:PORT the server prints, within the start timeout."""
     found: list[str] = []
 
     def reader() -> None:
@@ -99,30 +100,18 @@ def _read_url(stream: IO[bytes], process: subprocess.Popen[bytes]) -> str:
     deadline = time.monotonic() + _START_TIMEOUT_S
     while not found:
         if process.poll() is not None:
-            raise ServerUnavailableError(f"the mock exited with {process.returncode}")
+            raise ServerUnavailableError(f"{process.args!r} exited with {process.returncode}")
         if time.monotonic() > deadline:
-            raise ServerUnavailableError("the mock printed no URL within 60 s")
+            raise ServerUnavailableError(f"{process.args!r} printed no URL within 60 s")
         time.sleep(0.02)
     return found[0]
 
 
 @contextlib.contextmanager
-def mock_server(name: str, token: str, extra_args: Sequence[str] = ()) -> Iterator[Server]:
-    """`python -m dynamic_sdk_mock --port 0 ...` in a subprocess; yields its URL."""
-    argv = [
-        sys.executable,
-        "-m",
-        "dynamic_sdk_mock",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--token",
-        token,
-        *extra_args,
-    ]
+def _python_server(name: str, token: str, argv: Sequence[str]) -> Iterator[Server]:
+    """A Python server module in a subprocess that prints its URL; yields it."""
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        argv,
+        [sys.executable, "-m", *argv],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
@@ -133,6 +122,19 @@ def mock_server(name: str, token: str, extra_args: Sequence[str] = ()) -> Iterat
         yield Server(name, url, _detect_prefix(url, token))
     finally:
         _stop(process)
+
+
+def mock_server(
+    name: str, token: str, extra_args: Sequence[str] = ()
+) -> contextlib.AbstractContextManager[Server]:
+    """`python -m dynamic_sdk_mock --port 0 ...` in a subprocess; yields its URL."""
+    argv = ["dynamic_sdk_mock", "--host", "127.0.0.1", "--port", "0", "--token", token]
+    return _python_server(name, token, [*argv, *extra_args])
+
+
+def bare_server(token: str) -> contextlib.AbstractContextManager[Server]:
+    """`python -m bench.bare_app`: the mock's stack with no work of its own (the ceiling)."""
+    return _python_server("bare-asgi", token, ["bench.bare_app", "--port", "0"])
 
 
 def prism_unavailable_reason() -> str | None:

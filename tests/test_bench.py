@@ -67,6 +67,14 @@ def test_quick_run_reports_mock_and_prism(quick_report: dict[str, Any]) -> None:
         assert row["status"] == 201, f"{name} did not take the 201 path"
         _assert_numbers(row, ["rps", "p50_ms", "p99_ms", "requests", "errors"])
         assert row["requests"] > 0
+    bare = section["servers"]["bare"]  # the mock's stack, no work of its own: always run
+    assert bare["status"] == 201
+    _assert_numbers(bare, ["rps", "p50_ms", "p99_ms", "requests", "errors"])
+    for name in ("mock_lenient", "mock_default"):
+        ratio = section["comparison"][f"{name}_vs_bare"]
+        _assert_numbers(ratio, ["throughput_ratio", "p99_ratio"])
+        assert isinstance(ratio["meets_goal"], bool)
+    _assert_numbers(section["in_process"], ["a_us_per_call", "b_us_per_call", "own_us"])
     prism = section["servers"]["prism"]
     if prism is None:  # no Node/Prism here: the reason is reported instead of figures
         assert isinstance(section["prism_skipped"], str)

@@ -137,8 +137,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     server = uvicorn.Server(uvicorn_config(app, log_level=args.log_level))
+    # uvicorn's own loop choice (uvloop where installed), as `Server.run` makes it: a bare
+    # asyncio.run would serve on the stdlib loop (issue 30: its timer heap alone cost 20 %)
+    loop_factory = server.config.get_loop_factory()
     try:
-        asyncio.run(_serve(server, url_of(sock), [sock]))
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            runner.run(_serve(server, url_of(sock), [sock]))
     except KeyboardInterrupt:
         pass
     finally:

@@ -33,6 +33,7 @@ from dynamic_sdk_runtime.fragment import NO_BODY, Operation, RawRequest
 
 from ._bodies import Answers
 from ._config import MockConfig
+from ._fast import RequestAccepts, request_accepts
 from ._fragment import Spec, load_spec
 from ._state import Fault, MockState, Outcome
 
@@ -43,6 +44,10 @@ access_logger = logging.getLogger("dynamic_sdk_mock.access")
 
 _INT_DIGITS_LIMIT = 4000  # below Python's int-from-string limit (4300 digits)
 _JSON_TYPE = "application/json"
+_JSON_BYTES = _JSON_TYPE.encode()
+_ROUTE_CACHE_SIZE = 1024
+_UNSEEN: Any = object()
+_NOTHING: Mapping[str, object] = {}
 
 
 class ConnectionDroppedError(ConnectionError):
@@ -64,9 +69,13 @@ def describe(violations: list[ValidationError]) -> str:
     return "; ".join(f"{v.field}: {v.detail} [rule: {v.rule}]" for v in violations)
 
 
+# json.dumps with these arguments builds this same encoder on every call
+_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+
+
 def render(body: object) -> bytes:
     """JSON bytes, ASCII-escaped so that lone surrogates echoed from a request still encode."""
-    return json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    return _ENCODER.encode(body).encode("ascii")
 
 
 def json_response(status: int, body: object, headers: Mapping[str, str] | None = None) -> Response:
@@ -77,16 +86,17 @@ async def send_json(
     send: Send, status: int, body: object, headers: Mapping[str, str] | None = None
 ) -> None:
     """Send `body` as JSON; None sends no body (a response documented without one)."""
-    content = b"" if body is None else render(body)
-    media = [] if body is None else [(b"content-type", _JSON_TYPE.encode())]
-    raw_headers = [
-        *media,
-        (b"content-length", str(len(content)).encode()),
-        *(
+    if body is None:
+        content = b""
+        raw_headers = [(b"content-length", b"0")]
+    else:
+        content = render(body)
+        raw_headers = [(b"content-type", _JSON_BYTES), (b"content-length", b"%d" % len(content))]
+    if headers:
+        raw_headers += [
             (name.lower().encode("latin-1"), value.encode("latin-1"))
-            for name, value in (headers or {}).items()
-        ),
-    ]
+            for name, value in headers.items()
+        ]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": content})
 
@@ -94,13 +104,22 @@ async def send_json(
 # -- request body ------------------------------------------------------------------------
 
 
-def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> list[bytes]:
-    return [value for key, value in headers if key.lower() == name]
+_CHECKED_HEADERS = frozenset((b"authorization", b"content-length", b"content-type"))
 
 
-async def read_body(headers: list[tuple[bytes, bytes]], receive: Receive, limit: int) -> bytes:
-    """The request body, refusing (413) by Content-Length first, then while streaming."""
-    declared = _header(headers, b"content-length")
+def checked_headers(headers: list[tuple[bytes, bytes]]) -> dict[bytes, list[bytes]]:
+    """The values of the headers the mock checks itself (auth, size, type): one pass."""
+    found: dict[bytes, list[bytes]] = {}
+    for key, value in headers:
+        name = key.lower()
+        if name in _CHECKED_HEADERS:
+            found.setdefault(name, []).append(value)
+    return found
+
+
+async def read_body(declared: list[bytes], receive: Receive, limit: int) -> bytes:
+    """The request body, refusing (413) by Content-Length (`declared`) first, then while
+    streaming; a body in one message is returned as it came (no copy)."""
     if declared:
         try:
             length = int(declared[0])
@@ -118,14 +137,17 @@ async def read_body(headers: list[tuple[bytes, bytes]], receive: Receive, limit:
         size += len(chunk)
         if size > limit:
             raise RequestRejectedError(413, f"body: larger than {limit} bytes [rule: maxBodyBytes]")
-        chunks.append(chunk)
         if not message.get("more_body", False):
+            if not chunks:
+                return bytes(chunk)  # uvicorn passes bytes: no copy
+            chunks.append(chunk)
             return b"".join(chunks)
+        chunks.append(chunk)
 
 
-def check_content_type(headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-    """415 unless the body is declared application/json (UTF-8); 400 when it is missing."""
-    values = _header(headers, b"content-type")
+def check_content_type(values: list[bytes], body: bytes) -> None:
+    """415 unless the body is declared application/json (UTF-8) by the Content-Type
+    `values`; 400 when it is missing."""
     if not values:
         if body:
             raise RequestRejectedError(415, "Content-Type must be application/json")
@@ -140,12 +162,15 @@ def check_content_type(headers: list[tuple[bytes, bytes]], body: bytes) -> None:
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key[:40]!r}")
-        result[key] = value
-    return result
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    for key, _value in pairs:  # name the first repeated key
+        if key in seen:
+            break
+        seen.add(key)
+    raise ValueError(f"duplicate key {key[:40]!r}")
 
 
 def _reject_constant(name: str) -> Any:
@@ -158,6 +183,12 @@ def _parse_int(text: str) -> int | float:
     return int(text) if len(text) <= _INT_DIGITS_LIMIT else float(text)
 
 
+# json.loads with these arguments builds this same decoder on every call
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant, parse_int=_parse_int
+)
+
+
 def parse_json(body: bytes) -> object:
     """Strict JSON (RFC 8259): UTF-8, no duplicate keys, no NaN/Infinity; 400 otherwise."""
     try:
@@ -166,15 +197,12 @@ def parse_json(body: bytes) -> object:
         raise RequestRejectedError(
             400, f"body: is not valid UTF-8 (byte {error.start}) [rule: json]"
         ) from None
-    if not text.strip():
+    if not text or text.isspace():  # what `not text.strip()` says, without the copy
         raise RequestRejectedError(400, "body: is required [rule: required]")
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_no_duplicate_keys,
-            parse_constant=_reject_constant,
-            parse_int=_parse_int,
-        )
+        if text.startswith("\ufeff"):  # json.loads' own refusal, in its words
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as error:
         raise RequestRejectedError(
             400,
@@ -190,9 +218,9 @@ def parse_json(body: bytes) -> object:
 # -- auth ----------------------------------------------------------------------------------
 
 
-def check_bearer(headers: list[tuple[bytes, bytes]], token: str) -> None:
-    """401 unless exactly one `Authorization: Bearer <token>` carries the configured token."""
-    values = _header(headers, b"authorization")
+def check_bearer(values: list[bytes], token: bytes) -> None:
+    """401 unless exactly one `Authorization: Bearer <token>` (among the header's `values`)
+    carries the configured token (UTF-8)."""
     if not values:
         raise _unauthorized("missing Authorization header (bearer token required)")
     if len(values) > 1:
@@ -200,7 +228,7 @@ def check_bearer(headers: list[tuple[bytes, bytes]], token: str) -> None:
     scheme, _, credentials = values[0].partition(b" ")
     if scheme.lower() != b"bearer" or not credentials.strip():
         raise _unauthorized("Authorization must be 'Bearer <token>'")
-    if not hmac.compare_digest(credentials.strip(), token.encode("utf-8")):
+    if not hmac.compare_digest(credentials.strip(), token):
         raise _unauthorized("invalid bearer token")
 
 
@@ -293,6 +321,44 @@ def header_values(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
 # -- the app -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ServedOperation:
+    """What the hot path needs of one operation, derived once from the fragment."""
+
+    operation: Operation
+    answers: Answers
+    accepts: RequestAccepts
+    """The compiled fast yes (`_fast`); the full checker runs only when it says no."""
+    check_auth: bool
+    stateful: bool
+    """The operation with `x-lookup-field`: faults may match its lookup value."""
+    stateful_answer: bool
+    """Its answer comes from the state (not lenient)."""
+    reads_query: bool
+    reads_headers: bool
+
+
+def serve_operations(
+    spec: Spec, config: MockConfig, answers: Mapping[str, Answers]
+) -> dict[str, ServedOperation]:
+    """Every operation's `ServedOperation`, by operationId."""
+    lookup = spec.lookup
+    served = {}
+    for operation in spec.operations:
+        stateful = lookup is not None and lookup.operation == operation
+        served[operation.operation_id] = ServedOperation(
+            operation,
+            answers[operation.operation_id],
+            request_accepts(operation),
+            check_auth=config.require_auth and bool(operation.security),
+            stateful=stateful,
+            stateful_answer=stateful and not config.lenient,
+            reads_query=bool(operation.located("query")),
+            reads_headers=bool(operation.located("header")),
+        )
+    return served
+
+
 class MockApp(Starlette):
     """Starlette app whose __call__ serves the documented operations before any middleware."""
 
@@ -302,7 +368,10 @@ class MockApp(Starlette):
         self.mock = state
         self.answers = state.answers
         self.operation_routes = build_routes(spec.operations)
+        self.served = serve_operations(spec, config, state.answers)
         self._prefix = [segment.encode() for segment in spec.server_prefix]
+        self._token = config.token.encode("utf-8")
+        self._routed: dict[bytes, tuple[OperationRoute, dict[str, str | None]] | None] = {}
         control = _ControlEndpoints(self)
         super().__init__(
             routes=[
@@ -323,10 +392,20 @@ class MockApp(Starlette):
         """The route of the request's path and its path values, or None.
 
         The path is matched raw (still percent-encoded), under the server prefix first,
-        then as it is.
+        then as it is. The last paths seen are remembered (a load repeats its path).
         """
-        raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
-        parts = bytes(raw_path).split(b"?", 1)[0].split(b"/")[1:]
+        raw_path = bytes(scope.get("raw_path") or scope["path"].encode("utf-8"))
+        routed = self._routed.get(raw_path, _UNSEEN)
+        if routed is not _UNSEEN:
+            return routed if routed is None else (routed[0], dict(routed[1]))
+        found = self._match(raw_path)
+        if len(self._routed) >= _ROUTE_CACHE_SIZE:
+            self._routed.clear()
+        self._routed[raw_path] = found if found is None else (found[0], dict(found[1]))
+        return found
+
+    def _match(self, raw_path: bytes) -> tuple[OperationRoute, dict[str, str | None]] | None:
+        parts = raw_path.split(b"?", 1)[0].split(b"/")[1:]
         candidates = [parts]
         if self._prefix and parts[: len(self._prefix)] == self._prefix:
             candidates.insert(0, parts[len(self._prefix) :])
@@ -363,7 +442,8 @@ class MockApp(Starlette):
                 await send_json(send, 405, {"error": "method not allowed"}, allow)
                 outcome = "405"
             else:
-                outcome = str(await self._operation(scope, receive, send, operation, path))
+                served = self.served[operation.operation_id]
+                outcome = str(await self._operation(scope, receive, send, served, path))
         except ConnectionDroppedError:
             outcome = "dropped"
             raise
@@ -372,56 +452,63 @@ class MockApp(Starlette):
             await send_json(send, 500, {"error": "internal error in the mock"})
             outcome = "500"
         finally:
-            access_logger.info(
-                "%s %s -> %s (%.1f ms)",
-                scope["method"],
-                name,
-                outcome,
-                (time.perf_counter() - started) * 1000,
-            )
+            if access_logger.isEnabledFor(logging.INFO):
+                access_logger.info(
+                    "%s %s -> %s (%.1f ms)",
+                    scope["method"],
+                    name,
+                    outcome,
+                    (time.perf_counter() - started) * 1000,
+                )
 
     async def _operation(
         self,
         scope: Scope,
         receive: Receive,
         send: Send,
-        operation: Operation,
+        served: ServedOperation,
         path: dict[str, str | None],
     ) -> int | str:
-        answers = self.answers[operation.operation_id]
-        headers: list[tuple[bytes, bytes]] = list(scope["headers"])
-        client = scope.get("client")
-        wait = self.mock.rate_limited(str(client[0]) if client else "unknown")
-        if wait is not None:
-            limited = answers.error(429, "Too many requests, please try again later.")
-            await send_json(send, 429, limited, {"Retry-After": str(wait)})
-            return 429
+        operation = served.operation
+        answers = served.answers
+        config = self.mock_config
+        if config.rate_limit is not None:
+            client = scope.get("client")
+            wait = self.mock.rate_limited(str(client[0]) if client else "unknown")
+            if wait is not None:
+                limited = answers.error(429, "Too many requests, please try again later.")
+                await send_json(send, 429, limited, {"Retry-After": str(wait)})
+                return 429
+        headers: list[tuple[bytes, bytes]] = scope["headers"]
+        if not isinstance(headers, list):  # ASGI allows any iterable; they are read twice
+            headers = list(headers)
         data: object = None
         try:
-            if self.mock_config.require_auth and operation.security:
-                check_bearer(headers, self.mock_config.token)
+            checked = checked_headers(headers)
+            if served.check_auth:
+                check_bearer(checked.get(b"authorization", []), self._token)
             sent: object = NO_BODY
             if operation.body is not None:
-                raw = await read_body(headers, receive, self.mock_config.max_body_bytes)
+                declared = checked.get(b"content-length", [])
+                raw = await read_body(declared, receive, config.max_body_bytes)
                 if raw or operation.body_required:
-                    check_content_type(headers, raw)
+                    check_content_type(checked.get(b"content-type", []), raw)
                     sent = data = parse_json(raw)
-            request = RawRequest(
-                path,
-                query_values(scope.get("query_string", b"")),
-                header_values(headers),
-                sent,
-            )
-            violations = operation.violations(request)
-            if violations:
-                raise RequestRejectedError(400, describe(violations))
+            query_string = scope.get("query_string", b"")
+            query = query_values(query_string) if served.reads_query else _NOTHING
+            given = header_values(headers) if served.reads_headers else _NOTHING
+            if not served.accepts(path, query, given, sent):
+                request = RawRequest(path, query_values(query_string), header_values(headers), sent)
+                violations = operation.violations(request)
+                if violations:
+                    raise RequestRejectedError(400, describe(violations))
         except RequestRejectedError as rejection:
             body = answers.error(rejection.status, rejection.message)
             await send_json(send, rejection.status, body, rejection.headers)
             return rejection.status
 
         lookup = self.spec.lookup
-        stateful = lookup if lookup is not None and lookup.operation == operation else None
+        stateful = lookup if served.stateful else None
         key = data.get(stateful.field) if stateful and isinstance(data, dict) else None
         fault = self.mock.take_fault(operation.operation_id, key)
         if fault is not None and fault.kind == "latency":
@@ -429,13 +516,13 @@ class MockApp(Starlette):
             fault = None
         if fault is not None:
             return await self._inject(fault, answers, receive, send)
-        if stateful is not None and isinstance(data, dict):
+        if served.stateful_answer and isinstance(data, dict):
             values = {name: str(value) for name, value in path.items()}
             result: Outcome = self.mock.lookup_answer(values, data)
-        else:
-            result = Outcome(answers.success, answers.success_body(data))
-        await send_json(send, result.status, result.body, result.headers)
-        return result.status
+            await send_json(send, result.status, result.body, result.headers)
+            return result.status
+        await send_json(send, answers.success, answers.success_body(data))
+        return answers.success
 
     async def _inject(
         self, fault: Fault, answers: Answers, receive: Receive, send: Send
@@ -488,9 +575,10 @@ class _ControlEndpoints:
         self.app = app
 
     async def _json(self, request: Request) -> object:
-        headers: list[tuple[bytes, bytes]] = list(request.scope["headers"])
-        body = await read_body(headers, request.receive, self.app.mock_config.max_body_bytes)
-        check_content_type(headers, body)
+        checked = checked_headers(request.scope["headers"])
+        declared = checked.get(b"content-length", [])
+        body = await read_body(declared, request.receive, self.app.mock_config.max_body_bytes)
+        check_content_type(checked.get(b"content-type", []), body)
         return parse_json(body)
 
     async def _guarded(self, handler: Callable[[], Awaitable[Response]]) -> Response:

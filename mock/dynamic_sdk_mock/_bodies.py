@@ -10,13 +10,14 @@ refused then, naming the operation and status.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from dynamic_sdk_runtime.fragment import Operation
 from dynamic_sdk_runtime.schema import Schema, schema_violations
 
 from ._config import MockConfig
+from ._fast import value_accepts
 from ._fragment import FragmentError, Spec, documented_successes
 
 __all__ = [
@@ -44,6 +45,16 @@ _STRING_SEEDS = ("a", "0", "A", "00000000-0000-0000-0000-000000000000")
 
 def _fits(schema: Schema, value: object) -> bool:
     return not schema_violations(schema, value, "value")
+
+
+def _fits_fast(schema: Schema) -> Callable[[object], bool]:
+    """`_fits` for one schema: the compiled fast yes first, the checker when it says no."""
+    fast = value_accepts(schema)
+
+    def fits(value: object) -> bool:
+        return fast(value) or _fits(schema, value)
+
+    return fits
 
 
 def _member_fits(schema: Schema, name: str, value: object) -> bool:
@@ -113,6 +124,13 @@ class Answers:
         }
         self._success_base = complete(schema, base, self._where) if schema is not None else None
         self._check(success, self._success_base)
+        # the echo's members with their fast yes (the checker where it says no): per request
+        # the answer needs only these, not a walk of the schema
+        self._echoed = tuple(
+            (prop.name, _fits_fast(prop.schema))
+            for prop in (schema.properties if schema is not None else ())
+        )
+        self._filled: dict[tuple[int, bool], dict[str, Any]] = {}
 
     def _documented(self, status: int) -> Any:
         response = self.operation.response_for(status)
@@ -150,9 +168,9 @@ class Answers:
             return None
         body = dict(self._success_base)
         if isinstance(request, Mapping):
-            for prop in self._success_schema.properties:
-                if prop.name in request and _fits(prop.schema, request[prop.name]):
-                    body[prop.name] = request[prop.name]
+            for name, fits in self._echoed:
+                if name in request and fits(request[name]):
+                    body[name] = request[name]
         return body
 
     def error(self, status: int, message: str, code: str | None = None) -> dict[str, Any]:
@@ -160,10 +178,18 @@ class Answers:
         body: dict[str, Any] = {"error": message}
         if code is not None:
             body["code"] = code
-        schema = self._schema(status)
-        if schema is None:
-            return body
-        return complete(schema, body, f"{self.operation.operation_id} {status}")
+        # what `complete` adds depends on the status and the members given, not the message
+        filled = self._filled.get((status, code is not None))
+        if filled is None:
+            schema = self._schema(status)
+            if schema is None:
+                filled = {}
+            else:
+                where = f"{self.operation.operation_id} {status}"
+                given = dict.fromkeys(body)
+                filled = {k: v for k, v in complete(schema, given, where).items() if k not in body}
+            self._filled[(status, code is not None)] = filled
+        return {**body, **filled}
 
 
 def success_statuses(

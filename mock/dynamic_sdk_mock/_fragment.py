@@ -9,6 +9,7 @@ the fragment no longer documents something the mock sends (a status, a body shap
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,11 +48,11 @@ class Lookup:
     on_file: tuple[str, ...]
     """Body properties also in the success response, minus `field`: compared with the record."""
 
-    @property
+    @functools.cached_property  # read per request of the stateful operation
     def path_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.operation.located("path"))
 
-    @property
+    @functools.cached_property
     def needed(self) -> tuple[str, ...]:
         """The body fields a record holds: the lookup field, then the ones on file."""
         return (self.field, *self.on_file)

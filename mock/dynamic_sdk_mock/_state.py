@@ -37,8 +37,8 @@ class Fault:
     those whose lookup field (`x-lookup-field`) holds `lookup`.
 
         latency: wait `seconds`, then answer normally; error: answer `status` (5xx; 503 carries
-        Retry-After); drop: close the connection without a response; truncate: announce the
-        full Content-Length, send part of the body, close.
+        Retry-After); drop: send a 500 head announcing the full Content-Length, then close
+        without the body; truncate: the same head, part of the body, close.
     """
 
     kind: FaultKind
@@ -132,6 +132,8 @@ class _Record:
     """The lookup field first, then the fields on file (names from the fragment)."""
     retries: int = 0
     last_sent: float | None = None
+    answer: dict[str, Any] = field(default_factory=dict)
+    """The success body for this record (fixed by its fields): built once, at seeding."""
 
 
 @dataclass(frozen=True)
@@ -213,9 +215,10 @@ class MockState:
             {name: str(path[name]) for name in lookup.path_names},
             {name: str(fields[name]) for name in lookup.needed},
         )
+        record.answer = self._answer(record)
         with self._lock:
             self._records[self._key(record.path, record.fields)] = record
-        return self._answer(record)
+        return dict(record.answer)
 
     def seed_example(self) -> dict[str, Any]:
         """Put the fragment's own example verification on file (path and body examples)."""
@@ -264,7 +267,7 @@ class MockState:
             record.retries += 1
             record.last_sent = now
             self._sequence += 1
-            answer = self._answer(record)
+            answer = dict(record.answer)
             self._outbox.append(
                 {
                     "sequence": self._sequence,
@@ -284,7 +287,7 @@ class MockState:
         """Every verification on file (path values, success body, retry count), as copies."""
         with self._lock:
             records = list(self._records.values())
-        return [{**r.path, **self._answer(r), "retries": r.retries} for r in records]
+        return [{**r.path, **r.answer, "retries": r.retries} for r in records]
 
     # -- faults --------------------------------------------------------------------------
 
@@ -310,6 +313,8 @@ class MockState:
 
     def take_fault(self, operation: str, lookup: object = None) -> Fault | None:
         """The first queued fault matching this request, used up by one."""
+        if not self._faults:  # no lock for the usual empty queue: a fault queued meanwhile
+            return None  # is one queued just after this request
         with self._lock:
             for index, fault in enumerate(self._faults):
                 if fault.matches(operation, lookup):
