@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dynamic_sdk_client.constraints import PARAMETERS, SCHEMAS
 from dynamic_sdk_runtime.rules import FieldRule, accepts, value_violation
+
+PURE = settings.get_profile("pure")
+"""A pure-function property: many examples (contract_tests/profiles.py, PURE_EXAMPLES)."""
 
 RULES = [
     *PARAMETERS["retry_sms_verification"],
@@ -23,6 +26,7 @@ VALUES = st.one_of(
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: f"{rule.schema}.{rule.name}")
+@settings(PURE)
 @given(value=VALUES)
 def test_a_fast_yes_is_always_a_yes(rule: FieldRule, value: object) -> None:
     if accepts(rule)(value):
@@ -30,6 +34,7 @@ def test_a_fast_yes_is_always_a_yes(rule: FieldRule, value: object) -> None:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: f"{rule.schema}.{rule.name}")
+@settings(PURE)
 @given(value=st.text(alphabet="0123456789abcdefUS -", max_size=40))
 def test_on_ascii_the_fast_answer_is_the_answer(rule: FieldRule, value: str) -> None:
     assert accepts(rule)(value) == (value_violation(rule, value) is None)
