@@ -20,6 +20,7 @@ from contract_tests.plugin import (
     OPTIONS,
     TOKEN_VARIABLE,
 )
+from contract_tests.profiles import EXAMPLES, PURE_EXAMPLES
 from contract_tests.runner import SAFE_MODE
 from contract_tests.targets import PRISM_PACKAGE
 from contract_tests.verdict import TargetCounts, decide
@@ -93,6 +94,32 @@ def test_every_documented_pytest_command_loads_the_profiles_first() -> None:
     assert len(commands) >= len(texts), commands
     for command in commands:
         assert "-p contract_tests.profiles" in command, command
+
+
+def test_the_documented_example_counts_are_the_profiles() -> None:
+    """README and docs/contract.md quote how many examples each profile draws."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        f"draws {EXAMPLES['dev']} examples per property locally and {EXAMPLES['ci']} in CI"
+        in readme
+    )
+    pure = f"`pure` profile instead: {PURE_EXAMPLES['dev']} locally, {PURE_EXAMPLES['ci']} in CI"
+    assert pure in readme
+    contract = " ".join(CONTRACT_DOC.read_text(encoding="utf-8").split())
+    assert f"(profile `max_examples`: dev {EXAMPLES['dev']}, ci {EXAMPLES['ci']};" in contract
+
+
+def test_each_test_a_doc_names_for_its_figures_reads_that_doc() -> None:
+    """A doc sentence that quotes figures names the test that keeps them true: that test
+    exists and reads the doc (so a figure that drifts from the code fails it)."""
+    named = 0
+    for doc in (ROOT / "README.md", CONTRACT_DOC):
+        text = " ".join(doc.read_text(encoding="utf-8").split())
+        for test in re.findall(r"`(tests/test_\w+\.py)` keeps (?:this|these|both)[^.)]*true", text):
+            source = (ROOT / test).read_text(encoding="utf-8")
+            assert f'"{doc.name}"' in source or f"'{doc.name}'" in source, (doc.name, test)
+            named += 1
+    assert named >= 6, named
 
 
 def test_help_lists_the_suites_options_first_grouped_with_defaults() -> None:
