@@ -49,6 +49,8 @@ class Option:
     help: str
     default_text: str
     kwargs: dict[str, Any] = field(default_factory=dict)
+    defined_by: str | None = None
+    """Another pytest plugin that adds the option itself (here only listed in --help)."""
 
     def full_help(self) -> str:
         return f"{self.help} (default: {self.default_text})"
@@ -160,6 +162,14 @@ OPTIONS: tuple[Option, ...] = (
         "none (the seeded plan)",
         {"metavar": "FILE", "default": None},
     ),
+    Option(
+        ("--hypothesis-seed",),
+        "reproduce",
+        "the seed of the run: the same seed builds the same plan and the same draws",
+        "drawn per run, printed in the summary",
+        {"metavar": "N", "default": None},
+        defined_by="hypothesis",
+    ),
 )
 
 
@@ -168,7 +178,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for key, title in GROUPS.items():
         group = parser.getgroup(f"contract-{key}", f"dynamic-sdk-contract: {title}")
         for option in OPTIONS:
-            if option.group == key:
+            if option.group == key and option.defined_by is None:
                 group.addoption(*option.names, help=option.full_help(), **option.kwargs)
 
 

@@ -4,6 +4,11 @@
 what nox sets in CI. HYPOTHESIS_PROFILE selects one. Unless `--hypothesis-seed` is given,
 a seed is drawn here and handed to Hypothesis, so the contract summary can print the seed
 that reproduces the run.
+
+Properties of pure functions (no server, no subprocess: the retry loop's arithmetic, the
+rules, the hot path's shortcuts, `ecma` against V8) cost microseconds an example, so they
+draw many more: they take `settings(settings.get_profile("pure"))`, whose example count
+follows the selected profile (PURE_EXAMPLES).
 """
 
 from __future__ import annotations
@@ -14,8 +19,13 @@ import random
 import pytest
 from hypothesis import HealthCheck, settings
 
+EXAMPLES = {"dev": 10, "ci": 40}
+"""Examples per property, by profile: servers and subprocesses make each one dear."""
+PURE_EXAMPLES = {"dev": 50, "ci": 500}
+"""Examples per pure-function property, by profile (the `pure` profile)."""
+
 # The profiles differ only in how many examples they draw.
-for _name, _examples in (("dev", 10), ("ci", 40)):
+for _name, _examples in EXAMPLES.items():
     settings.register_profile(
         _name,
         max_examples=_examples,
@@ -23,7 +33,13 @@ for _name, _examples in (("dev", 10), ("ci", 40)):
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
         print_blob=True,
     )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+_selected = os.environ.get("HYPOTHESIS_PROFILE", "dev")
+settings.load_profile(_selected)
+settings.register_profile(
+    "pure",
+    parent=settings.get_profile(_selected),
+    max_examples=PURE_EXAMPLES.get(_selected, PURE_EXAMPLES["dev"]),
+)
 
 
 @pytest.hookimpl(tryfirst=True)

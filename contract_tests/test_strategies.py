@@ -5,7 +5,6 @@ tests/test_strategies_engines.py, outside the installed suite).
 
 from __future__ import annotations
 
-from contract_tests.core.model import Probe
 from contract_tests.core.spec import fragment
 from contract_tests.core.unicode_ages import BASELINE, VERSIONS
 from contract_tests.plan.planner import build_plan
@@ -22,10 +21,6 @@ STRING_PROBES = [
     and PLACES[(probe.check.operation, probe.check.where)].schema.pattern is not None
     and isinstance(probe.value(), str)
 ]
-
-
-def _ids(probes: list[Probe]) -> list[str]:
-    return [f"{p.check.key}#{i}" for i, p in enumerate(probes)]
 
 
 def test_every_pattern_place_has_both_sides_of_its_pattern_and_a_length_reject() -> None:

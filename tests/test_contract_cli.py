@@ -14,24 +14,107 @@ from pathlib import Path
 
 from contract_tests.__main__ import help_parser
 from contract_tests.core.settings import DEFAULT_MIN_JUDGED, EXIT_INCONCLUSIVE, TOKEN_VARIABLE
-from contract_tests.plugin import OPTIONS
+from contract_tests.plugin import GROUPS, OPTIONS
+from contract_tests.profiles import EXAMPLES, PURE_EXAMPLES
 from contract_tests.report.verdict import TargetCounts, decide
 from contract_tests.run.runner import SAFE_MODE
 from contract_tests.run.targets import PRISM_PACKAGE
 
 ROOT = Path(__file__).resolve().parent.parent
-HYPOTHESIS_OWN = {"--hypothesis-seed"}  # documented beside ours, added by Hypothesis' plugin
+CONTRACT_DOC = ROOT / "docs" / "contract.md"
+TABLE_START = "<!-- option table: generated from contract_tests.plugin.OPTIONS"
+TABLE_END = "<!-- end of the option table -->"
 
 
-def documented_options() -> set[str]:
-    """The option names of docs/contract.md's option table."""
-    text = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
-    return set(re.findall(r"^\| `(--[a-z-]+)", text, re.MULTILINE))
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
-def test_the_documented_options_are_the_plugins() -> None:
-    names = {name for option in OPTIONS for name in option.names}
-    assert documented_options() == names | HYPOTHESIS_OWN
+def option_table() -> str:
+    """docs/contract.md's option table, from the table `--help` is built from (OPTIONS),
+    in `--help`'s order: group by group."""
+    rows = ["| option | default | meaning |", "|---|---|---|"]
+    for group in GROUPS:
+        for option in (o for o in OPTIONS if o.group == group):
+            choices = option.kwargs.get("choices")
+            shown = " " + "|".join(choices) if choices else ""
+            shown += f" {option.kwargs['metavar']}" if "metavar" in option.kwargs else ""
+            name = _cell(f"`{option.names[0]}{shown}`")
+            rows.append(f"| {name} | {_cell(option.default_text)} | {_cell(option.help)} |")
+    return "\n".join(rows)
+
+
+def documented_table(text: str) -> str:
+    """The table between the markers of docs/contract.md."""
+    start = text.index(TABLE_START)
+    return text[text.index("\n", start) + 1 : text.index(TABLE_END)].strip()
+
+
+def write_option_table() -> None:
+    """Rewrite docs/contract.md's option table from OPTIONS: python -m tests.test_contract_cli"""
+    text = CONTRACT_DOC.read_text(encoding="utf-8")
+    CONTRACT_DOC.write_text(text.replace(documented_table(text), option_table()), encoding="utf-8")
+
+
+def test_the_documented_option_table_is_generated_from_the_plugins_options() -> None:
+    """Every row of the doc's table comes from OPTIONS, like every entry of --help."""
+    documented = documented_table(CONTRACT_DOC.read_text(encoding="utf-8"))
+    assert documented == option_table(), "run: python -m tests.test_contract_cli"
+
+
+def test_help_lists_every_documented_option_with_its_default() -> None:
+    text = help_parser().format_help()
+    flat = re.sub(r"\s", "", text)  # argparse wraps lines
+    for line in option_table().splitlines()[2:]:
+        name = re.match(r"\| `(--[a-z-]+)", line)
+        assert name is not None, line
+        assert f"  {name[1]}" in text, name[1]
+    for option in OPTIONS:
+        assert re.sub(r"\s", "", option.full_help()) in flat, option.names
+
+
+def test_every_documented_pytest_command_loads_the_profiles_first() -> None:
+    """Without `-p contract_tests.profiles` the seed is drawn after Hypothesis has read its
+    options: the printed seed would not reproduce the run's draws (docs/contract.md)."""
+    texts = [help_parser().format_help()]
+    for doc in (ROOT / "README.md", ROOT / "contract_tests" / "README.md", CONTRACT_DOC):
+        texts.append(doc.read_text(encoding="utf-8"))
+    commands = [
+        command
+        for text in texts
+        for command in re.findall(
+            r"pytest -p contract_tests\.plugin[^`]*?--pyargs", " ".join(text.split())
+        )
+    ]
+    assert len(commands) >= len(texts), commands
+    for command in commands:
+        assert "-p contract_tests.profiles" in command, command
+
+
+def test_the_documented_example_counts_are_the_profiles() -> None:
+    """README and docs/contract.md quote how many examples each profile draws."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        f"draws {EXAMPLES['dev']} examples per property locally and {EXAMPLES['ci']} in CI"
+        in readme
+    )
+    pure = f"`pure` profile instead: {PURE_EXAMPLES['dev']} locally, {PURE_EXAMPLES['ci']} in CI"
+    assert pure in readme
+    contract = " ".join(CONTRACT_DOC.read_text(encoding="utf-8").split())
+    assert f"(profile `max_examples`: dev {EXAMPLES['dev']}, ci {EXAMPLES['ci']};" in contract
+
+
+def test_each_test_a_doc_names_for_its_figures_reads_that_doc() -> None:
+    """A doc sentence that quotes figures names the test that keeps them true: that test
+    exists and reads the doc (so a figure that drifts from the code fails it)."""
+    named = 0
+    for doc in (ROOT / "README.md", CONTRACT_DOC):
+        text = " ".join(doc.read_text(encoding="utf-8").split())
+        for test in re.findall(r"`(tests/test_\w+\.py)` keeps (?:this|these|both)[^.)]*true", text):
+            source = (ROOT / test).read_text(encoding="utf-8")
+            assert f'"{doc.name}"' in source or f"'{doc.name}'" in source, (doc.name, test)
+            named += 1
+    assert named >= 6, named
 
 
 def test_help_lists_the_suites_options_first_grouped_with_defaults() -> None:
@@ -86,3 +169,7 @@ def test_a_failure_stays_a_failure_and_a_run_without_the_plan_is_not_a_pass() ->
     assert decide(None, 0.5, 0).exit_code == EXIT_INCONCLUSIVE
     assert decide(None, 0.5, 1).word == "FAIL"
     assert decide([_counts(0, planned=0)], 0.0, 0).word == "PASS"
+
+
+if __name__ == "__main__":
+    write_option_table()

@@ -10,7 +10,9 @@ that says what to do, never FAIL; the whole installed-style suite too (exit 0 or
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -40,13 +42,43 @@ def plan() -> list[Probe]:
     return build_plan(FRAGMENT, {}, seed=17, examples=1)
 
 
-def _run(shape: Shape, plan: list[Probe], budget: Budget) -> tuple[RunReport, list[object]]:
+def _run(
+    shape: Shape, plan: list[Probe], budget: Budget, *, misses_as_router: bool = False
+) -> tuple[RunReport, list[object]]:
     seen: list[object] = []
     app = reference_app(FRAGMENT, on_file=ON_FILE, seen=seen, shape=shape)
-    with serve_app(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+    served = _router_answers_misses(app, shape) if misses_as_router else app
+    with serve_app(served) as url, httpx.Client(base_url=url, timeout=10) as client:
         target = Target("vendor", client, "", TOKEN, {}, TargetKind.BASE_URL, url)
         report = run_plan(target, FRAGMENT, plan, budget, report=RunReport())
     return report, seen
+
+
+def _router_answers_misses(app: Any, shape: Shape) -> Any:
+    """`app` whose every 404 carries the shape's router answer: the lookup miss then lacks the
+    `code` the fragment assumes for NotFound (the router shape alone never shows it to the
+    plan, which sends no request to a path no operation takes)."""
+
+    async def served(scope: Any, receive: Any, send: Any) -> None:
+        status: list[int] = []
+
+        async def answer(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+                if message["status"] != 404:
+                    await send(message)
+                return
+            if status[0] != 404:
+                await send(message)
+                return
+            body = json.dumps(shape.router_answer).encode()
+            start = {"type": "http.response.start", "status": 404}
+            await send({**start, "headers": [(b"content-type", b"application/json")]})
+            await send({"type": "http.response.body", "body": body})
+
+        await app(scope, receive, answer)
+
+    return served
 
 
 MODES = {
@@ -73,11 +105,19 @@ def test_a_correct_server_in_every_shape_is_never_failed(
 
 
 def test_what_the_fragment_only_assumes_is_a_finding_with_an_edit(plan: list[Probe]) -> None:
-    """The router's 404 lacks the `code` the fragment assumes for NotFound: a finding that
-    names what the server showed and the edit, never a failure."""
-    report, _seen = _run(SHAPES[0], plan, Budget())
+    """A lookup miss answered in the router's shape lacks the `code` the fragment assumes for
+    NotFound: a finding that names what the server showed and the edit, never a failure."""
+    router = SHAPES[0]
+    assert "code" not in router.router_answer
+    report, _seen = _run(router, plan, Budget(), misses_as_router=True)
+    assert report.failures() == {}
     assert report.response_failures == {}
-    assert report.findings == {} or all("NotFound" in k for k in report.findings)
+    assert report.findings, "the miss without `code` was not reported"
+    for problem, (edit, curl) in report.findings.items():
+        assert problem.startswith("vendor: "), problem
+        assert "breaks NotFound ['code:required']; the fragment assumes NotFound" in problem
+        assert edit == "make `code` optional in NotFound", (problem, edit)
+        assert curl.startswith("curl "), curl
 
 
 def test_the_422_miss_is_learned_and_judges_the_body(plan: list[Probe]) -> None:

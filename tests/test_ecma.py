@@ -34,6 +34,9 @@ from tests.support.ecma_oracle import (
     regress_verdict,
 )
 
+PURE = settings.get_profile("pure")
+"""A pure-function property: many examples (contract_tests/profiles.py, PURE_EXAMPLES)."""
+
 FRAGMENT_PATTERNS = sorted(
     {
         rule.pattern
@@ -593,7 +596,7 @@ texts = st.one_of(
 )
 
 
-@settings(deadline=None)
+@settings(PURE)
 @given(values=st.lists(texts, min_size=1, max_size=40))
 def test_random_strings_agree_with_node(values: list[str]) -> None:
     for pattern in FRAGMENT_PATTERNS:

@@ -9,6 +9,8 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
+from dynamic_sdk_runtime.fragment import read_fragment
+
 FRAGMENT = Path(__file__).resolve().parent.parent / "openapi" / "retry-sms-verification.yaml"
 UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 NAME = r"^(?=\S)[\p{L}\p{N}a-zA-Z _.,:!?&%@\/+\-'|]+(?<=\S)$"
@@ -97,9 +99,36 @@ def test_both_documented_successes_share_the_model(
         assert body == {"$ref": "#/components/schemas/SmsVerificationCreateResponse"}
 
 
-def test_assumed_error_responses_say_so(spec: dict[str, Any]) -> None:
-    responses = spec["paths"]["/sdk/{environmentId}/smsVerifications/retry"]["post"]["responses"]
-    for status in ("400", "401", "403", "404", "422", "429", "5XX"):
-        assert "ASSUMED" in responses[status]["description"], status
+def test_a_description_says_assumed_exactly_where_the_fragment_assumes(
+    spec: dict[str, Any],
+) -> None:
+    """`ASSUMED` in a response's description iff `x-documented-by: assumption`: the words
+    a reader sees say what the suite does with the response (fail on it, or a finding)."""
+    (operation,) = read_fragment(spec).operations
+    for response in operation.responses:
+        assert ("ASSUMED" in response.description) == response.assumed, response.key
     codes = spec["components"]["schemas"]["UnprocessableEntityErrorCode"]["enum"]
     assert {"invalid_sms_verification", "too_many_sms_verification_attempts"} <= set(codes)
+
+
+def _listed(keys: list[str]) -> str:
+    return ", ".join(keys[:-1]) + f" and {keys[-1]}" if len(keys) > 1 else keys[0]
+
+
+def test_the_readme_lists_the_documented_and_the_assumed_error_responses(
+    spec: dict[str, Any],
+) -> None:
+    """README "What the page documents and what is assumed" names each error response
+    where the fragment's `x-documented-by` puts it."""
+    (operation,) = read_fragment(spec).operations
+    errors = [r for r in operation.responses if not r.key.startswith("2")]
+    vendor = [r.key for r in errors if r.documented_by == "vendor-openapi"]
+    assumed = [r.key for r in errors if r.assumed]
+    assert sorted(vendor + assumed) == sorted(r.key for r in errors)
+    text = " ".join((FRAGMENT.parents[1] / "README.md").read_text(encoding="utf-8").split())
+    documented = (
+        "(`x-documented-by: vendor-openapi`: the suite fails a server that breaks them): "
+        + _listed(vendor)
+    )
+    assert documented in " ".join(text.replace(" (with the SMS-related codes)", "").split())
+    assert f"a server that breaks them gets a finding, not a failure): {_listed(assumed)}" in text

@@ -21,7 +21,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_tests.core.spec import fragment
+from dynamic_sdk_client import AuthenticatedClient, RetryPolicy
+from dynamic_sdk_client import ValidationError as ClientValidationError
+from dynamic_sdk_client.api.sdk import retry_sms_verification
 from dynamic_sdk_client.constraints import PARAMETERS, SCHEMAS
+from dynamic_sdk_client.models import SmsVerificationRetryRequest
 from dynamic_sdk_mock import (
     ConnectionDroppedError,
     Fault,
@@ -607,6 +611,39 @@ _bodies = st.dictionaries(
 LENIENT_APP = create_app(MockConfig(token=TOKEN, lenient=True))
 
 
+class _Sent(Exception):
+    """The generated client sent its request: it found nothing to refuse."""
+
+
+def client_refusals(data: dict[str, object], environment_id: str) -> list[tuple[str, str]]:
+    """What the generated client refuses to send, as (field, rule): the independent verdict
+    (its rules are the generated tables, the mock's the fragment read by the mock)."""
+
+    def sent(request: httpx.Request) -> httpx.Response:
+        raise _Sent
+
+    client = AuthenticatedClient(
+        base_url="http://client.invalid",
+        token=TOKEN,
+        httpx_args={"transport": httpx.MockTransport(sent)},
+        retry_policy=RetryPolicy.disabled(),
+    )
+    refused: list[tuple[str, str]] = []
+    try:
+        model = SmsVerificationRetryRequest.from_dict(data)
+    except ClientValidationError as error:  # the body: refused before any call
+        refused += [(v.field, v.rule) for v in error.violations]
+        model = SmsVerificationRetryRequest.from_dict(body())
+    try:
+        with client:
+            retry_sms_verification.sync_detailed(environment_id, client=client, body=model)
+    except ClientValidationError as error:  # the path value: refused at the call
+        refused = [(v.field, v.rule) for v in error.violations] + refused
+    except _Sent:
+        pass
+    return refused
+
+
 @given(data=_bodies, environment_id=st.sampled_from([ENV, "bad", ENV.upper()]))
 async def test_the_mock_rejects_exactly_what_the_client_rejects(
     data: dict[str, object], environment_id: str
@@ -614,11 +651,17 @@ async def test_the_mock_rejects_exactly_what_the_client_rejects(
     transport = httpx.ASGITransport(app=LENIENT_APP)
     async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
         response = await client.post(path(environment_id), json=data, headers=AUTH)
-    (operation,) = fragment().operations
-    path_values = {p.name: environment_id for p in operation.located("path")}
-    expected = 400 if operation.violations(RawRequest(path_values, body=data)) else 201
-    assert response.status_code == expected, response.text
+    refused = client_refusals(data, environment_id)
+    assert response.status_code == (400 if refused else 201), (refused, response.text)
     conforms(response)
+    if refused:
+        error = response.json()["error"]
+        assert error.count("[rule: ") == len(refused), (refused, error)
+        assert all(f"{field}: " in error for field, _rule in refused), (refused, error)
+        assert all(f"[rule: {rule}]" in error for _field, rule in refused), (refused, error)
+    (operation,) = fragment().operations  # and the operation model, which the mock asks
+    path_values = {p.name: environment_id for p in operation.located("path")}
+    assert bool(operation.violations(RawRequest(path_values, body=data))) == bool(refused)
 
 
 PHONE_KEYS = ("phoneCountryCode", "phoneNumber", "isoCountryCode")

@@ -469,3 +469,37 @@ def test_no_plan_kills_90_percent_within_the_remote_default() -> None:
     assert killed_at[math.ceil(0.9 * total) - 1] >= bound
     text = " ".join((ROOT / "docs" / "contract.md").read_text(encoding="utf-8").split())
     assert f"at least {bound} of those {len(alone)} must die" in text
+
+
+def test_the_documented_independence_figures_are_todays() -> None:
+    """docs/contract.md quotes how many values `mutants.independent` weighs and how many
+    reject-side mutants there are: produced here, so the sentence cannot drift."""
+    (operation,) = SHIPPED.operations
+    weighed = sum(len(mutants.candidates(operation, place)) for place in operation.places())
+    reject_side = [
+        m for m in mutants.mutants(SHIPPED) if m.status == "distinguishable" and m.breaks
+    ]
+    alone = mutants.independent(operation)
+    quoted = (
+        f"Of the {len(reject_side)} reject-side mutants, {len(alone)} are pairwise independent: "
+        f"no value among {weighed:,} candidates (every witness and the search pool)"
+    )
+    text = " ".join((ROOT / "docs" / "contract.md").read_text(encoding="utf-8").split())
+    assert quoted in text, quoted
+
+
+def test_the_documented_first_composed_probe_figure_is_todays() -> None:
+    """docs/contract.md quotes how many accept-side mutants the plan's first composed probe
+    leaves alive: produced here from the plan and the mutants' kill sets."""
+    (operation,) = SHIPPED.operations
+    first = next(probe for probe in _plan(FRAGMENTS[0]) if probe.members)
+    accept_side = {
+        m.key for m in mutants.mutants(SHIPPED) if m.status == "distinguishable" and not m.breaks
+    }
+    survivors = accept_side - mutants.kill_set(operation, first)
+    quoted = (
+        f"Of the {len(accept_side)} accept-side mutants, {len(survivors)} survive the first "
+        "composed probe"
+    )
+    text = " ".join((ROOT / "docs" / "contract.md").read_text(encoding="utf-8").split())
+    assert quoted in text, quoted

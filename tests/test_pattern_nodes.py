@@ -1,4 +1,9 @@
-"""Pattern nodes and their witnesses: parsed from the source, each witness engine-checked.
+"""Pattern nodes and their witnesses: parsed from the source, each witness kept consistent.
+
+The witnesses are chosen with the runtime's engine (regress), so re-checking them here with
+that engine only shows the derivation is consistent (sides, lengths, JSON): V8, the
+independent ECMA-262 engine, judges the same named and generated patterns, with as many
+examples, in test_pattern_nodes_v8.py.
 
 The named patterns are the fragment's three plus one per construct the suite meets; each
 gets its per-node coverage pinned (which witness, which gap and why). The mutation table
@@ -10,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -74,10 +78,10 @@ def gaps(pattern: str, node: PatternNode, side: str, **lengths: int | None) -> l
     return [g.reason for g in uncovered(pattern, **lengths) if g.node == node.id and g.side == side]
 
 
-def assert_verified(
+def assert_consistent(
     pattern: str, found: tuple[Witness, ...], min_length: int | None, max_length: int | None
 ) -> None:
-    """Each witness gets its side from the engine and keeps both length rules."""
+    """Each witness keeps the side the deriving engine gives it and both length rules."""
     for witness in found:
         assert ecma_test(pattern, witness.value) is (witness.side == "accept"), witness
         length = code_point_length(witness.value)
@@ -175,12 +179,12 @@ def test_unsupported_syntax_names_the_construct(pattern: str, construct: str) ->
 
 
 @pytest.mark.parametrize(("pattern", "min_length", "max_length"), NAMED, ids=NAMED_IDS)
-def test_named_witnesses_are_verified_and_coverage_is_whole(
+def test_named_witnesses_are_consistent_and_coverage_is_whole(
     pattern: str, min_length: int | None, max_length: int | None
 ) -> None:
     found = witnesses(pattern, min_length=min_length, max_length=max_length)
     missing = uncovered(pattern, min_length=min_length, max_length=max_length)
-    assert_verified(pattern, found, min_length, max_length)
+    assert_consistent(pattern, found, min_length, max_length)
     assert_accounted(pattern, found, missing)
     assert witnesses(pattern, min_length=min_length, max_length=max_length) == found
 
@@ -387,24 +391,27 @@ _TERMS = st.recursive(
 PATTERNS = st.tuples(st.sampled_from(["", "^"]), _sequence(_TERMS), st.sampled_from(["", "$"]))
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    parts=PATTERNS,
-    min_length=st.none() | st.integers(0, 6),
-    max_length=st.none() | st.integers(0, 12),
-)
-def test_generated_patterns_give_verified_witnesses(
+GENERATED = settings(max_examples=150, deadline=None)
+"""Generated patterns per run, here and for V8 (test_pattern_nodes_v8.py)."""
+MIN_LENGTHS = st.none() | st.integers(0, 6)
+MAX_LENGTHS = st.none() | st.integers(0, 12)
+
+
+@GENERATED
+@given(parts=PATTERNS, min_length=MIN_LENGTHS, max_length=MAX_LENGTHS)
+def test_generated_patterns_give_consistent_witnesses_and_whole_coverage(
     parts: tuple[str, str, str], min_length: int | None, max_length: int | None
 ) -> None:
     pattern = "".join(parts)
     # The grammar makes only syntax the module models: no UnsupportedPatternError.
     found = witnesses(pattern, min_length=min_length, max_length=max_length)
     missing = uncovered(pattern, min_length=min_length, max_length=max_length)
-    assert_verified(pattern, found, min_length, max_length)
+    assert_consistent(pattern, found, min_length, max_length)
     assert_accounted(pattern, found, missing)
 
 
-def test_derivation_is_deterministic_and_fast() -> None:
+def test_derivation_of_a_long_pattern_is_deterministic() -> None:
+    """The same pattern gives the same witnesses every time (its speed is the bench's)."""
     pattern = (
         r"^(?=\S)(?:[A-Z][a-z]{1,15}|\p{Lu}\p{Ll}+)"
         r"(?:[ '\-](?:[A-Z][a-z]{1,15}|\p{Lu}\p{Ll}+)){0,3}"
@@ -412,12 +419,9 @@ def test_derivation_is_deterministic_and_fast() -> None:
     )
     assert len(pattern) >= 100
     derive = pattern_nodes._derive.__wrapped__
-    started = time.perf_counter()
     first = derive(pattern, None, 80)
-    elapsed = time.perf_counter() - started
     assert derive(pattern, None, 80) == first
     assert len(first[0]) > 50
-    assert elapsed < 0.1, elapsed
 
 
 # --- mutation sanity -----------------------------------------------------------------

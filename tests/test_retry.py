@@ -14,7 +14,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dynamic_sdk_client import APITimeoutError, AuthenticatedClient
@@ -27,6 +27,9 @@ from dynamic_sdk_runtime.retry import (
     send_with_retries,
     send_with_retries_async,
 )
+
+PURE = settings.get_profile("pure")
+"""A pure-function property: many examples (contract_tests/profiles.py, PURE_EXAMPLES)."""
 
 URL = "https://sandbox.invalid/api/v0/sdk/env-1/smsVerifications/retry"
 NOW = datetime(2025, 3, 4, 12, 0, 0, tzinfo=UTC)
@@ -285,6 +288,7 @@ def test_backoff_sequence(policy: RetryPolicy, jitter: float, expected: list[flo
     assert send(script, policy, random=lambda: jitter) == expected
 
 
+@settings(PURE)
 @given(
     initial=st.floats(0, 10, allow_nan=False),
     ceiling=st.floats(0, 100, allow_nan=False),
@@ -366,17 +370,20 @@ def test_missing_or_unusable_retry_after_is_not_retried(
     assert (script.calls, sleeps) == (1, [])
 
 
+@settings(PURE)
 @given(st.integers(min_value=0, max_value=10**12))
 def test_delta_seconds_parse_exactly(seconds: int) -> None:
     assert retry_after_seconds(str(seconds), NOW) == float(seconds)
 
 
+@settings(PURE)
 @given(st.integers(min_value=-(10**6), max_value=10**6))
 def test_http_dates_parse_relative_to_now(offset: int) -> None:
     header = format_datetime(NOW + timedelta(seconds=offset), usegmt=True)
     assert retry_after_seconds(header, NOW) == max(0.0, float(offset))
 
 
+@settings(PURE)
 @given(st.one_of(st.text(), st.binary().map(lambda b: b.decode("latin-1"))))
 def test_any_header_text_gives_a_wait_or_none_never_an_error(header: str) -> None:
     seconds = retry_after_seconds(header, NOW)

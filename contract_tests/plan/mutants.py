@@ -57,6 +57,7 @@ __all__ = [
     "Mutant",
     "Score",
     "accept_rule",
+    "candidates",
     "fewest_requests",
     "independent",
     "kill_set",
@@ -792,12 +793,8 @@ def independent(operation: Operation) -> tuple[Mutant, ...]:
     """
     chosen: list[Mutant] = []
     for place in operation.places():
-        mine = [
-            m
-            for m in operation_mutants(operation)
-            if m.place == place.where and m.status == "distinguishable" and m.breaks
-        ]
-        values = [*_pool(place), *(m.witness for m in mine)]
+        mine = _reject_side(operation, place)
+        values = candidates(operation, place)
         killers: dict[str, set[int]] = {m.key: set() for m in mine}
         for index, value in enumerate(values):
             if not documented(place, value):
@@ -810,6 +807,20 @@ def independent(operation: Operation) -> tuple[Mutant, ...]:
                 used |= killers[mutant.key]
                 chosen.append(mutant)
     return tuple(chosen)
+
+
+def _reject_side(operation: Operation, place: Place) -> list[Mutant]:
+    return [
+        m
+        for m in operation_mutants(operation)
+        if m.place == place.where and m.status == "distinguishable" and m.breaks
+    ]
+
+
+def candidates(operation: Operation, place: Place) -> list[object]:
+    """The values `independent` weighs for a place: its search pool and the witnesses of
+    its reject-side mutants (docs/contract.md quotes how many)."""
+    return [*_pool(place), *(m.witness for m in _reject_side(operation, place))]
 
 
 def fewest_requests(fragment: Fragment, share: float) -> int:
