@@ -15,9 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contract_tests.core.model import Probe
-from contract_tests.core.spec import fragment
-from contract_tests.plan.planner import build_plan
 from contract_tests.plan.strategies import pattern_text
+from contract_tests.test_strategies import PLACES, STRING_PROBES
 from dynamic_sdk_runtime.ecma import code_point_length, ecma_test
 from dynamic_sdk_runtime.schema import schema_violations
 from tests.support.ecma_oracle import (
@@ -26,18 +25,6 @@ from tests.support.ecma_oracle import (
     node_available,
     regress_verdict,
 )
-
-PLAN = build_plan(fragment(), {}, seed=0, examples=3)
-PLACES = {
-    (op.operation_id, place.where): place for op in fragment().operations for place in op.places()
-}
-STRING_PROBES = [
-    probe
-    for probe in PLAN
-    if (probe.check.operation, probe.check.where) in PLACES
-    and PLACES[(probe.check.operation, probe.check.where)].schema.pattern is not None
-    and isinstance(probe.value(), str)
-]
 
 
 def _ids(probes: list[Probe]) -> list[str]:
