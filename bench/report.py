@@ -144,6 +144,7 @@ def _suite(section: dict[str, Any]) -> list[str]:
     out += _table(["run", "examples", "seconds", "examples/s", "check failures"], rows)
     regen = section["regeneration_check"]
     nox = section["nox_default_warm"]
+    derivation = section.get("witness_derivation")
     out += [
         "",
         f"Regeneration check (python -m codegen --check generated): "
@@ -151,6 +152,13 @@ def _suite(section: dict[str, Any]) -> list[str]:
         + (f" - {regen['note']}" if regen["note"] else ""),
         f"Warm default nox run: {_num(nox['seconds'])} s ({nox['note']})",
     ]
+    if derivation is not None:
+        out.append(
+            f"Witnesses of a {derivation['pattern_length']}-character pattern, uncached: "
+            f"{_num(derivation['seconds'] * 1000, 1)} ms (median of {derivation['runs']}, "
+            f"{derivation['witnesses']} witnesses); goal < 100 ms: "
+            + ("met" if derivation["goal_met"] else "NOT met")
+        )
     return out
 
 

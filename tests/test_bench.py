@@ -92,6 +92,8 @@ def test_quick_run_reports_suite_speed(quick_report: dict[str, Any]) -> None:
         _assert_numbers(section[name], ["examples", "seconds", "examples_per_s", "check_failures"])
         assert section[name]["examples"] > 0
     _assert_numbers(section["regeneration_check"], ["seconds"])
+    _assert_numbers(section["witness_derivation"], ["seconds", "witnesses"])
+    assert section["witness_derivation"]["witnesses"] > 50
     nox = section["nox_default_warm"]
     assert nox["seconds"] is None
     assert "--with-nox" in nox["note"]

@@ -124,6 +124,13 @@ def witnesses(
     return _derive(pattern, min_length, max_length)[0]
 
 
+def uncached_witnesses(
+    pattern: str, *, min_length: int | None = None, max_length: int | None = None
+) -> tuple[Witness, ...]:
+    """`witnesses` derived afresh, past the cache: what a new pattern costs (the bench)."""
+    return _derive.__wrapped__(pattern, min_length, max_length)[0]
+
+
 def uncovered(
     pattern: str, *, min_length: int | None = None, max_length: int | None = None
 ) -> tuple[Gap, ...]:
