@@ -85,7 +85,7 @@ def test_the_correct_vendor_like_server_passes_and_every_check_is_judged(plan: l
     assert any(o.probe.check.side == "accept" for o in accepted_404)
 
 
-def _shows(shape: Shape, breakage: Breakage) -> bool:
+def shows(shape: Shape, breakage: Breakage) -> bool:
     """Whether a safe run can see the defect behind `shape`: a server that looks up before
     it validates some member hides those members (every probe names an unknown resource),
     so only defects of what it validates before the lookup go there."""
@@ -103,7 +103,7 @@ def _served(defects: list[Breakage]) -> list[tuple[Breakage, Shape]]:
     load = dict.fromkeys((s.name for s in SHAPES), 0)
     served = []
     for breakage in defects:
-        shape = min((s for s in SHAPES if _shows(s, breakage)), key=lambda s: load[s.name])
+        shape = min((s for s in SHAPES if shows(s, breakage)), key=lambda s: load[s.name])
         load[shape.name] += 1
         served.append((breakage, shape))
     return served
