@@ -2,10 +2,12 @@
 
 The vendor very likely validates a request before it looks the verification up, and answers
 404 for one it does not know. Every probe names a verification that does not exist, so a
-valid-shaped probe gets 404 and costs nothing; once the run has seen an invalid probe get
-400 beside such a 404, a 404 means "passed validation". Against vendor-like servers with
-one documented rule broken at a time, the safe run must catch each defect, and no request
-may ever reach a verification that exists (the fragment's example is on file).
+valid-shaped probe gets 404 and costs nothing; once the run has seen an invalid value at a
+member get 400 beside such a 404, a 404 for that member means "passed validation". Against
+vendor-like servers with one documented rule broken at a time, the safe run must catch each
+defect but one at a member the server never refuses (`HIDDEN`: it must say it could not
+judge that member, and why), and no request may ever reach a verification that exists
+(the fragment's example is on file).
 """
 
 from __future__ import annotations
