@@ -220,21 +220,25 @@ def _shapes(section: dict[str, Any]) -> list[str]:
     lines = [
         "## 6. Servers in every shape the vendor may have (never fail a correct one)",
         "",
-        f"Plan seed {section['seed']}. Correct server: the run's word with the full local plan "
-        "and with the remote defaults (safe, 60 requests), and its failures (must be 0). "
+        f"Plan seed {section['seed']}. Correct server: the run's word and the checks it "
+        "judged with the full local plan and with the remote defaults (safe, 60 requests), "
+        "and its failures (must be 0); a lookup miss is judged per member, so a member a "
+        "shape validates after the lookup stays not judged (`--sms-budget 1` settles it). "
         "Broken servers: request-side defects served in that shape, caught by an unlimited "
-        "safe run.",
+        "safe run; of them, those at a place the shape validates before the lookup.",
         "",
-        "| shape | correct: full plan | correct: remote defaults | failures | defects caught "
-        "| path defects caught | seconds |",
-        "|---|---|---|---|---|---|---|",
+        "| shape | correct: full plan | judged | correct: remote defaults | judged | failures "
+        "| defects caught | shown before the lookup: caught | seconds |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in section["rows"]:
         failures = row["full-failures"] + row["safe-60-failures"]
+        checks = row["checks"]
         lines.append(
-            f"| {row['shape']} | {row['full']} | {row['safe-60']} | {failures} | "
-            f"{row['caught']} / {row['defects']} | {row['path_caught']} / {row['path_defects']} "
-            f"| {row['seconds']} |"
+            f"| {row['shape']} | {row['full']} | {row['full-judged']} / {checks} | "
+            f"{row['safe-60']} | {row['safe-60-judged']} / {checks} | {failures} | "
+            f"{row['caught']} / {row['defects']} | "
+            f"{row['shown_caught']} / {row['shown_defects']} | {row['seconds']} |"
         )
     return lines
 
@@ -256,6 +260,15 @@ def _safe_runs(section: dict[str, Any]) -> list[str]:
             f"{row['caught']} / {row['defects']} | "
             f"{row['requests_reaching_a_verification_on_file']} | {row['seconds']} |"
         )
+    hidden = section["rows"][-1].get("never_refused", 0) if section["rows"] else 0
+    if hidden:
+        lines += [
+            "",
+            f"Not counted above: {hidden} defect(s) at an optional member the server never "
+            "refuses (its type unchecked). Without a verification on file it looks like a "
+            "member validated after the lookup: a safe run reports its checks as not judged, "
+            "naming the member (`--sms-budget 1` settles it).",
+        ]
     return lines
 
 

@@ -3,7 +3,9 @@
 Each server validates, then answers 404 for a verification it does not know (the
 fragment's example is on file); one documented rule is broken at a time (the request-side
 defects `tests.support.broken_servers` derives from the fragment, those some value tells
-apart). Rows: the remote default budget (60 requests) and an unlimited one.
+apart), but for those at a member the server never refuses (`HIDDEN`: a safe run cannot
+tell it from one validated after the lookup, and says so). Rows: the remote default budget
+(60 requests) and an unlimited one.
 
 The mutant rows (`mutant_power`): one vendor-like server per distinguishable mutant of the
 model (`broken_servers.mutant_breakages`), a safe run at 20 and 60 requests (a budgeted
@@ -31,7 +33,7 @@ from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
 from dynamic_sdk_runtime.fragment import Fragment
 from tests.support.broken_servers import TOKEN, Breakage, mutant_breakages, reference_app
-from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE
+from tests.test_contract_safe_runs import FRAGMENT, HIDDEN, ON_FILE, SAFE_SEEN
 
 __all__ = ["measured_kills", "mutant_power", "plan_share", "run"]
 
@@ -51,7 +53,7 @@ def _safe_run(plan: list[Any], breakage: Any, max_requests: int | None) -> tuple
 def run(quick: bool = False) -> dict[str, Any]:
     """One row per budget: checks judged by the correct server, defects caught, SMS risked."""
     plan = build_plan(FRAGMENT, {}, seed=SEED, examples=2 if quick else 10)
-    defects = REQUEST_SIDE[:5] if quick else REQUEST_SIDE
+    defects = SAFE_SEEN[:5] if quick else SAFE_SEEN
     planned = {probe.check.key for probe in plan}
     rows = []
     for budget in (REMOTE_MAX_REQUESTS, None):
@@ -70,6 +72,7 @@ def run(quick: bool = False) -> dict[str, Any]:
                 "reference_failures": len(reference.failures()),
                 "defects": len(defects),
                 "caught": caught,
+                "never_refused": len(HIDDEN),
                 "requests_reaching_a_verification_on_file": reached,
                 "seconds": round(time.perf_counter() - started, 1),
             }

@@ -1,10 +1,12 @@
 """Correct and broken servers in every shape the vendor may have (`broken_servers.SHAPES`).
 
 Per shape: the correct server's verdict under the full local plan and under the remote
-defaults (safe mode, 60 requests), and how many of the request-side broken servers a safe
-run (no SMS budget, unlimited requests) still catches when each is served in that shape.
-Behind lookup-first, a safe run sees past the lookup only on the path: body defects there
-need a verification on file (`--sms-budget` with the sandbox's test verification).
+defaults (safe mode, 60 requests), how many of its checks each run judged (the price of
+judging a lookup miss per member: a member the shape validates after the lookup is not
+judged without a verification on file), and how many of the request-side broken servers a
+safe run (no SMS budget, unlimited requests) still catches when each is served in that
+shape: all of them, and those whose place the shape validates before the lookup (the only
+ones a safe run can see; the rest need `--sms-budget 1` with the sandbox's verification).
 """
 
 from __future__ import annotations
@@ -23,9 +25,8 @@ from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
 from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
-from dynamic_sdk_runtime.fragment import Place
 from tests.support.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
-from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, REQUEST_SIDE
+from tests.test_contract_safe_runs import FRAGMENT, ON_FILE, SAFE_SEEN, shows
 
 __all__ = ["run"]
 
@@ -42,7 +43,8 @@ def _run(plan: list[Any], shape: Shape, breakage: Breakage | None, budget: Budge
 def run(quick: bool = False) -> dict[str, Any]:
     """One row per shape: the correct server's verdicts, and the defects still caught."""
     plan = build_plan(FRAGMENT, {}, seed=SEED, examples=1 if quick else 2)
-    defects = REQUEST_SIDE[:1] if quick else REQUEST_SIDE
+    defects = SAFE_SEEN[:1] if quick else SAFE_SEEN
+    planned = {probe.check.key for probe in plan}
     rows = []
     for shape in SHAPES[:2] if quick else SHAPES:
         started = time.perf_counter()
@@ -54,22 +56,24 @@ def run(quick: bool = False) -> dict[str, Any]:
             report = _run(plan, shape, None, budget)
             verdicts[mode] = decide(count(report, ["vendor"], plan), 0.5, 0).word
             verdicts[f"{mode}-failures"] = len(report.failures()) + len(report.response_failures)
-        caught = path_caught = path_defects = 0
+            verdicts[f"{mode}-judged"] = len(report.judged_keys("vendor") & planned)
+        caught = shown_caught = shown_defects = 0
         for breakage in defects:
             report = _run(plan, shape, breakage, Budget(valid_requests=0))
             hit = bool(report.failures() or report.response_failures)
             caught += hit
-            if breakage.place is not None and Place.split(breakage.place)[0] == "path":
-                path_defects += 1
-                path_caught += hit
+            if shows(shape, breakage):
+                shown_defects += 1
+                shown_caught += hit
         rows.append(
             {
                 "shape": shape.name,
                 **verdicts,
+                "checks": len(planned),
                 "defects": len(defects),
                 "caught": caught,
-                "path_defects": path_defects,
-                "path_caught": path_caught,
+                "shown_defects": shown_defects,
+                "shown_caught": shown_caught,
                 "seconds": round(time.perf_counter() - started, 1),
             }
         )

@@ -18,7 +18,7 @@ from schemathesis import Case, CheckContext, Response
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core import NotSet  # `Case.body` when no body is set (4.32.5, pinned)
 
-from contract_tests.core.model import Auth, TargetKind, changes_the_route
+from contract_tests.core.model import Auth, Side, TargetKind, changes_the_route
 from contract_tests.core.spec import fragment, fragment_path
 from contract_tests.judge.statuses import (
     NEGATIVE_STATUSES,
@@ -26,6 +26,7 @@ from contract_tests.judge.statuses import (
     Answer,
     Asked,
     ServerProfile,
+    broken_members,
     broken_place,
     judge,
 )
@@ -158,12 +159,14 @@ def _answer(response: Response) -> Answer:
 def _asked(
     case: Case[Any], operation: Operation, violations: list[ValidationError], response: Response
 ) -> Asked:
-    """The case as the status table reads it: the first broken place (path first), and
-    whether the request that went out carried a token."""
+    """The case as the status table reads it: the first broken place (path first), every
+    broken member, and whether the request that went out carried a token."""
     place = broken_place(operation, violations)
     has_token = "authorization" in {k.lower() for k in response.request.headers}
     auth: Auth = "token" if has_token or not operation.security else "none"
-    return Asked(place, "reject" if violations else "accept", auth, changes_the_route(_path(case)))
+    side: Side = "reject" if violations else "accept"
+    members = broken_members(operation, violations)
+    return Asked(place, side, auth, changes_the_route(_path(case)), members)
 
 
 def make_verdict_check(

@@ -227,7 +227,10 @@ def test_quick_run_reports_correct_servers_in_their_shapes(quick_report: dict[st
         assert row["full"] in ("PASS", "INCONCLUSIVE")
         assert row["safe-60"] in ("PASS", "INCONCLUSIVE")
         assert row["full-failures"] == row["safe-60-failures"] == 0
+        assert 0 < row["full-judged"] <= row["checks"]
+        assert 0 < row["safe-60-judged"] <= row["checks"]
         assert 0 <= row["caught"] <= row["defects"]
+        assert row["shown_caught"] == row["shown_defects"]
 
 
 def test_quick_run_reports_the_plan_s_power(quick_report: dict[str, Any]) -> None:

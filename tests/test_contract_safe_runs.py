@@ -2,10 +2,12 @@
 
 The vendor very likely validates a request before it looks the verification up, and answers
 404 for one it does not know. Every probe names a verification that does not exist, so a
-valid-shaped probe gets 404 and costs nothing; once the run has seen an invalid probe get
-400 beside such a 404, a 404 means "passed validation". Against vendor-like servers with
-one documented rule broken at a time, the safe run must catch each defect, and no request
-may ever reach a verification that exists (the fragment's example is on file).
+valid-shaped probe gets 404 and costs nothing; once the run has seen an invalid value at a
+member get 400 beside such a 404, a 404 for that member means "passed validation". Against
+vendor-like servers with one documented rule broken at a time, the safe run must catch each
+defect but one at a member the server never refuses (`HIDDEN`: it must say it could not
+judge that member, and why), and no request may ever reach a verification that exists
+(the fragment's example is on file).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from hypothesis import settings
 from contract_tests.core.model import Probe, TargetKind
 from contract_tests.core.settings import REMOTE_MAX_REQUESTS
 from contract_tests.core.spec import fragment
+from contract_tests.judge.statuses import NoVerdict
 from contract_tests.plan.planner import build_plan
 from contract_tests.plan.values import lookup_examples
 from contract_tests.run.pacing import Budget, reserved_for_schemathesis
@@ -30,7 +33,14 @@ from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
 from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
-from tests.support.broken_servers import SHAPES, TOKEN, Breakage, Shape, reference_app
+from tests.support.broken_servers import (
+    SHAPES,
+    TOKEN,
+    Breakage,
+    Shape,
+    never_refused,
+    reference_app,
+)
 
 from .test_contract_catches_broken_servers import BROKEN
 
@@ -44,6 +54,11 @@ ON_FILE = frozenset().union(*(lookup_examples(op) for op in FRAGMENT.operations)
 REQUEST_SIDE = [
     b for b in BROKEN if not b.drop_response_member and b.content_type == "application/json"
 ]
+# The price of judging a lookup miss per member: a member the server never refuses (optional,
+# its type unchecked) looks like one validated after the lookup until a verification on
+# file answers (--sms-budget 1). A safe run reports its checks as not judged, saying so.
+HIDDEN = [b for b in REQUEST_SIDE if never_refused(FRAGMENT, b)]
+SAFE_SEEN = [b for b in REQUEST_SIDE if b not in HIDDEN]
 
 
 @pytest.fixture(scope="module")
@@ -99,15 +114,31 @@ def test_the_documented_ci_job_figure_is_todays() -> None:
     assert quoted in text, quoted
 
 
-def _behind(index: int, breakage: Breakage) -> Shape:
-    """The shape the defect is served in: each shape in turn, so every shape is shown to hide
-    none of several defects. Behind a lookup-first server a safe run cannot see past the
-    lookup, so only defects of the path (validated before it) go there."""
-    shapes = [s for s in SHAPES if not s.lookup_first or (breakage.place or "").startswith("path.")]
-    return shapes[index % len(shapes)]
+def shows(shape: Shape, breakage: Breakage) -> bool:
+    """Whether a safe run can see the defect behind `shape`: a server that looks up before
+    it validates some member hides those members (every probe names an unknown resource),
+    so only defects of what it validates before the lookup go there."""
+    place = breakage.place
+    if not shape.lookup_first:
+        return True
+    return place is not None and all(
+        shape.validated_before_lookup(place, op.lookup_field) for op in FRAGMENT.operations
+    )
 
 
-SERVED = [(breakage, _behind(i, breakage)) for i, breakage in enumerate(REQUEST_SIDE)]
+def _served(defects: list[Breakage]) -> list[tuple[Breakage, Shape]]:
+    """Each defect behind the shape that shows it and serves the fewest so far (first in
+    SHAPES on a tie): every shape is shown to hide none of several defects."""
+    load = dict.fromkeys((s.name for s in SHAPES), 0)
+    served = []
+    for breakage in defects:
+        shape = min((s for s in SHAPES if shows(s, breakage)), key=lambda s: load[s.name])
+        load[shape.name] += 1
+        served.append((breakage, shape))
+    return served
+
+
+SERVED = _served(SAFE_SEEN)
 
 
 @pytest.mark.parametrize(
@@ -122,6 +153,23 @@ def test_a_safe_run_catches_each_request_side_defect_behind_a_shape_and_texts_no
     assert caught, f"{breakage.name} behind {shape.name}"
     if breakage.place is not None:
         assert any(f":{breakage.place}:" in key for key in caught), (breakage.place, caught)
+
+
+@pytest.mark.parametrize("breakage", HIDDEN, ids=[b.name for b in HIDDEN])
+def test_a_member_never_refused_is_not_judged_in_a_safe_run_and_the_run_says_why(
+    plan: list[Probe], breakage: Breakage
+) -> None:
+    report, seen = _safe_run(plan, breakage)
+    assert seen == []
+    words = report.lookup_order["vendor-like"]
+    for member in never_refused(FRAGMENT, breakage):
+        assert f"{member}" in words.split("not seen for: ")[1], words
+        assert "--sms-budget 1" in words, words
+        mine = [o for o in report.outcomes if o.probe.check.where == member]
+        assert mine, member
+        for outcome in mine:
+            assert outcome.reason is NoVerdict.LOOKUP_ORDER_UNSEEN, (outcome.status, outcome.why)
+            assert member in outcome.why, outcome.why
 
 
 def test_every_shape_serves_some_defect() -> None:

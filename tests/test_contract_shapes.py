@@ -3,7 +3,9 @@
 Each server of `broken_servers.SHAPES` keeps every documented rule but answers what the
 fragment leaves open in its own way: a router's 404 without the assumed `code`, an HTML
 front (CDN/WAF), validate-then-404, validate-then-422 with the vendor's miss code, the
-lookup before the body is validated, 403 for a missing token. The full local plan and the
+lookup before the body is validated, 403 for a missing token, the body parsed (400 for one
+that is not an object) then the lookup then the members, the lookup key checked then the
+lookup then the rest. The full local plan and the
 remote defaults (60 requests, no SMS budget) must end PASS or INCONCLUSIVE with a reason
 that says what to do, never FAIL; the whole installed-style suite too (exit 0 or 6).
 """
@@ -30,6 +32,7 @@ from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
 from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
+from dynamic_sdk_runtime.fragment import Place
 from tests.support.broken_servers import SHAPES, TOKEN, Shape, reference_app
 
 from .test_contract_safe_runs import ON_FILE, run_suite
@@ -123,19 +126,70 @@ def test_what_the_fragment_only_assumes_is_a_finding_with_an_edit(plan: list[Pro
 def test_the_422_miss_is_learned_and_judges_the_body(plan: list[Probe]) -> None:
     report, _seen = _run(SHAPES[3], plan, Budget(valid_requests=0))
     accepted_422 = [o for o in report.outcomes if o.status == 422 and o.verdict == "accepted"]
-    assert any(o.probe.check.where.startswith("body") for o in accepted_422)
+    assert any(Place.split(o.probe.check.where)[0] == "body" for o in accepted_422)
     assert "validates, then looks up" in report.lookup_order["vendor"]
 
 
 def test_lookup_first_leaves_the_body_unjudged_and_says_why(plan: list[Probe]) -> None:
     report, _seen = _run(SHAPES[4], plan, Budget(valid_requests=0))
     body_404 = [
-        o for o in report.outcomes if o.status == 404 and o.probe.check.where.startswith("body")
+        o
+        for o in report.outcomes
+        if o.status == 404 and Place.split(o.probe.check.where)[0] == "body"
     ]
     assert body_404
     assert all(o.verdict == "no-verdict" for o in body_404)
     assert all(o.reason is NoVerdict.LOOKUP_ORDER_UNSEEN for o in body_404)
     assert all("validated before the lookup" in o.why for o in body_404)  # the words shown
+
+
+def _shape(name: str) -> Shape:
+    return next(shape for shape in SHAPES if shape.name == name)
+
+
+def test_the_body_s_json_shape_is_no_evidence_about_its_members(plan: list[Probe]) -> None:
+    """Parse the body (400 for one that is not an object), look up, then the members: the
+    body's own checks are judged, every member's lookup miss is not, naming the member."""
+    report, _seen = _run(_shape("parse-then-lookup"), plan, Budget(valid_requests=0))
+    whole = [o for o in report.outcomes if o.probe.check.where == "body" and o.status == 400]
+    assert whole
+    assert all(o.verdict == "refused" for o in whole)
+    members = [
+        o
+        for o in report.outcomes
+        if Place.split(o.probe.check.where)[0] == "body"
+        and o.probe.check.where != "body"
+        and o.status == 404
+    ]
+    assert members
+    for outcome in members:
+        assert outcome.reason is NoVerdict.LOOKUP_ORDER_UNSEEN, (outcome.verdict, outcome.why)
+        assert outcome.probe.check.where in outcome.why, outcome.why
+    words = report.lookup_order["vendor"]
+    assert "seen for: body, path." in words, words
+    assert "body.phoneNumber" in words.split("not seen for: ")[1], words
+
+
+def test_the_lookup_key_checked_first_is_judged_and_the_rest_is_not(plan: list[Probe]) -> None:
+    """Check the lookup key, look up, then the rest: the key's checks judged, never a
+    failure; the members checked after the lookup not judged."""
+    shape = _shape("lookup-key-then-lookup")
+    report, _seen = _run(shape, plan, Budget(valid_requests=0))
+    assert report.failures() == {}
+    lookup = FRAGMENT.operation(plan[0].check.operation).lookup_field
+    key = f"body.{lookup}"
+    judged = report.judged_keys("vendor")
+    assert any(f":{key}:" in k and k.endswith(":accept") for k in judged)
+    assert any(f":{key}:" in k and k.endswith(":reject") for k in judged)
+    after = [
+        o
+        for o in report.outcomes
+        if not shape.validated_before_lookup(o.probe.check.where, lookup)
+        and o.probe.check.where != "auth"
+    ]
+    assert after
+    assert all(o.reason is NoVerdict.LOOKUP_ORDER_UNSEEN for o in after if o.status == 404)
+    assert not any(f":{o.probe.check.where}:" in k for o in after for k in judged)
 
 
 def test_intermediary_answers_are_counted_never_judged(plan: list[Probe]) -> None:

@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import httpx
 
-from contract_tests.core.model import TargetKind, changes_the_route
+from contract_tests.core.model import Side, TargetKind, changes_the_route
 from contract_tests.core.spec import fragment
+from contract_tests.judge.statuses import (
+    Answer,
+    Asked,
+    Judgement,
+    NoVerdict,
+    ServerProfile,
+    broken_members,
+    judge,
+)
 from contract_tests.plan.planner import build_plan
 from contract_tests.run.pacing import Budget
 from contract_tests.run.results import RunReport
 from contract_tests.run.runner import run_plan
 from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
+from dynamic_sdk_runtime.exceptions import ValidationError
 from tests.support.broken_servers import TOKEN, Breakage, reference_app
 
 FRAGMENT = fragment()
@@ -91,3 +101,46 @@ def test_404_does_not_hide_a_server_that_accepts_a_bad_body() -> None:
     }
     assert body_rejects
     assert body_rejects <= failed
+
+
+def test_the_lookup_order_is_learned_per_member_never_from_another() -> None:
+    """A 400 at one member (or at the body's JSON shape) is no evidence about another: a
+    server may check the lookup key, look up, then validate the rest."""
+    operation = FRAGMENT.operations[0]
+    lookup = f"body.{operation.lookup_field}"
+    other = next(p.where for p in operation.places() if p.location == "body" and p.where != lookup)
+    miss = Answer.parse(404, "application/json", b'{"error": "not found", "code": "not_found"}')
+    refused = Answer.parse(400, "application/json", b'{"error": "bad"}')
+    profile = ServerProfile()
+    profile.learn(operation, Asked("body", "accept", members=(lookup,)), miss)
+    profile.learn(operation, Asked("body", "reject", members=("body",)), refused)
+    profile.learn(operation, Asked("body", "reject", members=(lookup,)), refused)
+    profile.learn(operation, Asked("body", "reject", members=(other, lookup)), refused)
+
+    def verdict(member: str, side: Side) -> Judgement:
+        asked = Asked("body", side, members=(member,))
+        return judge(TargetKind.BASE_URL, operation, asked, miss, profile)
+
+    assert verdict(lookup, "reject").verdict == "accepted"  # it took an invalid key: a failure
+    assert verdict(lookup, "accept").verdict == "accepted"
+    for side in ("accept", "reject"):
+        unseen = verdict(other, side)
+        assert unseen.reason is NoVerdict.LOOKUP_ORDER_UNSEEN
+        assert other in unseen.why
+    words = profile.describe(operation)
+    assert f"seen for: body, {lookup}" in words, words
+    assert other in words.split("not seen for: ")[1], words
+    assert "--sms-budget 1" in words, words
+
+
+def test_broken_members_names_each_member_and_the_body_itself() -> None:
+    operation = FRAGMENT.operations[0]
+    path = next(p for p in operation.places() if p.location == "path")
+    member = next(p for p in operation.places() if p.location == "body")
+    broken = [
+        ValidationError(path.name, "pattern", "x"),
+        ValidationError(member.name, "type", "x"),
+        ValidationError(member.name, "maxLength", "x"),
+        ValidationError("body", "object", "x"),
+    ]
+    assert broken_members(operation, broken) == (path.where, member.where, "body")

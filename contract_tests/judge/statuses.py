@@ -3,8 +3,9 @@
 Every judge of an answer reads it here: the plan's runner, the checks the tests and the
 broken servers share, and the check Schemathesis runs. What a target showed about itself
 in this run (`ServerProfile`: the content types of the operation's own answers, and for
-each place of the request whether it is validated before the resource is looked up) is
-the only evidence; nothing here is a fact typed in about one vendor.
+each member of the request (`body.phoneNumber`, `path.environmentId`; `body` itself: that it
+is a JSON object) whether it is validated before the resource is looked up) is the only
+evidence; nothing here is a fact typed in about one vendor.
 
     answer                                                   verdict
     5xx, or the connection dropped                            server error
@@ -16,7 +17,7 @@ the only evidence; nothing here is a fact typed in about one vendor.
     Prism: its sl-violations header names the request data   refused (else accepted)
     400                                                      refused
     a lookup miss (x-lookup-miss: 404, 422 with a code)      accepted once the run saw this
-                                                             place validated before the
+                                                             member validated before the
                                                              lookup; else refused for an
                                                              invalid path value (it is
                                                              what was not found), no
@@ -55,6 +56,7 @@ __all__ = [
     "NoVerdict",
     "Problem",
     "ServerProfile",
+    "broken_members",
     "broken_place",
     "judge",
     "location_of",
@@ -101,6 +103,14 @@ def broken_place(operation: Operation, violations: Sequence[ValidationError]) ->
     located = {p.name: p.location for p in operation.parameters}
     places = [location_of(located.get(v.field, "body")) for v in violations]
     return "path" if "path" in places else (places[0] if places else "body")
+
+
+def broken_members(operation: Operation, violations: Sequence[ValidationError]) -> tuple[str, ...]:
+    """The members a request breaks, as places (`path.environmentId`, `body.a.b`; `body`
+    when the body itself is: missing, not JSON, not an object), each once, in order."""
+    located = {p.name: f"{p.location}.{p.name}" for p in operation.parameters}
+    located |= {"": "body", "body": "body"}
+    return tuple(dict.fromkeys(located.get(v.field, f"body.{v.field}") for v in violations))
 
 
 class _NotJson:
@@ -162,6 +172,10 @@ class Asked:
     auth: Auth = "token"
     route_changed: bool = False
     """A path value that no longer makes one segment: the operation cannot be routed."""
+    members: tuple[str, ...] = ()
+    """The members the request is about, as places (`body.phoneNumber`, `path.environmentId`,
+    `body` for the body's JSON shape): a probe's check's place, or every member a
+    Schemathesis case breaks. What a lookup miss says is learned per member."""
 
     @property
     def valid_shaped(self) -> bool:
@@ -177,7 +191,9 @@ class ServerProfile:
     """Content types of the operation's own answers: documented, then seen on valid-shaped
     probes (the fragment documents JSON; a server that answers otherwise shows it)."""
     refused_at: set[str] = field(default_factory=set)
-    """Places where an invalid value got 400 in the operation's own content type."""
+    """Members (`body.phoneNumber`, `path.environmentId`, `body` for the body's JSON shape)
+    where an invalid value, the only thing broken, got 400 in the operation's own content
+    type."""
     lookup_missed: bool = False
     """A valid-shaped probe (naming an unknown resource) got a lookup miss."""
 
@@ -188,7 +204,9 @@ class ServerProfile:
 
     @property
     def validates_first(self) -> frozenset[str]:
-        """Places validated before the lookup: a 400 there beside a lookup miss when valid."""
+        """Members validated before the lookup: a 400 at that member beside a lookup miss
+        when valid. Evidence at one member says nothing of another (a server may check the
+        lookup key, look up, then check the rest), nor does the body's JSON shape."""
         return frozenset(self.refused_at) if self.lookup_missed else frozenset()
 
     def learn(self, operation: Operation, asked: Asked, answer: Answer) -> bool:
@@ -204,28 +222,46 @@ class ServerProfile:
             and asked.auth == "token"
             and not asked.route_changed
             and asked.place != "auth"
+            and len(asked.members) == 1  # several broken: the 400 names none of them alone
             and answer.status == 400
             and answer.content_type in self.own_types
         ):
-            self.refused_at.add(asked.place)
+            self.refused_at.update(asked.members)
         return before != (len(self.own_types), len(self.refused_at), self.lookup_missed)
 
+    def passed_validation(self, asked: Asked) -> bool:
+        """Whether a lookup miss to `asked` means it passed validation: an invalid member the
+        server validates first (and let through), or an accept probe whose members it does."""
+        first = self.validates_first
+        if asked.side == "reject":
+            return any(member in first for member in asked.members)
+        if not asked.members:  # a valid request about no member in particular
+            return bool(first)
+        return all(member in first for member in asked.members)
+
     def describe(self, operation: Operation) -> str:
-        """What the run learned about the lookup order, in words."""
+        """What the run learned about the lookup order, member by member, in words."""
         if operation.lookup_field is None:
             return ""
-        first = sorted(self.validates_first)
-        if first:
-            rest = f"; not seen for: {', '.join(sorted({'path', 'body'} - set(first)))}"
+        members = (["body"] if operation.body is not None else []) + [
+            place.where for place in operation.places()
+        ]
+        seen = [m for m in members if m in self.validates_first]
+        unseen = [m for m in members if m not in self.validates_first]
+        hidden = (
+            f"not seen for: {', '.join(unseen)}: a lookup miss there is not judged (a member "
+            "never validated and one validated after the lookup look the same until a "
+            "verification on file answers: --sms-budget 1 on the sandbox route settles it)"
+        )
+        if seen:
             return (
-                f"validates, then looks up (seen for: {', '.join(first)}"
-                f"{rest if set(first) != {'path', 'body'} else ''}): a lookup miss there is "
-                "judged as passed validation"
+                f"validates, then looks up (seen for: {', '.join(seen)}): a lookup miss there "
+                f"is judged as passed validation{f'; {hidden}' if unseen else ''}"
             )
         if self.lookup_missed:
             return (
-                "a valid-shaped request got a lookup miss, but no invalid value got 400 "
-                "beside it: the lookup may come before validation, its answers are not judged"
+                "a valid-shaped request got a lookup miss, but no invalid member got 400 beside "
+                f"it: the lookup may come before validation; {hidden}"
             )
         return "no lookup miss seen"
 
@@ -296,20 +332,22 @@ def judge(
     if status == 400:
         return Judgement("refused")
     if operation.lookup_miss(status, answer.body):
-        if asked.place in profile.validates_first:
+        if profile.passed_validation(asked):
             return Judgement("accepted", f"{status} after validation (unknown resource)")
         if asked.place == "path" and asked.side == "reject":
             return Judgement("refused")  # the path value is what was not found: a refusal
+        members = " / ".join(asked.members) or asked.place
         return Judgement(
             "no-verdict",
-            f"lookup miss {status}: not seen whether the {asked.place} is validated before "
-            "the lookup",
+            f"lookup miss {status}: not seen whether {members} is validated before the "
+            "lookup (no invalid value there got 400 yet; never validated looks the same)",
             NoVerdict.LOOKUP_ORDER_UNSEEN,
         )
     if status == 404 and asked.place == "path" and asked.side == "reject":
         # no lookup: an unknown path value may be refused with 404 (but one that others
-        # in its place got 400 for slipped past validation)
-        return Judgement("accepted" if "path" in profile.refused_at else "refused")
+        # at the same member got 400 for slipped past validation)
+        refused_before = any(member in profile.refused_at for member in asked.members)
+        return Judgement("accepted" if refused_before else "refused")
     if status in (401, 403, 404, 413, 415) or (status == 422 and kind.remote):
         return Judgement("no-verdict", f"no verdict from status {status}", NoVerdict.STATUS)
     return Judgement("accepted")

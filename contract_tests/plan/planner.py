@@ -230,7 +230,9 @@ def predicted_score(
     members (they cost nothing), one the mutant refuses is split (its members go out on
     their own, in plan order, each a request). `safe`: valid probes of an operation that
     may act are not sent (no SMS budget). A mutant is killed when a request it judges
-    otherwise than the documented rules is sent within the budget.
+    otherwise than the documented rules is sent within the budget; for an operation with
+    `x-lookup-field` an invalid value it takes is answered with a lookup miss, judged once
+    an invalid value at the same member got 400 (the lookup order is learned per member).
     """
     killed_at = requests_to_kill(fragment, plan, safe=safe)
     killed = {key for key, n in killed_at.items() if max_requests is None or n <= max_requests}
@@ -258,9 +260,18 @@ def requests_to_kill(
         for p in plan
     ]
     contents = [p.request_key for p in plan]
+    looked_up = [
+        p.check.side == "reject"
+        and p.auth == "token"
+        and not p.members
+        and not changes_the_route(p.path)
+        and operations.get(p.check.operation) is not None
+        and operations[p.check.operation].lookup_field is not None
+        for p in plan
+    ]
     found: dict[str, int] = {}
     for key in set().union(*(s for s in sets if s is not None)):
-        sent = _requests_until_killed(plan, contents, sets, sendable, key)
+        sent = _requests_until_killed(plan, contents, sets, sendable, looked_up, key)
         if sent is not None:
             found[key] = sent
     return found
@@ -271,11 +282,18 @@ def _requests_until_killed(
     contents: Sequence[str],
     sets: Sequence[frozenset[str] | None],
     sendable: Sequence[bool],
+    looked_up: Sequence[bool],
     key: str,
 ) -> int | None:
-    """The requests sent until a server with mutant `key` answers one wrongly, or None."""
+    """The requests sent until a server with mutant `key` answers one wrongly, or None.
+
+    `looked_up`: an invalid request of an operation with `x-lookup-field`: one the mutant
+    takes gets a lookup miss, a failure only once an invalid value at the same member got
+    400 (`ServerProfile.validates_first`); one it refuses is that evidence."""
     covered: set[int] = set()
     answered: set[str] = set()
+    refused_at: set[str] = set()
+    waiting: set[str] = set()
     sent = 0
     for index, probe in enumerate(plan):
         if id(probe) in covered or not sendable[index]:
@@ -288,8 +306,19 @@ def _requests_until_killed(
             if not hit:  # accepted: one answer judges every member
                 covered.update(id(member) for member in probe.members)
             continue  # refused: split, the members go out on their own
-        if hit:
+        where = probe.check.where
+        if not looked_up[index]:
+            if hit:
+                return sent
+            continue
+        if not hit:
+            refused_at.add(where)
+            if where in waiting:  # the miss it took is judged now: passed validation
+                return sent
+        elif where in refused_at:
             return sent
+        else:
+            waiting.add(where)
     return None
 
 

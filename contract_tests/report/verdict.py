@@ -192,8 +192,9 @@ def _causes(counts: TargetCounts) -> str:
         text += f"; 401/403 means the credentials were refused: check {TOKEN_VARIABLE}"
     if any(reason.startswith("lookup miss") for _n, reason in causes):
         text += (
-            "; the server looks the verification up before it validates: to judge those "
-            "checks, give the sandbox's test verification (DYNAMIC_VERIFICATION_UUID) and "
-            "--sms-budget 1"
+            "; no invalid value of those members got 400: the server looks the verification "
+            "up before it validates them, or never validates them (without a verification on "
+            "file the two look the same): to judge those checks, give the sandbox's test "
+            "verification (DYNAMIC_VERIFICATION_UUID) and --sms-budget 1"
         )
     return text

@@ -63,9 +63,13 @@ BY_DESIGN = (NotSent.ANY_TOKEN, NotSent.SAFE_MODE)
 
 
 def asked(probe: Probe) -> Asked:
-    """What one probe tries, for the status table: its place, side, credentials, route."""
+    """What one probe tries, for the status table: its place, side, credentials, route, and
+    the members it is about (its check's place; a composed probe's: each member's)."""
     where = probe.check.where
-    return Asked(location_of(where), probe.check.side, probe.auth, changes_the_route(probe.path))
+    checks = [member.check for member in probe.members] or [probe.check]
+    members = tuple(dict.fromkeys(c.where for c in checks if c.where != "auth"))
+    route = changes_the_route(probe.path)
+    return Asked(location_of(where), probe.check.side, probe.auth, route, members)
 
 
 def expected_verdict(check: Check, pinned: str | None) -> Literal["refused", "accepted"] | None:
@@ -413,7 +417,7 @@ def _judge(
 def settle(report: RunReport, fragment: Fragment, target: str) -> None:
     """Judge every answer of `target` not yet judged with what it has shown about itself.
 
-    Evidence grows as answers come (a lookup miss beside a 400 at the same place; the
+    Evidence grows as answers come (a lookup miss beside a 400 at the same member; the
     content types of the operation's own answers): an answer judged with older evidence is
     judged again, one judged with today's is not. Then every answer that is the operation's
     own is held against its documented response: a failure where the vendor documents it,

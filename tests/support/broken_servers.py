@@ -49,6 +49,7 @@ __all__ = [
     "behind",
     "breakages",
     "mutant_breakages",
+    "never_refused",
     "read_body",
     "reference_app",
     "replaying",
@@ -102,12 +103,30 @@ class Shape:
     miss_status: int = 404
     """A well-formed request naming an unknown resource: 404, or 422 with a miss code."""
     miss_code: str = "not_found"
-    lookup_first: bool = False
-    """Looks the resource up after the path is validated, before the body is."""
+    before_lookup: tuple[str, ...] | None = None
+    """What is validated before the resource is looked up, the rest after: `path` (the
+    path's places), `body` (that the body is a JSON object), `key` (the lookup member
+    itself). None: everything (validates, then looks up)."""
     missing_token_status: int = 401
     front: bool = False
     """An HTML/plain-text front (CDN, WAF): HTML 404 for an unroutable path, plain-text 405,
     HTML 403 for a body holding `<`."""
+
+    @property
+    def lookup_first(self) -> bool:
+        """Looks the resource up before it validates some member."""
+        return self.before_lookup is not None
+
+    def validated_before_lookup(self, where: str, lookup: str | None) -> bool:
+        """Whether the place `where` (`path.x`, `body`, `body.x`) is validated before the
+        lookup: what a safe run, whose every request names an unknown resource, can see."""
+        if self.before_lookup is None or lookup is None:
+            return True
+        location, names = Place.split(where)
+        if location == "body":
+            part = "body" if not names else "key" if names == (lookup,) else ""
+            return part in self.before_lookup
+        return location in self.before_lookup
 
 
 SHAPES = (
@@ -115,8 +134,10 @@ SHAPES = (
     Shape("html-front", front=True),
     Shape("validate-then-404"),
     Shape("validate-then-422", miss_status=422, miss_code="invalid_sms_verification"),
-    Shape("lookup-first", lookup_first=True),
+    Shape("lookup-first", before_lookup=("path",)),
     Shape("403-for-missing-token", missing_token_status=403),
+    Shape("parse-then-lookup", before_lookup=("path", "body")),
+    Shape("lookup-key-then-lookup", before_lookup=("path", "body", "key")),
 )
 """Correct servers in every shape a contract run must never fail."""
 
@@ -267,6 +288,18 @@ def _server_operation(operation: Operation, breakage: Breakage) -> Operation:
     return operation
 
 
+def never_refused(fragment: Fragment, breakage: Breakage) -> list[str]:
+    """The optional places where the broken server refuses no value at all (its schema
+    there is empty): a run whose every request names an unknown resource cannot tell such
+    a member from one validated after the lookup (a verification on file can)."""
+    return [
+        place.where
+        for operation in fragment.operations
+        for place in _server_operation(operation, breakage).places()
+        if not place.required and place.schema == Schema()
+    ]
+
+
 def _strings(value: object) -> Iterator[str]:
     if isinstance(value, str):
         yield value
@@ -340,8 +373,9 @@ def reference_app(
             )
             found = _broken_rules(operation, documented, defect, raw_request)
             if form.lookup_first and lookup is not None:
-                if any(Place.split(rule)[0] == "path" for rule in found):
-                    return reply({"error": "invalid path"}, 400)
+                early = [r for r in found if form.validated_before_lookup(_where(r), lookup)]
+                if early and defect.validates:
+                    return reply({"error": "; ".join(early)}, 400)
                 if unknown(lookup, body):
                     return missed()
             if defect.newer_letters_refused and any(
@@ -433,6 +467,11 @@ def replaying(body: bytes) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return replay
+
+
+def _where(rule: str) -> str:
+    """The place of a broken `place:rule` (`body.a:pattern` -> `body.a`)."""
+    return rule.rsplit(":", 1)[0]
 
 
 def _place_of(operation: Operation, name: str) -> str:
