@@ -28,7 +28,7 @@ from contract_tests.plan.planner import build_plan
 from contract_tests.report.summary import node_coverage
 from contract_tests.report.verdict import count, decide
 from contract_tests.run.pacing import Budget
-from contract_tests.run.results import RunReport
+from contract_tests.run.results import Outcome, RunReport
 from contract_tests.run.runner import run_plan
 from contract_tests.run.targets import Target
 from dynamic_sdk_mock import serve_app
@@ -84,6 +84,17 @@ def _router_answers_misses(app: Any, shape: Shape) -> Any:
     return served
 
 
+def _in_body(outcome: Outcome) -> bool:
+    """The outcome's probe changed the body (its JSON shape or a member)."""
+    return Place.split(outcome.probe.check.where)[0] == "body"
+
+
+def _body_member(outcome: Outcome) -> bool:
+    """The outcome's probe changed one member of the body."""
+    location, names = Place.split(outcome.probe.check.where)
+    return location == "body" and bool(names)
+
+
 MODES = {
     "full-local-plan": lambda: Budget(),
     "remote-defaults-safe": lambda: Budget(max_requests=REMOTE_MAX_REQUESTS, valid_requests=0),
@@ -126,17 +137,13 @@ def test_what_the_fragment_only_assumes_is_a_finding_with_an_edit(plan: list[Pro
 def test_the_422_miss_is_learned_and_judges_the_body(plan: list[Probe]) -> None:
     report, _seen = _run(SHAPES[3], plan, Budget(valid_requests=0))
     accepted_422 = [o for o in report.outcomes if o.status == 422 and o.verdict == "accepted"]
-    assert any(Place.split(o.probe.check.where)[0] == "body" for o in accepted_422)
+    assert any(_in_body(o) for o in accepted_422)
     assert "validates, then looks up" in report.lookup_order["vendor"]
 
 
 def test_lookup_first_leaves_the_body_unjudged_and_says_why(plan: list[Probe]) -> None:
     report, _seen = _run(SHAPES[4], plan, Budget(valid_requests=0))
-    body_404 = [
-        o
-        for o in report.outcomes
-        if o.status == 404 and Place.split(o.probe.check.where)[0] == "body"
-    ]
+    body_404 = [o for o in report.outcomes if o.status == 404 and _in_body(o)]
     assert body_404
     assert all(o.verdict == "no-verdict" for o in body_404)
     assert all(o.reason is NoVerdict.LOOKUP_ORDER_UNSEEN for o in body_404)
@@ -157,9 +164,7 @@ def test_the_body_s_json_shape_is_no_evidence_about_its_members(plan: list[Probe
     members = [
         o
         for o in report.outcomes
-        if Place.split(o.probe.check.where)[0] == "body"
-        and o.probe.check.where != "body"
-        and o.status == 404
+        if _in_body(o) and o.probe.check.where != "body" and o.status == 404
     ]
     assert members
     for outcome in members:

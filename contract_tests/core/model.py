@@ -67,6 +67,15 @@ class Check:
         return ".".join(names) if names else self.where
 
     @property
+    def shows_validation(self) -> bool:
+        """Whether a 400 to this check's invalid value shows its member validated: a value of
+        the member's JSON type breaking a content rule does; a member left out or of another
+        type shows only that the body is parsed first (a server may check presence and types
+        while parsing, look the resource up, then check the rest). The body's own JSON shape
+        is its own place."""
+        return self.where == "body" or self.rule not in ("required", "type")
+
+    @property
     def leaf(self) -> str:
         """The innermost name (`body.a.b` -> `b`): what the personal-data marks name."""
         return leaf_of(self.where)

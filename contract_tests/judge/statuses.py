@@ -176,6 +176,9 @@ class Asked:
     """The members the request is about, as places (`body.phoneNumber`, `path.environmentId`,
     `body` for the body's JSON shape): a probe's check's place, or every member a
     Schemathesis case breaks. What a lookup miss says is learned per member."""
+    shows_validation: bool = True
+    """Whether a 400 to it is evidence that its member is validated (`Check.shows_validation`:
+    not a member left out or of another JSON type)."""
 
     @property
     def valid_shaped(self) -> bool:
@@ -223,6 +226,7 @@ class ServerProfile:
             and not asked.route_changed
             and asked.place != "auth"
             and len(asked.members) == 1  # several broken: the 400 names none of them alone
+            and asked.shows_validation
             and answer.status == 400
             and answer.content_type in self.own_types
         ):

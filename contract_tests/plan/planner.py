@@ -312,9 +312,10 @@ def _requests_until_killed(
                 return sent
             continue
         if not hit:
-            refused_at.add(where)
-            if where in waiting:  # the miss it took is judged now: passed validation
-                return sent
+            if probe.check.shows_validation:  # a 400 here is evidence for the member
+                refused_at.add(where)
+                if where in waiting:  # the miss it took is judged now: passed validation
+                    return sent
         elif where in refused_at:
             return sent
         else:

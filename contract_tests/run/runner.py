@@ -69,7 +69,8 @@ def asked(probe: Probe) -> Asked:
     checks = [member.check for member in probe.members] or [probe.check]
     members = tuple(dict.fromkeys(c.where for c in checks if c.where != "auth"))
     route = changes_the_route(probe.path)
-    return Asked(location_of(where), probe.check.side, probe.auth, route, members)
+    shows = all(c.shows_validation for c in checks)
+    return Asked(location_of(where), probe.check.side, probe.auth, route, members, shows)
 
 
 def expected_verdict(check: Check, pinned: str | None) -> Literal["refused", "accepted"] | None:

@@ -106,7 +106,8 @@ class Shape:
     before_lookup: tuple[str, ...] | None = None
     """What is validated before the resource is looked up, the rest after: `path` (the
     path's places), `body` (that the body is a JSON object), `key` (the lookup member
-    itself). None: everything (validates, then looks up)."""
+    itself), `parsed` (every member's presence and JSON type, as a parser checks them).
+    None: everything (validates, then looks up)."""
     missing_token_status: int = 401
     front: bool = False
     """An HTML/plain-text front (CDN, WAF): HTML 404 for an unroutable path, plain-text 405,
@@ -117,13 +118,16 @@ class Shape:
         """Looks the resource up before it validates some member."""
         return self.before_lookup is not None
 
-    def validated_before_lookup(self, where: str, lookup: str | None) -> bool:
+    def validated_before_lookup(self, where: str, lookup: str | None, rule: str = "") -> bool:
         """Whether the place `where` (`path.x`, `body`, `body.x`) is validated before the
-        lookup: what a safe run, whose every request names an unknown resource, can see."""
+        lookup (for `rule`, when given): what a safe run, whose every request names an
+        unknown resource, can see."""
         if self.before_lookup is None or lookup is None:
             return True
         location, names = Place.split(where)
         if location == "body":
+            if names and rule in ("required", "type") and "parsed" in self.before_lookup:
+                return True
             part = "body" if not names else "key" if names == (lookup,) else ""
             return part in self.before_lookup
         return location in self.before_lookup
@@ -138,6 +142,7 @@ SHAPES = (
     Shape("403-for-missing-token", missing_token_status=403),
     Shape("parse-then-lookup", before_lookup=("path", "body")),
     Shape("lookup-key-then-lookup", before_lookup=("path", "body", "key")),
+    Shape("parse-members-then-lookup", before_lookup=("path", "body", "parsed")),
 )
 """Correct servers in every shape a contract run must never fail."""
 
@@ -373,7 +378,11 @@ def reference_app(
             )
             found = _broken_rules(operation, documented, defect, raw_request)
             if form.lookup_first and lookup is not None:
-                early = [r for r in found if form.validated_before_lookup(_where(r), lookup)]
+                early = [
+                    r
+                    for r in found
+                    if form.validated_before_lookup(_where(r), lookup, r.rsplit(":", 1)[1])
+                ]
                 if early and defect.validates:
                     return reply({"error": "; ".join(early)}, 400)
                 if unknown(lookup, body):
