@@ -23,6 +23,7 @@ __all__ = [
     "Check",
     "Probe",
     "Side",
+    "Stage",
     "TargetKind",
     "Verdict",
     "changes_the_route",
@@ -32,6 +33,7 @@ __all__ = [
 Side = Literal["accept", "reject"]
 Verdict = Literal["refused", "accepted", "no-verdict", "server-error"]
 Auth = Literal["token", "none", "wrong"]
+Stage = Literal["parse", "content"]
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,13 @@ class Check:
         return ".".join(names) if names else self.where
 
     @property
-    def shows_validation(self) -> bool:
-        """Whether a 400 to this check's invalid value shows its member validated: a value of
-        the member's JSON type breaking a content rule does; a member left out or of another
-        type shows only that the body is parsed first (a server may check presence and types
-        while parsing, look the resource up, then check the rest). The body's own JSON shape
-        is its own place."""
-        return self.where == "body" or self.rule not in ("required", "type")
+    def stage(self) -> Stage:
+        """Which validation an invalid value of this check meets: "parse" for a member left
+        out or of another JSON type (a parser's presence and type checks), "content" for a
+        value of the member's type that breaks a rule (length, pattern, format, enum). A
+        server may parse, look the resource up, then check the content: a 400 at one stage
+        says nothing of the other's order. The body's own JSON shape is "content"."""
+        return "parse" if self.where != "body" and self.rule in ("required", "type") else "content"
 
     @property
     def leaf(self) -> str:

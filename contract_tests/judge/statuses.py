@@ -40,7 +40,7 @@ from typing import Any, Literal, get_args
 
 import httpx
 
-from contract_tests.core.model import Auth, Side, TargetKind, Verdict
+from contract_tests.core.model import Auth, Side, Stage, TargetKind, Verdict
 from dynamic_sdk_runtime.exceptions import ValidationError
 from dynamic_sdk_runtime.fragment import Operation, Place
 from dynamic_sdk_runtime.schema import schema_violations
@@ -176,9 +176,9 @@ class Asked:
     """The members the request is about, as places (`body.phoneNumber`, `path.environmentId`,
     `body` for the body's JSON shape): a probe's check's place, or every member a
     Schemathesis case breaks. What a lookup miss says is learned per member."""
-    shows_validation: bool = True
-    """Whether a 400 to it is evidence that its member is validated (`Check.shows_validation`:
-    not a member left out or of another JSON type)."""
+    stage: Stage = "content"
+    """The validation its invalid value meets (`Check.stage`): a 400 is evidence for that
+    stage at its member, a lookup miss is judged with that stage's evidence."""
 
     @property
     def valid_shaped(self) -> bool:
@@ -197,13 +197,26 @@ class ServerProfile:
     """Members (`body.phoneNumber`, `path.environmentId`, `body` for the body's JSON shape)
     where an invalid value, the only thing broken, got 400 in the operation's own content
     type."""
+    parsed_at: set[str] = field(default_factory=set)
+    """Members where one left out or of another JSON type got 400 in the operation's own
+    content type: presence and type are checked there, content maybe not."""
     lookup_missed: bool = False
     """A valid-shaped probe (naming an unknown resource) got a lookup miss."""
 
     def evidence(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         """What the verdicts depend on: an answer judged with the same evidence is not judged
         again (its verdict could not change)."""
-        return frozenset(self.own_types), self.validates_first, frozenset(self.refused_at)
+        return (
+            frozenset(self.own_types),
+            self.validates_first | {f"parse:{m}" for m in self.parses_first},
+            frozenset(self.refused_at) | {f"parse:{m}" for m in self.parsed_at},
+        )
+
+    @property
+    def parses_first(self) -> frozenset[str]:
+        """Members whose presence and JSON type are checked before the lookup: a member left
+        out or of another type got 400 there, beside a lookup miss when valid."""
+        return frozenset(self.parsed_at) if self.lookup_missed else frozenset()
 
     @property
     def validates_first(self) -> frozenset[str]:
@@ -215,6 +228,7 @@ class ServerProfile:
     def learn(self, operation: Operation, asked: Asked, answer: Answer) -> bool:
         """Take one answer as evidence; True when the profile changed."""
         before = (len(self.own_types), len(self.refused_at), self.lookup_missed)
+        parsed = len(self.parsed_at)
         if asked.valid_shaped and answer.status < 500 and answer.status != 429:
             if answer.content_type:
                 self.own_types.add(answer.content_type)
@@ -226,18 +240,20 @@ class ServerProfile:
             and not asked.route_changed
             and asked.place != "auth"
             and len(asked.members) == 1  # several broken: the 400 names none of them alone
-            and asked.shows_validation
             and answer.status == 400
             and answer.content_type in self.own_types
         ):
-            self.refused_at.update(asked.members)
-        return before != (len(self.own_types), len(self.refused_at), self.lookup_missed)
+            (self.refused_at if asked.stage == "content" else self.parsed_at).update(asked.members)
+        after = (len(self.own_types), len(self.refused_at), self.lookup_missed)
+        return before != after or parsed != len(self.parsed_at)
 
     def passed_validation(self, asked: Asked) -> bool:
         """Whether a lookup miss to `asked` means it passed validation: an invalid member the
         server validates first (and let through), or an accept probe whose members it does."""
         first = self.validates_first
         if asked.side == "reject":
+            if asked.stage == "parse":
+                first = first | self.parses_first
             return any(member in first for member in asked.members)
         if not asked.members:  # a valid request about no member in particular
             return bool(first)

@@ -292,8 +292,9 @@ def _requests_until_killed(
     400 (`ServerProfile.validates_first`); one it refuses is that evidence."""
     covered: set[int] = set()
     answered: set[str] = set()
-    refused_at: set[str] = set()
-    waiting: set[str] = set()
+    refused_at: set[tuple[str, str]] = set()
+    """(member, stage) validated before the lookup: a 400 there (content implies parse)."""
+    waiting: set[tuple[str, str]] = set()
     sent = 0
     for index, probe in enumerate(plan):
         if id(probe) in covered or not sendable[index]:
@@ -311,15 +312,16 @@ def _requests_until_killed(
             if hit:
                 return sent
             continue
-        if not hit:
-            if probe.check.shows_validation:  # a 400 here is evidence for the member
-                refused_at.add(where)
-                if where in waiting:  # the miss it took is judged now: passed validation
-                    return sent
-        elif where in refused_at:
+        stage = probe.check.stage
+        if not hit:  # a 400 here is evidence for the member at its stage
+            shown = {(where, stage)} | ({(where, "parse")} if stage == "content" else set())
+            refused_at |= shown
+            if waiting & shown:  # the miss it took is judged now: passed validation
+                return sent
+        elif (where, stage) in refused_at:
             return sent
         else:
-            waiting.add(where)
+            waiting.add((where, stage))
     return None
 
 

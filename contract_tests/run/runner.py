@@ -15,7 +15,7 @@ from typing import Literal
 
 import httpx
 
-from contract_tests.core.model import Check, Probe, TargetKind, changes_the_route
+from contract_tests.core.model import Check, Probe, Stage, TargetKind, changes_the_route
 from contract_tests.core.settings import TOKEN_VARIABLE
 from contract_tests.core.unicode_ages import VERSIONS
 from contract_tests.judge.statuses import (
@@ -69,8 +69,8 @@ def asked(probe: Probe) -> Asked:
     checks = [member.check for member in probe.members] or [probe.check]
     members = tuple(dict.fromkeys(c.where for c in checks if c.where != "auth"))
     route = changes_the_route(probe.path)
-    shows = all(c.shows_validation for c in checks)
-    return Asked(location_of(where), probe.check.side, probe.auth, route, members, shows)
+    stage: Stage = "content" if any(c.stage == "content" for c in checks) else "parse"
+    return Asked(location_of(where), probe.check.side, probe.auth, route, members, stage)
 
 
 def expected_verdict(check: Check, pinned: str | None) -> Literal["refused", "accepted"] | None:
