@@ -428,12 +428,14 @@ def settle(report: RunReport, fragment: Fragment, target: str) -> None:
     profile = report.profiles.setdefault(target, ServerProfile())
     evidence = profile.evidence()
     mine = [o for o in report.outcomes if o.target == target and o.answer is not None]
-    unjudged = [
-        o for o in mine if o.judged_with != evidence and o.reason is not NoVerdict.COMPOSED_SPLIT
-    ]
     held_with, held = report.settled.get(target, (None, 0))
     changed = held_with != evidence
-    start = 0 if changed else held
+    start = 0 if changed else held  # unchanged evidence: only the answers since are new
+    unjudged = [
+        o
+        for o in mine[start:]
+        if o.judged_with != evidence and o.reason is not NoVerdict.COMPOSED_SPLIT
+    ]
     if not unjudged and start == len(mine):
         return
     kind = report.kinds[target]
