@@ -3,7 +3,7 @@
 Every judge of an answer reads it here: the plan's runner, the checks the tests and the
 broken servers share, and the check Schemathesis runs. What a target showed about itself
 in this run (`ServerProfile`: the content types of the operation's own answers, and for
-each member of the request (`body.phoneNumber`, `path.environmentId`; `body` itself: that it
+each member of the request (`body.a`, `path.x`; `body` itself: that it
 is a JSON object) whether it is validated before the resource is looked up) is the only
 evidence; nothing here is a fact typed in about one vendor.
 
@@ -89,7 +89,7 @@ AskedAt = Literal["path", "query", "header", "body", "auth"]
 
 
 def location_of(where: str) -> AskedAt:
-    """`path.environmentId` -> "path", `body.a.b` -> "body", "auth" -> "auth"."""
+    """`path.x` -> "path", `body.a.b` -> "body", "auth" -> "auth"."""
     location = Place.split(where)[0]
     for known in get_args(AskedAt):
         if location == known:
@@ -106,7 +106,7 @@ def broken_place(operation: Operation, violations: Sequence[ValidationError]) ->
 
 
 def broken_members(operation: Operation, violations: Sequence[ValidationError]) -> tuple[str, ...]:
-    """The members a request breaks, as places (`path.environmentId`, `body.a.b`; `body`
+    """The members a request breaks, as places (`path.x`, `body.a.b`; `body`
     when the body itself is: missing, not JSON, not an object), each once, in order."""
     located = {p.name: f"{p.location}.{p.name}" for p in operation.parameters}
     located |= {"": "body", "body": "body"}
@@ -173,7 +173,7 @@ class Asked:
     route_changed: bool = False
     """A path value that no longer makes one segment: the operation cannot be routed."""
     members: tuple[str, ...] = ()
-    """The members the request is about, as places (`body.phoneNumber`, `path.environmentId`,
+    """The members the request is about, as places (`body.a`, `path.x`,
     `body` for the body's JSON shape): a probe's check's place, or every member a
     Schemathesis case breaks. What a lookup miss says is learned per member."""
     stage: Stage = "content"
@@ -194,7 +194,7 @@ class ServerProfile:
     """Content types of the operation's own answers: documented, then seen on valid-shaped
     probes (the fragment documents JSON; a server that answers otherwise shows it)."""
     refused_at: set[str] = field(default_factory=set)
-    """Members (`body.phoneNumber`, `path.environmentId`, `body` for the body's JSON shape)
+    """Members (`body.a`, `path.x`, `body` for the body's JSON shape)
     where an invalid value, the only thing broken, got 400 in the operation's own content
     type."""
     parsed_at: set[str] = field(default_factory=set)
