@@ -76,9 +76,10 @@ class RunReport:
     interrupted)."""
     kinds: dict[str, TargetKind] = field(default_factory=dict)
     """target -> its kind (mock, prism, base-url, ...), for the status table."""
-    settled: dict[str, tuple[object, int]] = field(default_factory=dict)
-    """target -> (evidence, answers) when its answers were last held against their documents:
-    unchanged evidence holds only the answers that came since."""
+    settled: dict[str, tuple[object, int, frozenset[str]]] = field(default_factory=dict)
+    """target -> (evidence, outcomes scanned, operations answered) when its answers were last
+    judged and held against their documents: unchanged evidence reads only the outcomes
+    that came since."""
 
     def by_check(self) -> dict[str, list[Outcome]]:
         grouped: dict[str, list[Outcome]] = defaultdict(list)

@@ -427,23 +427,23 @@ def settle(report: RunReport, fragment: Fragment, target: str) -> None:
     """
     profile = report.profiles.setdefault(target, ServerProfile())
     evidence = profile.evidence()
-    mine = [o for o in report.outcomes if o.target == target and o.answer is not None]
-    held_with, held = report.settled.get(target, (None, 0))
+    held_with, scanned, operations = report.settled.get(target, (None, 0, frozenset()))
     changed = held_with != evidence
-    start = 0 if changed else held  # unchanged evidence: only the answers since are new
-    unjudged = [
+    # outcomes are only ever appended: unchanged evidence reads only the ones since
+    fresh = [
         o
-        for o in mine[start:]
-        if o.judged_with != evidence and o.reason is not NoVerdict.COMPOSED_SPLIT
+        for o in report.outcomes[0 if changed else scanned :]
+        if o.target == target and o.answer is not None
     ]
-    if not unjudged and start == len(mine):
+    if not fresh:
         return
     kind = report.kinds[target]
-    for outcome in unjudged:
-        _judge(kind, fragment.operation(outcome.probe.check.operation), outcome, profile)
-    report.settled[target] = (evidence, len(mine))
-    _held_against_documents(report, target, mine[start:], rebuild=changed)
-    operations = {o.probe.check.operation for o in mine}
+    for outcome in fresh:
+        if outcome.judged_with != evidence and outcome.reason is not NoVerdict.COMPOSED_SPLIT:
+            _judge(kind, fragment.operation(outcome.probe.check.operation), outcome, profile)
+    operations |= {o.probe.check.operation for o in fresh}
+    report.settled[target] = (evidence, len(report.outcomes), operations)
+    _held_against_documents(report, target, fresh, rebuild=changed)
     for name in sorted(operations):
         words = profile.describe(fragment.operation(name))
         if words:
