@@ -48,10 +48,12 @@ TIERS: dict[str, tuple[str, ...]] = {
     ),
     # minutes each: out of the README's `nox -s tests` (CI stays under 15 minutes); they run
     # with `nox -s slow` (every spec variant through the whole suite, fresh venvs per install
-    # line, the composite action's three runs, the bench smoke run; single slow cases carry
-    # the `slow` mark themselves)
+    # line, the composite action's three runs, the bench smoke run, Schemathesis' own CLI
+    # against the mock; single slow cases carry the `slow` mark themselves, and long
+    # parametrized tests keep a spread in CI: tests/support/tiers.py)
     "slow": (
         "tests/test_bench.py",
+        "tests/test_mock_schemathesis_cli.py",
         "tests/test_spec_changes.py",
         "tests/test_install_docs.py",
         "tests/test_plugin_isolation.py",

@@ -29,6 +29,7 @@ from contract_tests.run.runner import run_plan
 from contract_tests.run.targets import ROOT, Target
 from dynamic_sdk_mock import serve_app
 from tests.support.broken_servers import TOKEN, Breakage, breakages, reference_app, unicode_server
+from tests.support.tiers import spread
 
 SEED = 20261129
 EXAMPLES = 2
@@ -41,6 +42,13 @@ PLACES = {
 
 BROKEN = breakages(FRAGMENT)
 """Each tells itself apart: a mutant is served only when the model found a witness."""
+
+
+def kind(breakage: Breakage) -> str:
+    """The kind of mistake: the mutant's kind, else the defect's name without its place."""
+    if breakage.mutant is not None:
+        return breakage.mutant.kind
+    return breakage.name.rsplit(":", 1)[-1] if breakage.place else breakage.name
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +112,7 @@ def test_correct_servers_on_other_unicode_versions_pass(plan: list[Probe], versi
     assert refused == versioned
 
 
+@pytest.mark.slow  # CI time: the two unpinned Unicode versions above run in CI
 def test_pinned_unicode_version_judges_the_version_dependent_probes(plan: list[Probe]) -> None:
     """--unicode-version 17 turns a Unicode-16 server's refusals into failures; 16 passes it."""
     _report, failures, _seconds = judge(unicode_server("16.0"), plan, pinned="17.0")
@@ -124,7 +133,12 @@ def test_the_defects_cover_every_place_and_every_kind_of_mistake_the_model_knows
     assert all(b.name == b.mutant.key for b in breakages(FRAGMENT) if b.mutant is not None)
 
 
-@pytest.mark.parametrize("breakage", BROKEN, ids=[b.name for b in BROKEN])
+# CI runs a spread (each place and each kind once); `nox -s slow` runs every defect.
+@pytest.mark.parametrize(
+    "breakage",
+    spread(BROKEN, lambda b: (b.place or b.name, kind(b))),
+    ids=[b.name for b in BROKEN],
+)
 def test_each_broken_server_is_caught(plan: list[Probe], breakage: Breakage) -> None:
     _report, failures, seconds = judge(breakage, plan)
     TIMINGS[breakage.name] = round(seconds, 2)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from contract_tests.core.model import TargetKind
 from contract_tests.core.spec import fragment
@@ -60,6 +61,7 @@ def _lines_and_requests(app: Any, *args: str) -> tuple[list[tuple[int, str]], li
     return lines, requests
 
 
+@pytest.mark.slow  # CI time: a paced whole run; the failure-line test here runs in CI
 def test_a_5_per_minute_run_talks_before_its_next_request_and_announces_its_waits() -> None:
     lines, requests = _lines_and_requests(
         reference_app(FRAGMENT), "--rate", "5/min", "--max-requests", "2"

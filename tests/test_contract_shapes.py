@@ -204,7 +204,7 @@ def test_intermediary_answers_are_counted_never_judged(plan: list[Probe]) -> Non
     assert all(o.verdict == "no-verdict" for o in front)
 
 
-IN_CI = ("html-front", "parse-members-then-lookup")
+IN_CI = ("html-front",)
 """Whole-suite runs in the README's tier: a front that answers for the operation, and a
 shape the run stays INCONCLUSIVE on; every shape runs in process above, and the whole
 suite for the rest runs in `nox -s slow` (CI's 15 minutes)."""

@@ -174,6 +174,7 @@ def _dropping(app: ASGIApp, nth: int, dropped: list[tuple[str, bytes]]) -> ASGIA
     return dropping
 
 
+@pytest.mark.slow  # CI time: test_contract_unreachable holds the same rule in process
 def test_a_request_dropped_after_answers_is_still_a_failure(tmp_path: Path) -> None:
     """The server answered, then closed the connection on one probe: a real defect, a
     failure as before (not "unreachable"), and the run goes on."""
@@ -228,13 +229,19 @@ def test_429_everywhere_is_inconclusive(tmp_path: Path) -> None:
     assert "no verdict from status 429" in result.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow  # CI time: the usage errors above run in CI; this one builds the whole plan
 def test_no_auth_is_the_explicit_opt_out() -> None:
     args = ("--base-url", "http://127.0.0.1:9", "--no-auth", "--collect-only")
     result = _suite(*args, env=_environment())
     assert result.returncode == 0, _shown(result)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+# CI sends SIGTERM (what a CI runner's cancel sends); `nox -s slow` sends SIGINT too.
+@pytest.mark.parametrize(
+    "signum",
+    [signal.SIGTERM, pytest.param(signal.SIGINT, marks=pytest.mark.slow)],
+    ids=["SIGTERM", "SIGINT"],
+)
 def test_an_interrupted_paced_run_prints_its_verdict_and_writes_the_summary(
     tmp_path: Path, signum: int
 ) -> None:
@@ -274,6 +281,7 @@ def test_an_interrupted_paced_run_prints_its_verdict_and_writes_the_summary(
     assert (tmp_path / "contract-replay.json").is_file()
 
 
+@pytest.mark.slow  # CI time: a paced whole run, minutes on a busy machine
 def test_a_paced_run_outlives_a_per_test_timeout(tmp_path: Path) -> None:
     """The checkout's pytest-timeout (300 s) must not kill a paced remote run mid-plan."""
     with serve_app(reference_app(fragment(), None)) as url:

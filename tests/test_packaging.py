@@ -182,8 +182,12 @@ SAMPLES: dict[str, list[str]] = {
     "command",
     [
         ["dynamic-sdk-contract"],
-        ["python", "-m", "contract_tests"],
-        ["python", "-m", "pytest", "-p", "contract_tests.plugin", "--pyargs", "contract_tests"],
+        # CI: the console script; `nox -s slow`: the other two doors to the same options
+        pytest.param(["python", "-m", "contract_tests"], marks=pytest.mark.slow),
+        pytest.param(
+            ["python", "-m", "pytest", "-p", "contract_tests.plugin", "--pyargs", "contract_tests"],
+            marks=pytest.mark.slow,
+        ),
     ],
     ids=["console-script", "python-m", "pytest-pyargs"],
 )
@@ -218,6 +222,7 @@ def test_the_installed_help_shows_the_suites_options_first(installed: Path) -> N
     assert f"{EXIT_INCONCLUSIVE}  inconclusive" in result.stdout
 
 
+@pytest.mark.slow  # CI time: a whole installed run to read one hint
 def test_the_installed_prism_hint_assumes_no_checkout(installed: Path, tmp_path: Path) -> None:
     result = subprocess.run(  # noqa: S603 - the installed console script
         [str(installed.parent / "dynamic-sdk-contract"), "--target", "prism", "-x", "-q"],

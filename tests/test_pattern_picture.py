@@ -288,6 +288,7 @@ def test_the_recorder_writes_the_page_and_the_section(tmp_path: Path) -> None:
 
 
 @pytest.mark.servers
+@pytest.mark.slow  # CI time: a whole contract run; the page's contents are held in process above
 def test_a_run_against_the_mock_writes_the_page(tmp_path: Path) -> None:
     """Every place of the run's recorded coverage is drawn, in both files."""
     environment = {**os.environ, "DYNAMIC_CONTRACT_REPORTS": str(tmp_path)}
