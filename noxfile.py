@@ -107,17 +107,26 @@ def typecheck(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Unit tests plus the contract suite against the mock (and Prism when Node is here);
-    every tier but `slow` (`nox -s slow`), unless the arguments pick their own (-m ...)."""
+    every tier but `slow` (`nox -s slow`), unless the arguments pick their own (-m ...).
+
+    tests/ runs spread over the CPUs one file per worker (pytest-xdist `--dist loadfile`:
+    a module's fixtures and files stay in one process); the contract suite runs after it in
+    one process, as a team runs it. Arguments run one plain pytest with them instead."""
     _install_project(session, "test")
     REPORTS.mkdir(exist_ok=True)
-    tiers = [] if "-m" in session.posargs else ["-m", "not slow"]
-    session.run(
-        "pytest",
-        f"--junitxml={REPORTS / 'junit-tests.xml'}",
-        *tiers,
-        *session.posargs,
-        env={"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "dev")},
-    )
+    env = {"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "dev")}
+    if session.posargs:
+        tiers = [] if "-m" in session.posargs else ["-m", "not slow"]
+        junit = f"--junitxml={REPORTS / 'junit-tests.xml'}"
+        session.run("pytest", junit, *tiers, *session.posargs, env=env)
+        return
+    for paths, options, junit in (
+        (["tests"], ["-n", "auto", "--dist", "loadfile"], "junit-tests.xml"),
+        (["contract_tests"], [], "junit-contract-tests.xml"),
+    ):
+        session.run(
+            "pytest", *paths, *options, f"--junitxml={REPORTS / junit}", "-m", "not slow", env=env
+        )
 
 
 @nox.session

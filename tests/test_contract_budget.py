@@ -224,6 +224,7 @@ def test_base_url_run_is_safe_budgeted_and_judges_every_check(tmp_path: Path) ->
     recorder = _Recorder()
     with serve_app(recorder) as url:
         env = {**os.environ, "DYNAMIC_API_TOKEN": TOKEN, "HYPOTHESIS_PROFILE": "dev"}
+        env["DYNAMIC_CONTRACT_REPORTS"] = str(tmp_path / "reports")
         result = subprocess.run(  # noqa: S603 - fixed argv
             [
                 *(sys.executable, "-m", "pytest", "contract_tests/test_constraints.py", "-q"),
@@ -248,7 +249,7 @@ def test_base_url_run_is_safe_budgeted_and_judges_every_check(tmp_path: Path) ->
     assert "checks in scope (100%)" in result.stdout
     assert TOKEN not in result.stdout
     assert TOKEN not in (tmp_path / "junit.xml").read_text()
-    assert TOKEN not in (ROOT / "reports" / "contract-summary.md").read_text()
+    assert TOKEN not in (tmp_path / "reports" / "contract-summary.md").read_text()
 
 
 def _refused_by_the_rules(raw_path: str, body: bytes) -> bool:
@@ -297,7 +298,11 @@ def test_replay_through_pytest_resends_exactly_the_file(tmp_path: Path) -> None:
                 *("--rate=100000/min", "--max-requests=100000"),
             ],
             cwd=ROOT,
-            env={**os.environ, "DYNAMIC_API_TOKEN": TOKEN},
+            env={
+                **os.environ,
+                "DYNAMIC_API_TOKEN": TOKEN,
+                "DYNAMIC_CONTRACT_REPORTS": str(tmp_path / "reports"),
+            },
             capture_output=True,
             text=True,
             timeout=300,
