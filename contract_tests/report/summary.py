@@ -155,14 +155,22 @@ def mutation_power(
         if n is not None and requests is not None and n > requests
     )
     lines = [
-        f"  mutation score: kills {within.killed} of {within.distinguishable} distinguishable "
-        f"mutants of the fragment ({within.fraction * 100:.0f} %) within {where}"
-        f"{' (safe mode)' if safe else ''}; the unlimited plan kills {_percent(unlimited)}"
-        + (f"; {takes}" if takes else "")
+        f"  likely mistakes caught: {within.likely * 100:.0f} % within {where} ("
+        f"{'safe mode; ' if safe else ''}each mistake kind weighted per place by the server "
+        f"stacks that make it); mutation score: kills {within.killed} of "
+        f"{within.distinguishable} distinguishable mutants of the fragment "
+        f"({within.fraction * 100:.0f} %, per node); the unlimited plan kills "
+        f"{_percent(unlimited)}" + (f"; {takes}" if takes else "")
     ]
     places = ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(within.by_place.items()))
     kinds = ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(within.by_kind.items()) if a < n)
     lines.append(f"    per place: {places}")
+    unprobed = within.unprobed
+    if unprobed:
+        lines.append(
+            "    mistake kinds not probed: "
+            + ", ".join(f"{where} {kind} (weight {w})" for where, kind, w in unprobed)
+        )
     if kinds:
         lines.append(f"    kinds not all killed: {kinds}")
     killers: dict[str, Probe] = {}
@@ -195,6 +203,9 @@ def mutation_power(
         "killed": within.killed,
         "distinguishable": within.distinguishable,
         "fraction": round(within.fraction, 4),
+        "likely": round(within.likely, 4),
+        "likely_weight": [str(within.weighted), str(within.weighted_total)],
+        "unprobed": [list(row) for row in unprobed],
         "by_place": {k: list(v) for k, v in within.by_place.items()},
         "by_kind": {k: list(v) for k, v in within.by_kind.items()},
         "survivors": survivors,
@@ -202,6 +213,7 @@ def mutation_power(
             "killed": unlimited.killed,
             "distinguishable": unlimited.distinguishable,
             "fraction": round(unlimited.fraction, 4),
+            "likely": round(unlimited.likely, 4),
         },
         "plan_requests_for": {
             f"{share:.2f}": None if n is None else {"plan": n, "max_requests": max_requests_for(n)}
