@@ -524,6 +524,24 @@ def test_the_summary_says_what_budget_a_stronger_run_takes() -> None:
         )
 
 
+def test_the_summary_says_what_budget_probes_every_kind_on_every_field() -> None:
+    """The "every mistake kind probed on every field takes N plan requests" figure is the
+    least that does: within N no (place, kind) is left unprobed, within N - 1 one is."""
+    from contract_tests.report.summary import mutation_power
+    from contract_tests.run.pacing import Budget, max_requests_for
+
+    plan = _plan(FRAGMENTS[0])
+    lines, detail = mutation_power(
+        SHIPPED, plan, Budget(max_requests=60, reserved=9, valid_requests=0)
+    )
+    n = detail["plan_requests_for_every_kind"]
+    assert n > 51  # the remote default leaves some kind of weight 1 unprobed
+    assert predicted_score(SHIPPED, plan, n, safe=True).unprobed == ()
+    assert predicted_score(SHIPPED, plan, n - 1, safe=True).unprobed != ()
+    quoted = f"every mistake kind probed on every field takes {n} plan requests"
+    assert f"{quoted} (--max-requests {max_requests_for(n)})" in lines[0]
+
+
 def test_no_plan_kills_90_percent_within_the_remote_default() -> None:
     """Each independent reject-side mutant needs a request of its own: the bound the docs
     quote is above the default's plan share, and the plan does not beat it."""

@@ -63,6 +63,7 @@ __all__ = [
     "Score",
     "accept_rule",
     "candidates",
+    "every_kind_within",
     "fewest_requests",
     "independent",
     "kill_set",
@@ -1078,6 +1079,25 @@ def shares(operation: Operation) -> dict[str, Fraction]:
     mine = [m for m in operation_mutants(operation) if m.status == "distinguishable"]
     sizes = Counter((m.place, m.kind) for m in mine)
     return {m.key: Fraction(m.weight, sizes[(m.place, m.kind)]) for m in mine}
+
+
+def every_kind_within(fragment: Fragment, killed_at: dict[str, int]) -> int | None:
+    """The fewest plan requests within which every mistake kind is probed on every place
+    where it is distinguishable (some mutant of each (place, kind) killed), from each
+    mutant's `planner.requests_to_kill`; None when some kind is never probed."""
+    first: dict[tuple[str, str, Kind], int | None] = {}
+    for operation in fragment.operations:
+        for m in operation_mutants(operation):
+            if m.status == "distinguishable":
+                pair = (m.operation, m.place, m.kind)
+                sent = killed_at.get(m.key)
+                known = first.get(pair)
+                first[pair] = sent if known is None else known if sent is None else min(known, sent)
+    if not first:
+        return 0
+    if any(n is None for n in first.values()):
+        return None
+    return max(n for n in first.values() if n is not None)
 
 
 def score(fragment: Fragment, plan: Sequence[Probe]) -> Score:

@@ -16,7 +16,7 @@ from typing import Any
 from contract_tests.core.model import Probe, leaf_of
 from contract_tests.core.pattern_nodes import parse as parse_pattern
 from contract_tests.core.unicode_ages import BASELINE, VERSIONS
-from contract_tests.plan.mutants import Score, kills, tally
+from contract_tests.plan.mutants import Score, every_kind_within, kills, tally
 from contract_tests.plan.planner import requests_to_kill
 from contract_tests.report.recorder import PlanSummary, Recorder
 from contract_tests.report.verdict import why_not_judged
@@ -149,9 +149,13 @@ def mutation_power(
     unlimited = tally(fragment, set(killed_at))
     needed = {share: _requests_for(share, killed_at, within.distinguishable) for share in NEEDS}
     where = "unlimited requests" if requests is None else f"{requests} plan requests"
+    every_kind = every_kind_within(fragment, killed_at)
+    wants = {"every mistake kind probed on every field": every_kind} | {
+        f"{share * 100:.0f} %": n for share, n in needed.items()
+    }
     takes = "; ".join(
-        f"{share * 100:.0f} % takes {n} plan requests (--max-requests {max_requests_for(n)})"
-        for share, n in needed.items()
+        f"{what} takes {n} plan requests (--max-requests {max_requests_for(n)})"
+        for what, n in wants.items()
         if n is not None and requests is not None and n > requests
     )
     lines = [
@@ -215,6 +219,7 @@ def mutation_power(
             "fraction": round(unlimited.fraction, 4),
             "likely": round(unlimited.likely, 4),
         },
+        "plan_requests_for_every_kind": every_kind,
         "plan_requests_for": {
             f"{share:.2f}": None if n is None else {"plan": n, "max_requests": max_requests_for(n)}
             for share, n in needed.items()
