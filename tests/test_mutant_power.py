@@ -6,7 +6,8 @@ runs. Each distinguishable mutant of the model is served by a vendor-like server
 miss); a safe run within a budget kills it when it reports a failure. For the shipped
 fragment and each fixture fragment, the mutants a run kills are exactly those
 `planner.predicted_score` names, at the remote budgets and unlimited, and no request
-reaches a verification on file.
+reaches a verification on file; the summary's headline (likely mistakes caught, each
+mutant its share of its kind's weight) is the weighted sum of the servers the runs fail.
 """
 
 from __future__ import annotations

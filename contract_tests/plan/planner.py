@@ -129,10 +129,11 @@ class _Worth:
     """
 
     def __init__(self, operations: Sequence[Operation]) -> None:
-        found = [(op, m) for op in operations for m in operation_mutants(op)]
-        judged = [(op, m) for op, m in found if m.status == "distinguishable"]
-        self.kind = {m.key: (m.operation, m.place, m.kind.value) for _op, m in judged}
-        self.weight = {self.kind[m.key]: m.weight for _op, m in judged}
+        judged = [
+            m for op in operations for m in operation_mutants(op) if m.status == "distinguishable"
+        ]
+        self.kind = {m.key: (m.operation, m.place, m.kind.value) for m in judged}
+        self.weight = {self.kind[m.key]: m.weight for m in judged}
         share = {k: v for op in operations for k, v in shares(op).items()}
         scale = math.lcm(*(v.denominator for v in share.values()), 1)
         self.share = {k: int(v * scale) for k, v in share.items()}  # exact, and fast

@@ -30,7 +30,8 @@ from dynamic_sdk_runtime.fragment import ABSENT, Fragment
 __all__ = ["failure_line", "mutation_power", "node_coverage", "summarize", "unicode_estimate"]
 
 SURVIVORS_SHOWN = 12
-"""Survivors named in the terminal and markdown lines (the JSON lists every one)."""
+"""Survivors (and mistake kinds not probed) named in the terminal and markdown lines (the
+JSON lists every one)."""
 
 
 def shown(fragment: Fragment, probe: Probe) -> str:
@@ -171,9 +172,11 @@ def mutation_power(
     lines.append(f"    per place: {places}")
     unprobed = within.unprobed
     if unprobed:
+        more = len(unprobed) - SURVIVORS_SHOWN
         lines.append(
             "    mistake kinds not probed: "
-            + ", ".join(f"{where} {kind} (weight {w})" for where, kind, w in unprobed)
+            + ", ".join(f"{at} {kind} (weight {w})" for at, kind, w in unprobed[:SURVIVORS_SHOWN])
+            + (f" ... and {more} more (contract-summary.json)" if more > 0 else "")
         )
     if kinds:
         lines.append(f"    kinds not all killed: {kinds}")
