@@ -540,6 +540,19 @@ def test_the_summary_says_what_budget_probes_every_kind_on_every_field() -> None
     assert predicted_score(SHIPPED, plan, n - 1, safe=True).unprobed != ()
     quoted = f"every mistake kind probed on every field takes {n} plan requests"
     assert f"{quoted} (--max-requests {max_requests_for(n)})" in lines[0]
+    # docs/contract.md quotes the figure for the bench's plan (10 draws per place)
+    bench = build_plan(SHIPPED, {}, seed=SEED, examples=10)
+    _lines, detail = mutation_power(
+        SHIPPED, bench, Budget(max_requests=60, reserved=9, valid_requests=0)
+    )
+    n = detail["plan_requests_for_every_kind"]
+    pairs = {(m.place, m.kind) for m in mutants.mutants(SHIPPED) if m.status == "distinguishable"}
+    quoted = (
+        f"{len(detail['unprobed'])} of the {len(pairs)} (place, kind) pairs) are all probed "
+        f"within {n} plan requests (`--max-requests {max_requests_for(n)}`;"
+    )
+    text = " ".join((ROOT / "docs" / "contract.md").read_text(encoding="utf-8").split())
+    assert quoted in text, quoted
 
 
 def test_no_plan_kills_90_percent_within_the_remote_default() -> None:
