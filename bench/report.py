@@ -194,8 +194,9 @@ def _mutant_power(section: dict[str, Any]) -> list[str]:
         "measured: the runs that report a failure.",
         "",
         "| max requests | plan requests | mutants | predicted kills | measured kills | same "
-        "mutants | requests reaching a verification on file | seconds |",
-        "|---|---|---|---|---|---|---|---|",
+        "mutants | likely mistakes caught (predicted / measured) | requests reaching a "
+        "verification on file | seconds |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in section["rows"]:
         budget = row["max_requests"] or "unlimited"
@@ -204,6 +205,7 @@ def _mutant_power(section: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {budget} | {plan} | {row['mutants']} | {row['predicted']} | "
             f"{row['measured']}{share} | {'yes' if row['agree'] else 'NO'} | "
+            f"{100 * row['likely_predicted']:.0f} % / {100 * row['likely_measured']:.0f} % | "
             f"{row['requests_reaching_a_verification_on_file']} | {row['seconds']} |"
         )
     return [

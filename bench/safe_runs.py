@@ -10,13 +10,15 @@ tell it from one validated after the lookup, and says so). Rows: the remote defa
 The mutant rows (`mutant_power`): one vendor-like server per distinguishable mutant of the
 model (`broken_servers.mutant_breakages`), a safe run at 20 and 60 requests (a budgeted
 run's plan share: 17 and 51 plan requests, the rest kept for Schemathesis) and unlimited;
-the score the plan predicts (`planner.predicted_score`) beside the kills measured.
+the score the plan predicts (`planner.predicted_score`) beside the kills measured, and the
+likely mistakes caught (each server its share of the weights, `mutants.shares`) both ways.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from fractions import Fraction
 from typing import Any
 
 import httpx
@@ -24,7 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract_tests.core.model import Probe, TargetKind
 from contract_tests.core.settings import REMOTE_MAX_REQUESTS
-from contract_tests.plan.mutants import fewest_requests, mutants
+from contract_tests.plan.mutants import fewest_requests, mutants, shares
 from contract_tests.plan.planner import build_plan, predicted_score, requests_to_kill
 from contract_tests.run.pacing import Budget, plan_requests, reserved_for_schemathesis
 from contract_tests.run.results import RunReport
@@ -129,12 +131,14 @@ def mutant_power(quick: bool = False) -> dict[str, Any]:
     servers = mutant_breakages(FRAGMENT)
     if quick:
         servers = servers[::25]
+    share = {k: v for op in FRAGMENT.operations for k, v in shares(op).items()}
     rows = []
     for max_requests in (20, REMOTE_MAX_REQUESTS, None):
         started = time.perf_counter()
         predicted = predicted_score(FRAGMENT, plan, plan_share(max_requests), safe=True)
         expected = {b.name for b in servers} - {m.key for m in predicted.survivors}
         killed, reached = measured_kills(plan, servers, max_requests)
+        served = sum((share[b.name] for b in servers), Fraction(0))
         rows.append(
             {
                 "max_requests": max_requests,
@@ -143,6 +147,9 @@ def mutant_power(quick: bool = False) -> dict[str, Any]:
                 "predicted": len(expected),
                 "measured": len(killed),
                 "agree": killed == expected,
+                # likely mistakes caught, of the servers run (each its share of the weights)
+                "likely_predicted": float(sum((share[k] for k in expected), Fraction(0)) / served),
+                "likely_measured": float(sum((share[k] for k in killed), Fraction(0)) / served),
                 "predicted_of_all": f"{predicted.killed}/{predicted.distinguishable}",
                 "requests_reaching_a_verification_on_file": reached,
                 "seconds": round(time.perf_counter() - started, 1),

@@ -241,6 +241,7 @@ def test_quick_run_reports_the_plan_s_power(quick_report: dict[str, Any]) -> Non
     for row in rows:
         assert row["agree"] is True
         assert row["measured"] == row["predicted"]
+        assert row["likely_measured"] == row["likely_predicted"]
         assert row["requests_reaching_a_verification_on_file"] == 0
     assert rows[-1]["measured"] == rows[-1]["mutants"] > 0
     assert rows[0]["measured"] <= rows[1]["measured"] <= rows[-1]["measured"]

@@ -14,6 +14,7 @@ import copy
 import functools
 import re
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +142,7 @@ def test_every_distinguishable_mutant_has_a_witness_the_two_rules_judge_differen
         assert mutant.accepts(mutant.witness) != documented(place, mutant.witness), mutant.key
         assert mutant.breaks == mutants.broken_rules(place, mutant.witness)
         assert (len(mutant.breaks) > 1) == ("together" in mutant.target)
-        assert 1 <= mutant.likelihood <= 5
+        assert mutant.weight == mutants.weight(place, mutant.kind) >= 1
         # only newer letters tell a version-dependent one apart: no run judges it unpinned
         assert (mutant.status == "version-dependent") == (
             mutants.newer_letters(mutant.witness) is not None
@@ -319,11 +320,41 @@ def test_mutant_probes_say_which_mutant_they_target_and_which_rules_they_break()
 # -- the plan's order: marginal kills after tier 0 -------------------------------------------
 
 
-def test_after_tier_0_each_probe_kills_no_more_new_mutants_than_the_one_before(
+def _worth_after(
+    operation: Operation, first: list[Probe], rest: list[Probe]
+) -> list[tuple[Fraction, Fraction]]:
+    """Per probe of `rest`, after `first`: (the weight of the (place, kind) pairs it is the
+    first to kill a mutant of, the shares of the mutants it is the first to kill)."""
+    judged = {
+        m.key: m for m in mutants.operation_mutants(operation) if m.status == "distinguishable"
+    }
+    share = mutants.shares(operation)
+    weight = {(m.place, m.kind): m.weight for m in judged.values()}
+    killed: set[str] = set().union(*(mutants.kill_set(operation, p) for p in first))
+    probed = {(judged[k].place, judged[k].kind) for k in killed}
+    found = []
+    for probe in rest:
+        new = mutants.kill_set(operation, probe) - killed
+        kinds = {(judged[k].place, judged[k].kind) for k in new} - probed
+        found.append(
+            (
+                sum((Fraction(weight[c]) for c in kinds), Fraction(0)),
+                sum((share[k] for k in new), Fraction(0)),
+            )
+        )
+        killed |= new
+        probed |= kinds
+    return found
+
+
+def test_after_tier_0_every_likely_kind_comes_before_a_second_variant_of_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Greedy set cover over the mutant model: tier 0 first and unchanged, then the
-    marginal kills never grow, and a budget kills more than the tier order did."""
+    """Greedy over the weighted mutant model: tier 0 first and unchanged, then each probe is
+    worth no more than the one before (first the weight of the mistake kinds it probes first
+    at their place, then the weighted mutants it kills first), so no request goes to a
+    second variant of a kind while a kind of some place is unprobed; and a budget catches
+    more of the likely mistakes than the tier order did."""
     plan = _plan(FRAGMENTS[0])
     monkeypatch.setattr(planner, "by_marginal_kills", lambda fragment, probes: list(probes))
     tier_order = build_plan(SHIPPED, {}, seed=SEED, examples=2)
@@ -334,17 +365,18 @@ def test_after_tier_0_each_probe_kills_no_more_new_mutants_than_the_one_before(
     first = [p for p in plan if p.tier == 0]
     assert plan[: len(first)] == first
     (operation,) = SHIPPED.operations
-    killed: set[str] = set().union(*(mutants.kill_set(operation, p) for p in first))
-    gains = []
-    for probe in plan[len(first) :]:
-        gain = mutants.kill_set(operation, probe) - killed
-        gains.append(len(gain))
-        killed |= gain
-    assert gains == sorted(gains, reverse=True)
-    assert gains[0] > 1
+    worth = _worth_after(operation, first, plan[len(first) :])
+    assert worth == sorted(worth, reverse=True)
+    kinds = [k for k, _ in worth]
+    assert kinds[0] > 1
+    # every kind any later probe would probe first is probed before the first probe that
+    # probes no new kind
+    none = Fraction(0)
+    assert none in kinds
+    assert all(k == none for k in kinds[kinds.index(none) :])
     budget = len(first) + 8
     greedy = predicted_score(SHIPPED, plan, budget)
-    assert greedy.killed > predicted_score(SHIPPED, tier_order, budget).killed
+    assert greedy.weighted > predicted_score(SHIPPED, tier_order, budget).weighted
     # members a correct server's answer to their composed probe covers cost no request, so
     # the first `budget` requests reach at least as far as the first `budget` probes
     survivors = {m.key for m in greedy.survivors}
@@ -352,6 +384,50 @@ def test_after_tier_0_each_probe_kills_no_more_new_mutants_than_the_one_before(
     assert within
     assert within & survivors == set()
     assert predicted_score(SHIPPED, plan, None).killed == score(SHIPPED, plan).killed
+
+
+def test_at_the_remote_default_every_kind_a_stack_makes_is_probed_on_every_field() -> None:
+    """The likeliest mistakes first: within a 60-request run's plan share (safe mode), every
+    mistake kind that some common stack makes (weight above 1) is probed, on every field
+    where it is distinguishable; only kinds no listed stack makes may be left unprobed."""
+    from contract_tests.core.settings import REMOTE_MAX_REQUESTS
+    from contract_tests.run.pacing import plan_requests
+
+    plan = _plan(FRAGMENTS[0])
+    within = predicted_score(SHIPPED, plan, plan_requests(REMOTE_MAX_REQUESTS), safe=True)
+    assert all(weight == 1 for _where, _kind, weight in within.unprobed), within.unprobed
+    (operation,) = SHIPPED.operations
+    weighted = {(m.place, m.kind) for m in mutants.operation_mutants(operation) if m.weight > 1}
+    assert len(weighted) > 20  # the claim is not empty
+
+
+def test_the_documented_weights_are_the_code_s() -> None:
+    """docs/contract.md's table of weights says what `mutants.weight` gives: each row's kinds
+    at every place of the shipped fragment (the UUID places for the UUID row, the others
+    otherwise), and 1 for every kind no row names (at a UUID place, every pattern-engine
+    kind)."""
+    text = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    table = text[text.index("| mistake kinds | stacks that make them | weight |") :]
+    rows = table.split("\n\n", 1)[0].splitlines()[2:]
+    assert len(rows) > 10
+    (operation,) = SHIPPED.operations
+    places = operation.places()
+    named: set[tuple[Kind, bool]] = set()
+    for row in rows[:-1]:
+        kinds_cell, _stacks, quoted = (cell.strip() for cell in row.strip().strip("|").split("|"))
+        uuid = "UUID place" in kinds_cell
+        for kind in (Kind(k) for k in re.findall(r"`([a-z]+:[a-zA-Z0-9-]+)`", kinds_cell)):
+            named.add((kind, uuid))
+            for place in places:
+                if mutants.parsed_as_uuid(place) == uuid:
+                    assert mutants.weight(place, kind) == int(quoted), (row, place.where)
+    assert rows[-1].strip().endswith("| 1 |")
+    for kind in Kind:
+        for place in places:
+            uuid = mutants.parsed_as_uuid(place)
+            decoded = uuid and (kind, False) in named and kind.family == "keyword"
+            if (kind, uuid) not in named and not decoded:
+                assert mutants.weight(place, kind) == 1, (kind, place.where)
 
 
 # -- the plan's power: where the budget goes, and what it states ------------------------------
@@ -392,6 +468,7 @@ def test_tier_0_chosen_by_kills_kills_more_within_a_budget(monkeypatch: pytest.M
     chosen = predicted_score(SHIPPED, plan, 51, safe=True)
     first = predicted_score(SHIPPED, plain, 51, safe=True)
     assert chosen.killed > first.killed
+    assert chosen.weighted > first.weighted
 
 
 @pytest.mark.parametrize("budget", [60, None], ids=["60", "unlimited"])
@@ -407,15 +484,14 @@ def test_the_summary_states_the_plan_s_power_and_names_the_survivors(budget: int
     requests = None if budget is None else budget - reserved
     expected = predicted_score(SHIPPED, plan, requests, safe=True)
     where = "unlimited requests" if budget is None else f"{requests} plan requests"
+    assert lines[0].strip().startswith(f"likely mistakes caught: {expected.likely * 100:.0f} %")
     assert (
-        lines[0]
-        .strip()
-        .startswith(
-            f"mutation score: kills {expected.killed} of {expected.distinguishable} distinguishable"
-        )
-    )
+        f"mutation score: kills {expected.killed} of {expected.distinguishable} distinguishable"
+    ) in lines[0]
     assert where in lines[0]
     assert detail["killed"] == expected.killed
+    assert detail["likely"] == round(expected.likely, 4)
+    assert detail["unprobed"] == [list(row) for row in expected.unprobed]
     assert [s["mutant"] for s in detail["survivors"]] == [m.key for m in expected.survivors]
     assert all(s["killed_by"] for s in detail["survivors"])  # the unlimited plan kills each
     places = {f"{op.operation_id}:{p.where}" for op in SHIPPED.operations for p in op.places()}
@@ -446,6 +522,37 @@ def test_the_summary_says_what_budget_a_stronger_run_takes() -> None:
             f"{float(share) * 100:.0f} % takes {n} plan requests (--max-requests {max_requests})"
             in lines[0]
         )
+
+
+def test_the_summary_says_what_budget_probes_every_kind_on_every_field() -> None:
+    """The "every mistake kind probed on every field takes N plan requests" figure is the
+    least that does: within N no (place, kind) is left unprobed, within N - 1 one is."""
+    from contract_tests.report.summary import mutation_power
+    from contract_tests.run.pacing import Budget, max_requests_for
+
+    plan = _plan(FRAGMENTS[0])
+    lines, detail = mutation_power(
+        SHIPPED, plan, Budget(max_requests=60, reserved=9, valid_requests=0)
+    )
+    n = detail["plan_requests_for_every_kind"]
+    assert n > 51  # the remote default leaves some kind of weight 1 unprobed
+    assert predicted_score(SHIPPED, plan, n, safe=True).unprobed == ()
+    assert predicted_score(SHIPPED, plan, n - 1, safe=True).unprobed != ()
+    quoted = f"every mistake kind probed on every field takes {n} plan requests"
+    assert f"{quoted} (--max-requests {max_requests_for(n)})" in lines[0]
+    # docs/contract.md quotes the figure for the bench's plan (10 draws per place)
+    bench = build_plan(SHIPPED, {}, seed=SEED, examples=10)
+    _lines, detail = mutation_power(
+        SHIPPED, bench, Budget(max_requests=60, reserved=9, valid_requests=0)
+    )
+    n = detail["plan_requests_for_every_kind"]
+    pairs = {(m.place, m.kind) for m in mutants.mutants(SHIPPED) if m.status == "distinguishable"}
+    quoted = (
+        f"{len(detail['unprobed'])} of the {len(pairs)} (place, kind) pairs) are all probed "
+        f"within {n} plan requests (`--max-requests {max_requests_for(n)}`;"
+    )
+    text = " ".join((ROOT / "docs" / "contract.md").read_text(encoding="utf-8").split())
+    assert quoted in text, quoted
 
 
 def test_no_plan_kills_90_percent_within_the_remote_default() -> None:

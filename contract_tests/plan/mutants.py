@@ -32,9 +32,11 @@ import json
 import math
 import re
 import unicodedata
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal
 
 from contract_tests.core.model import Probe, changes_the_route
@@ -53,11 +55,15 @@ from dynamic_sdk_runtime.fragment import ABSENT, Fragment, Operation, Place
 from dynamic_sdk_runtime.schema import Schema, schema_violations
 
 __all__ = [
+    "DECODERS",
+    "STACKS",
+    "UUID_PARSERS",
     "Kind",
     "Mutant",
     "Score",
     "accept_rule",
     "candidates",
+    "every_kind_within",
     "fewest_requests",
     "independent",
     "kill_set",
@@ -66,9 +72,12 @@ __all__ = [
     "mutants",
     "newer_letters",
     "operation_mutants",
+    "parsed_as_uuid",
     "representatives",
     "score",
+    "shares",
     "tally",
+    "weight",
 ]
 
 
@@ -114,42 +123,91 @@ class Kind(enum.Enum):
         return self.value.split(":", 1)[0]
 
 
-# 1 = the likeliest defect; ties in the planner's greedy order go to the lower rank.
-_LIKELIHOOD = {
-    Kind.CASE_SWAPPED: 1,
-    Kind.UNANCHORED: 1,
-    Kind.MAX_LENGTH_IGNORED: 1,
-    Kind.MIN_LENGTH_IGNORED: 1,
-    Kind.LENGTH_UNCHECKED: 1,
-    Kind.PYTHON_DOLLAR: 2,
-    Kind.PYTHON_DOLLAR_EVERYWHERE: 2,
-    Kind.CASE_INSENSITIVE: 2,
-    Kind.TRIMMED: 2,
-    Kind.UTF16_LENGTH: 2,
-    Kind.REQUIRED_OPTIONAL: 2,
-    Kind.NULL_ACCEPTED: 2,
-    Kind.NUMBER_COERCED: 2,
-    Kind.ADDITIONAL_PROPERTIES_IGNORED: 2,
-    Kind.PATTERN_UNCHECKED: 2,
-    Kind.ANCHOR_DROPPED: 2,
-    Kind.EMPTY_ACCEPTED: 3,
-    Kind.ENUM_CASE_INSENSITIVE: 3,
-    Kind.QUANTIFIER_BOUND: 3,
-    Kind.LOOKAROUND_DROPPED: 3,
-    Kind.DOT_LINE_TERMINATORS: 3,
-    Kind.UNICODE_DIGIT: 3,
-    Kind.UNICODE_WORD: 3,
-    Kind.PYTHON_SPACE: 3,
-    Kind.UTF8_LENGTH: 3,
-    Kind.FULL_MATCH: 3,
-    Kind.CLASS_MEMBER_ADDED: 4,
-    Kind.CLASS_MEMBER_REMOVED: 4,
-    Kind.ALTERNATIVE_DROPPED: 4,
-    Kind.ALTERNATIVE_WIDENED: 4,
-    Kind.NFC: 4,
-    Kind.NFKC: 4,
-    Kind.OLD_UNICODE: 5,
+STACKS: dict[str, frozenset[Kind]] = {
+    "Node + AJV 8 (hand-written checks beside it)": frozenset(
+        {Kind.UTF16_LENGTH, Kind.OLD_UNICODE}
+    ),
+    "Node + AJV 6, or new RegExp(p) without u": frozenset(
+        {Kind.CLASS_MEMBER_REMOVED, Kind.CLASS_MEMBER_ADDED, Kind.UTF16_LENGTH}
+    ),
+    "Go regexp (RE2), Envoy and RE2 gateways": frozenset(
+        {Kind.LOOKAROUND_DROPPED, Kind.UTF8_LENGTH}
+    ),
+    "Rust regex, pydantic 2 (rust-regex)": frozenset(
+        {Kind.LOOKAROUND_DROPPED, Kind.UNICODE_DIGIT, Kind.UTF8_LENGTH}
+    ),
+    "Python re (pydantic python-re, Django, Flask)": frozenset(
+        {
+            Kind.CLASS_MEMBER_ADDED,  # \p{L}\p{N} replaced by \w: `_` let in
+            Kind.CLASS_MEMBER_REMOVED,  # ... or dropped
+            Kind.PYTHON_DOLLAR,
+            Kind.PYTHON_DOLLAR_EVERYWHERE,
+            Kind.UNICODE_DIGIT,
+            Kind.PYTHON_SPACE,
+            Kind.ANCHOR_DROPPED,  # re.match without `$`: a prefix match
+            Kind.TRIMMED,  # .strip() before the check
+        }
+    ),
+    "Python regex module": frozenset({Kind.PYTHON_DOLLAR, Kind.PYTHON_DOLLAR_EVERYWHERE}),
+    "Java String.matches / find()": frozenset({Kind.UNANCHORED, Kind.UTF16_LENGTH}),
+    ".NET Regex": frozenset(
+        {Kind.PYTHON_DOLLAR, Kind.PYTHON_DOLLAR_EVERYWHERE, Kind.UNICODE_DIGIT, Kind.UTF16_LENGTH}
+    ),
+    "PHP preg_match (PCRE2)": frozenset(
+        {Kind.PYTHON_DOLLAR, Kind.PYTHON_DOLLAR_EVERYWHERE, Kind.UTF8_LENGTH}
+    ),
+    "Ruby": frozenset({Kind.PYTHON_DOLLAR, Kind.PYTHON_DOLLAR_EVERYWHERE}),
 }
+"""The mistakes each common server stack makes running the fragment's patterns, as the
+shared reference `regex-by-stack.md` lists them (its "likely mistakes" column, and
+the `$` and `\\d` / `\\s` columns where they differ from ECMA-262). The one home of the
+weights: `weight` counts the rows."""
+
+UUID_PARSERS: dict[str, frozenset[Kind]] = {
+    stack: frozenset({Kind.CASE_SWAPPED, Kind.CASE_INSENSITIVE})
+    for stack in ("Python uuid.UUID", "Java UUID.fromString", "Go uuid.Parse")
+}
+"""A UUID place is rarely checked by pattern: stacks parse it, and each of these parsers
+accepts uppercase hex (the same reference). Their other leniencies (braces, `urn:uuid:`,
+no dashes) are no kind of the model."""
+
+DECODERS: dict[str, frozenset[Kind]] = {
+    "Java Jackson (JSON null binds a String to null; a number to its text)": frozenset(
+        {Kind.NULL_ACCEPTED, Kind.NUMBER_COERCED}
+    ),
+    "Go encoding/json (a null into a string is a no-op, no error)": frozenset({Kind.NULL_ACCEPTED}),
+    "pydantic (an optional member typed Optional[str] takes None)": frozenset({Kind.NULL_ACCEPTED}),
+    "pydantic 1 (str coerces a number)": frozenset({Kind.NUMBER_COERCED}),
+}
+"""The member-level mistakes the same stacks' JSON decoders make before any pattern runs
+(each library's own documentation; the pattern reference does not cover them)."""
+
+_UUID = str(uuid.UUID(int=0x1F))
+"""A canonical UUID no fragment shows: only judged here, never sent."""
+
+
+@functools.cache
+def parsed_as_uuid(place: Place) -> bool:
+    """A place whose documented rules take exactly the canonical lowercase UUID form (what
+    stacks check with a UUID parser, not the pattern), read from the model."""
+    if not isinstance(place.schema.pattern, str) or place.schema.type not in ("string", None):
+        return False
+    return (
+        documented(place, _UUID)
+        and not documented(place, _UUID[:-1] + "g")
+        and not documented(place, _UUID + "0")
+        and not documented(place, _UUID.replace("-", ""))
+    )
+
+
+def weight(place: Place, kind: Kind) -> int:
+    """How likely a real server makes this mistake at this place: one, plus each common
+    stack that makes it there (`STACKS`, or at a UUID place `UUID_PARSERS`, the pattern
+    engines having no say there; and `DECODERS`). Every mutant of the place and kind shares
+    it, so a pattern with many nodes weighs no more than one with few."""
+    stacks = {**(UUID_PARSERS if parsed_as_uuid(place) else STACKS), **DECODERS}
+    return 1 + sum(kind in kinds for kinds in stacks.values())
+
 
 Status = Literal["distinguishable", "equivalent", "unsendable", "version-dependent"]
 """`version-dependent`: only values with letters newer than the baseline tell it apart, and
@@ -168,7 +226,8 @@ class Mutant:
     name: str
     """Unique within the place, e.g. `n2:case-swapped:A-F`."""
     description: str
-    likelihood: int
+    weight: int
+    """The place's weight for the kind (`weight`), shared by the kind's mutants there."""
     accepts: Callable[[object], bool] = field(compare=False, repr=False)
     """The mutated check of the place's value (`ABSENT` when the member is left out)."""
     status: Status = "distinguishable"
@@ -680,7 +739,7 @@ def _pool(place: Place) -> list[object]:
 
 def _judge(search: _Search, operation: str, draft: _Draft) -> Mutant:
     place = search.place
-    likelihood = _LIKELIHOOD[draft.kind]
+    heft = weight(place, draft.kind)
     first = list(draft.constructed)
     if draft.pattern is not None:
         first += _mutant_pattern_values(draft.pattern)
@@ -722,7 +781,7 @@ def _judge(search: _Search, operation: str, draft: _Draft) -> Mutant:
             if sendable
             else "only values that cannot travel in this place tell it apart"
         )
-        return Mutant(operation, place.where, draft.kind, name, description, likelihood,
+        return Mutant(operation, place.where, draft.kind, name, description, heft,
                       accepts, status, None, (), evidence)  # fmt: skip
     return Mutant(
         operation,
@@ -730,7 +789,7 @@ def _judge(search: _Search, operation: str, draft: _Draft) -> Mutant:
         draft.kind,
         name,
         description,
-        likelihood,
+        heft,
         accepts,
         "distinguishable" if newer_letters(witness) is None else "version-dependent",
         witness,
@@ -864,7 +923,7 @@ def maximal_accept(operation: Operation, where: str) -> tuple[str, frozenset[str
 
     best = max((m.witness for m in side), key=lambda w: (len(refusing(w)), -len(w)))
     found = refusing(best)
-    for mutant in sorted(side, key=lambda m: m.likelihood):
+    for mutant in sorted(side, key=lambda m: -m.weight):
         if mutant.key in found:
             continue
         for candidate in _merges(best, mutant.witness):
@@ -986,7 +1045,8 @@ def kills(operation: Operation, probes: Sequence[Probe]) -> dict[str, Probe]:
 
 @dataclass(frozen=True)
 class Score:
-    """What a plan's requests tell apart: killed and distinguishable, overall and split."""
+    """What a plan's requests tell apart: killed and distinguishable, overall and split, and
+    the likely mistakes caught (each mutant its share of its place's weight for its kind)."""
 
     killed: int
     distinguishable: int
@@ -994,10 +1054,50 @@ class Score:
     """Each with the witness that would kill it."""
     by_place: dict[str, tuple[int, int]]
     by_kind: dict[str, tuple[int, int]]
+    weighted: Fraction = Fraction(0)
+    """The killed mutants' shares (`shares`), of `weighted_total`."""
+    weighted_total: Fraction = Fraction(0)
+    unprobed: tuple[tuple[str, str, int], ...] = ()
+    """(operation:place, kind, weight) of each mistake kind no mutant of which at the place
+    is killed, the likeliest first."""
 
     @property
     def fraction(self) -> float:
         return self.killed / self.distinguishable if self.distinguishable else 1.0
+
+    @property
+    def likely(self) -> float:
+        """The share of likely mistakes caught: a server making one mistake, drawn by the
+        weights, fails the run with this probability."""
+        return float(self.weighted / self.weighted_total) if self.weighted_total else 1.0
+
+
+@functools.cache
+def shares(operation: Operation) -> dict[str, Fraction]:
+    """Distinguishable mutant key -> its share of its place's weight for its kind: the
+    weight split evenly among the kind's distinguishable mutants at the place."""
+    mine = [m for m in operation_mutants(operation) if m.status == "distinguishable"]
+    sizes = Counter((m.place, m.kind) for m in mine)
+    return {m.key: Fraction(m.weight, sizes[(m.place, m.kind)]) for m in mine}
+
+
+def every_kind_within(fragment: Fragment, killed_at: dict[str, int]) -> int | None:
+    """The fewest plan requests within which every mistake kind is probed on every place
+    where it is distinguishable (some mutant of each (place, kind) killed), from each
+    mutant's `planner.requests_to_kill`; None when some kind is never probed."""
+    first: dict[tuple[str, str, Kind], int | None] = {}
+    for operation in fragment.operations:
+        for m in operation_mutants(operation):
+            if m.status == "distinguishable":
+                pair = (m.operation, m.place, m.kind)
+                sent = killed_at.get(m.key)
+                known = first.get(pair)
+                first[pair] = sent if known is None else known if sent is None else min(known, sent)
+    if not first:
+        return 0
+    if any(n is None for n in first.values()):
+        return None
+    return max(n for n in first.values() if n is not None)
 
 
 def score(fragment: Fragment, plan: Sequence[Probe]) -> Score:
@@ -1010,13 +1110,15 @@ def score(fragment: Fragment, plan: Sequence[Probe]) -> Score:
 
 
 def tally(fragment: Fragment, killed: set[str] | frozenset[str]) -> Score:
-    """The score of a set of killed mutant keys: overall, per place, per kind, survivors."""
+    """The score of a set of killed mutant keys: overall, per place, per kind, survivors,
+    and weighted by how likely each mistake is (`shares`)."""
     total = [
         m
         for operation in fragment.operations
         for m in operation_mutants(operation)
         if m.status == "distinguishable"
     ]
+    share = {k: v for operation in fragment.operations for k, v in shares(operation).items()}
     places: Counter[str] = Counter()
     place_kills: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
@@ -1028,10 +1130,19 @@ def tally(fragment: Fragment, killed: set[str] | frozenset[str]) -> Score:
         if mutant.key in killed:
             place_kills[where] += 1
             kind_kills[mutant.kind.value] += 1
+    weights = {(f"{m.operation}:{m.place}", m.kind.value): m.weight for m in total}
+    probed = {(f"{m.operation}:{m.place}", m.kind.value) for m in total if m.key in killed}
+    unprobed = sorted(
+        ((where, kind, n) for (where, kind), n in weights.items() if (where, kind) not in probed),
+        key=lambda row: (-row[2], row[0], row[1]),
+    )
     return Score(
         len([m for m in total if m.key in killed]),
         len(total),
         tuple(m for m in total if m.key not in killed),
         {k: (place_kills[k], n) for k, n in places.items()},
         {k: (kind_kills[k], n) for k, n in kinds.items()},
+        sum((share[m.key] for m in total if m.key in killed), Fraction(0)),
+        sum((share[m.key] for m in total), Fraction(0)),
+        tuple(unprobed),
     )

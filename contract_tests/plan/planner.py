@@ -9,11 +9,13 @@ and side: a 60-request remote budget judges nearly all of them); 1, one probe of
 other pattern node and every other explicit probe (wrong JSON types, missing members,
 auth); 2, the other witnesses (more class members and near misses, sample characters,
 multi-byte lengths); 3 + i, the i-th seeded draw of every pattern-constrained place.
+Tier 0's picks, and the order after it, go to the likeliest mistakes first (`_Worth`).
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -24,7 +26,7 @@ from hypothesis import strategies as st
 
 from contract_tests.core.model import Check, Probe, Side, changes_the_route
 from contract_tests.plan.derive import derive_probes
-from contract_tests.plan.mutants import Score, kill_set, mutants, tally
+from contract_tests.plan.mutants import Score, kill_set, operation_mutants, shares, tally
 from contract_tests.plan.strategies import pattern_text
 from contract_tests.plan.values import base_request
 from dynamic_sdk_runtime.fragment import Fragment, Operation, Place, RawRequest
@@ -66,9 +68,10 @@ def _prioritised(probes: list[Probe], operation: Operation | None = None) -> lis
     """Most informative first: every check once (tier 0), then every pattern node and
     explicit probe once (tier 1), then the rest (tier 2). A check's tier-0 probe is one the
     operation's own route takes, where it has one: a router answers the others. Among
-    those, with `operation`, each check gets the probe that kills the most mutants the
-    others do not (greedy over the checks), and tier 0 goes in that order: a budget smaller
-    than tier 0 still spends its requests where they kill most."""
+    those, with `operation`, each check gets the probe worth most beside the others
+    (`_Worth`: the likeliest mistake kinds first; greedy over the checks), and tier 0 goes
+    in that order: a budget smaller than tier 0 still spends its requests on the likeliest
+    mistakes."""
     first = _representatives(probes, operation)
     nodes: set[tuple[str, str | None, str]] = set()
     ordered = []
@@ -102,17 +105,49 @@ def _representatives(probes: list[Probe], operation: Operation | None) -> dict[s
     if operation is None:
         return {key: indexes[0] for key, indexes in sorted(candidates.items(), key=_at)}
     sets = {i: kill_set(operation, probes[i]) for ids in candidates.values() for i in ids}
-    killed: set[str] = set()
+    worth = _Worth([operation])
     chosen: dict[str, int] = {}
     remaining = dict(candidates)
     while remaining:
         _gain, index, key = max(
-            (len(sets[i] - killed), -i, key) for key, ids in remaining.items() for i in ids
+            (worth.gain(sets[i]), -i, key) for key, ids in remaining.items() for i in ids
         )
         chosen[key] = -index
-        killed |= sets[-index]
+        worth.take(sets[-index])
         del remaining[key]
     return chosen
+
+
+class _Worth:
+    """What a request's kills are worth, given those of the requests before it: first the
+    weight of the mistake kinds it is the first to probe at their place, then the weighted
+    mutants it kills first (`mutants.weight`, `mutants.shares`).
+
+    Why: a budget must probe every likely kind of mistake on every field before it spends a
+    request on a second node variant of a kind it has already probed there; a pattern's
+    many nodes must not outweigh another field's likeliest mistake.
+    """
+
+    def __init__(self, operations: Sequence[Operation]) -> None:
+        judged = [
+            m for op in operations for m in operation_mutants(op) if m.status == "distinguishable"
+        ]
+        self.kind = {m.key: (m.operation, m.place, m.kind.value) for m in judged}
+        self.weight = {self.kind[m.key]: m.weight for m in judged}
+        share = {k: v for op in operations for k, v in shares(op).items()}
+        scale = math.lcm(*(v.denominator for v in share.values()), 1)
+        self.share = {k: int(v * scale) for k, v in share.items()}  # exact, and fast
+        self.killed: set[str] = set()
+        self.probed: set[tuple[str, str, str]] = set()
+
+    def gain(self, kills: frozenset[str]) -> tuple[int, int]:
+        new = kills - self.killed
+        first = {self.kind[k] for k in new} - self.probed
+        return sum(self.weight[c] for c in first), sum(self.share[k] for k in new)
+
+    def take(self, kills: frozenset[str]) -> None:
+        self.killed |= kills
+        self.probed |= {self.kind[k] for k in kills}
 
 
 def _at(item: tuple[str, list[int]]) -> int:
@@ -178,14 +213,15 @@ def build_plan(
 
 
 def by_marginal_kills(fragment: Fragment, probes: Sequence[Probe]) -> list[Probe]:
-    """Tier 0 first, as it is; then, greedily, the probe that kills the most mutants not
-    killed yet (`contract_tests.plan.mutants`; ties: the likeliest defect, then plan order).
+    """Tier 0 first, as it is; then, greedily, the probe worth most (`_Worth`: the weight of
+    the mistake kinds it probes first at their place, then the weighted mutants it kills
+    first; ties: plan order).
 
-    Why: after every check has its probe, a budget is best spent on the requests that tell
-    the most plausible broken servers apart. Probes that kill nothing new keep their order.
+    Why: after every check has its probe, a budget is best spent on the likeliest mistakes
+    real servers make, every kind on every field before a second variant of one. Probes
+    that kill nothing new keep their order.
     """
     operations = {op.operation_id: op for op in fragment.operations}
-    rank = {m.key: m.likelihood for m in mutants(fragment)}
 
     def kills(probe: Probe) -> frozenset[str]:
         operation = operations.get(probe.check.operation)
@@ -193,26 +229,28 @@ def by_marginal_kills(fragment: Fragment, probes: Sequence[Probe]) -> list[Probe
 
     first = [p for p in probes if p.tier == 0]
     rest = [p for p in probes if p.tier != 0]
-    killed: set[str] = set().union(*map(kills, first))
+    worth = _Worth(fragment.operations)
+    for probe in first:
+        worth.take(kills(probe))
     sets = [kills(p) for p in rest]
 
     def priority(index: int) -> tuple[int, int, int]:
-        gain = sets[index] - killed
-        return (-len(gain), min((rank[k] for k in gain), default=99), index)
+        kinds, mutants = worth.gain(sets[index])
+        return (-kinds, -mutants, index)
 
     heap = [priority(i) for i in range(len(rest))]
     heapq.heapify(heap)
     chosen: list[int] = []
     while heap:
         entry = heapq.heappop(heap)
-        if entry[0] == 0:
+        if entry[:2] == (0, 0):
             break
         fresh = priority(entry[2])
         if fresh != entry:  # gains only shrink: a stale entry goes back with its true one
             heapq.heappush(heap, fresh)
             continue
         chosen.append(entry[2])
-        killed |= sets[entry[2]]
+        worth.take(sets[entry[2]])
     picked = set(chosen)
     return first + [rest[i] for i in chosen] + [p for i, p in enumerate(rest) if i not in picked]
 

@@ -16,7 +16,7 @@ from typing import Any
 from contract_tests.core.model import Probe, leaf_of
 from contract_tests.core.pattern_nodes import parse as parse_pattern
 from contract_tests.core.unicode_ages import BASELINE, VERSIONS
-from contract_tests.plan.mutants import Score, kills, tally
+from contract_tests.plan.mutants import Score, every_kind_within, kills, tally
 from contract_tests.plan.planner import requests_to_kill
 from contract_tests.report.recorder import PlanSummary, Recorder
 from contract_tests.report.verdict import why_not_judged
@@ -30,7 +30,8 @@ from dynamic_sdk_runtime.fragment import ABSENT, Fragment
 __all__ = ["failure_line", "mutation_power", "node_coverage", "summarize", "unicode_estimate"]
 
 SURVIVORS_SHOWN = 12
-"""Survivors named in the terminal and markdown lines (the JSON lists every one)."""
+"""Survivors (and mistake kinds not probed) named in the terminal and markdown lines (the
+JSON lists every one)."""
 
 
 def shown(fragment: Fragment, probe: Probe) -> str:
@@ -149,20 +150,34 @@ def mutation_power(
     unlimited = tally(fragment, set(killed_at))
     needed = {share: _requests_for(share, killed_at, within.distinguishable) for share in NEEDS}
     where = "unlimited requests" if requests is None else f"{requests} plan requests"
+    every_kind = every_kind_within(fragment, killed_at)
+    wants = {"every mistake kind probed on every field": every_kind} | {
+        f"{share * 100:.0f} %": n for share, n in needed.items()
+    }
     takes = "; ".join(
-        f"{share * 100:.0f} % takes {n} plan requests (--max-requests {max_requests_for(n)})"
-        for share, n in needed.items()
+        f"{what} takes {n} plan requests (--max-requests {max_requests_for(n)})"
+        for what, n in wants.items()
         if n is not None and requests is not None and n > requests
     )
     lines = [
-        f"  mutation score: kills {within.killed} of {within.distinguishable} distinguishable "
-        f"mutants of the fragment ({within.fraction * 100:.0f} %) within {where}"
-        f"{' (safe mode)' if safe else ''}; the unlimited plan kills {_percent(unlimited)}"
-        + (f"; {takes}" if takes else "")
+        f"  likely mistakes caught: {within.likely * 100:.0f} % within {where} ("
+        f"{'safe mode; ' if safe else ''}each mistake kind weighted per place by the server "
+        f"stacks that make it); mutation score: kills {within.killed} of "
+        f"{within.distinguishable} distinguishable mutants of the fragment "
+        f"({within.fraction * 100:.0f} %, per node); the unlimited plan kills "
+        f"{_percent(unlimited)}" + (f"; {takes}" if takes else "")
     ]
     places = ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(within.by_place.items()))
     kinds = ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(within.by_kind.items()) if a < n)
     lines.append(f"    per place: {places}")
+    unprobed = within.unprobed
+    if unprobed:
+        more = len(unprobed) - SURVIVORS_SHOWN
+        lines.append(
+            "    mistake kinds not probed: "
+            + ", ".join(f"{at} {kind} (weight {w})" for at, kind, w in unprobed[:SURVIVORS_SHOWN])
+            + (f" ... and {more} more (contract-summary.json)" if more > 0 else "")
+        )
     if kinds:
         lines.append(f"    kinds not all killed: {kinds}")
     killers: dict[str, Probe] = {}
@@ -195,6 +210,9 @@ def mutation_power(
         "killed": within.killed,
         "distinguishable": within.distinguishable,
         "fraction": round(within.fraction, 4),
+        "likely": round(within.likely, 4),
+        "likely_weight": [str(within.weighted), str(within.weighted_total)],
+        "unprobed": [list(row) for row in unprobed],
         "by_place": {k: list(v) for k, v in within.by_place.items()},
         "by_kind": {k: list(v) for k, v in within.by_kind.items()},
         "survivors": survivors,
@@ -202,7 +220,9 @@ def mutation_power(
             "killed": unlimited.killed,
             "distinguishable": unlimited.distinguishable,
             "fraction": round(unlimited.fraction, 4),
+            "likely": round(unlimited.likely, 4),
         },
+        "plan_requests_for_every_kind": every_kind,
         "plan_requests_for": {
             f"{share:.2f}": None if n is None else {"plan": n, "max_requests": max_requests_for(n)}
             for share, n in needed.items()
