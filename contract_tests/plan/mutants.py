@@ -180,7 +180,7 @@ DECODERS: dict[str, frozenset[Kind]] = {
     "pydantic 1 (str coerces a number)": frozenset({Kind.NUMBER_COERCED}),
 }
 """The member-level mistakes the same stacks' JSON decoders make before any pattern runs
-(each library's own documentation; the pattern reference does not cover them)."""
+(not in the pattern reference: docs/contract.md cites each library's own words)."""
 
 _UUID = str(uuid.UUID(int=0x1F))
 """A canonical UUID no fragment shows: only judged here, never sent."""
