@@ -47,7 +47,7 @@ BROKEN = breakages(FRAGMENT)
 def kind(breakage: Breakage) -> str:
     """The kind of mistake: the mutant's kind, else the defect's name without its place."""
     if breakage.mutant is not None:
-        return breakage.mutant.kind
+        return breakage.mutant.kind.value
     return breakage.name.rsplit(":", 1)[-1] if breakage.place else breakage.name
 
 
