@@ -48,6 +48,7 @@ __all__ = [
     "Carried",
     "Cumulative",
     "State",
+    "fragment_hash",
     "fragment_places",
     "peek_seed",
     "probe_id",
@@ -113,6 +114,12 @@ def _hash(text: str) -> str:
 
 def _fragment_hash(places: dict[str, str]) -> str:
     return _hash(json.dumps(places, sort_keys=True))
+
+
+def fragment_hash(fragment: Fragment) -> str:
+    """The fragment's part of a state file's name in a cache (action.yml's key): what its
+    checks are read from, examples and descriptions left out."""
+    return _fragment_hash(fragment_places(fragment))
 
 
 def _day(moment: dt.datetime) -> str:
