@@ -275,7 +275,8 @@ class Cumulative:
         )
         if self.more_runs is None:
             return f"{head}; {goal} is out of reach at this budget"
-        return f"{head}; {goal} after about {self.more_runs} more runs at this budget"
+        more = f"{self.more_runs} more run{'s' if self.more_runs != 1 else ''}"
+        return f"{head}; {goal} after about {more} at this budget"
 
 
 @dataclass
