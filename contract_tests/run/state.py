@@ -418,22 +418,24 @@ class Carried:
 
     def order(self, report: RunReport, target: str) -> Iterator[Probe]:
         """The probes in this run's order: every probe that failed before, the sentinels,
-        then the plan's unsent probes, then (budget left) those answered before. When a
-        sentinel's answer differs from the recorded one, the server changed: the evidence is
-        dropped and the plan is sent from its start."""
+        then the plan's unsent probes, then (budget left) those answered before; a lookup
+        miss answered before its member's evidence goes again as soon as the evidence is
+        there. When a sentinel's answer differs from the recorded one, the server changed:
+        the evidence is dropped and the plan is sent from its start."""
         answered = self._answered()
         failed = [p for p in self.plan if (r := answered.get(probe_id(p))) and r.agreed is False]
         sentinels = self._sentinels(answered, failed)
         profile = report.profiles.setdefault(target, ServerProfile())
-        judgeable = [
+        pending = [
             p
             for p in self.plan
             if (r := answered.get(probe_id(p))) is not None
             and r.verdict == "no-verdict"
             and not p.members
             and r.status in self._miss_statuses(p)
-            and profile.passed_validation(asked(p))
         ]
+        """Lookup misses answered before the evidence that judges them: each is sent again
+        as soon as the evidence is there (from an earlier run, or from this one)."""
         sent: set[int] = set()
         for probe in [*failed, *sentinels]:
             sent.add(id(probe))
@@ -450,16 +452,19 @@ class Carried:
             self.state.since = _day(self.now)
             for name, value in dataclasses.asdict(ServerProfile()).items():
                 setattr(profile, name, value)
-            answered = {}
-        else:
-            for probe in judgeable:  # answered before the evidence that judges them now
-                sent.add(id(probe))
-                yield probe
+            answered, pending = {}, []
         done = set(answered)
         unsent = [p for p in self.plan if id(p) not in sent and not self._known(p, done)]
         again = [p for p in self.plan if id(p) not in sent and self._known(p, done)]
-        yield from unsent
-        yield from again
+        for probe in [*unsent, *again]:
+            judged_now = [p for p in pending if profile.passed_validation(asked(p))]
+            for waiting in judged_now:
+                pending.remove(waiting)
+                sent.add(id(waiting))
+                yield waiting
+            if id(probe) not in sent:
+                sent.add(id(probe))
+                yield probe
 
     def _miss_statuses(self, probe: Probe) -> set[int]:
         operation = self.fragment.operation(probe.check.operation)
