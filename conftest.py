@@ -35,6 +35,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "tests/test_contract_live.py",
         "tests/test_contract_verdict.py",
         "tests/test_contract_shapes.py",
+        "tests/test_contract_state.py",
         "tests/test_st_checks.py",
         "contract_tests/",
     ),

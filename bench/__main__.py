@@ -1,7 +1,8 @@
 """`python -m bench [--output FILE] [--quick] [--with-nox] [--no-wrk] [--verdicts] [--only S]`.
 
 Sections: client overhead, mock vs Prism and the bare stack, suite speed, (time to verdict,)
-safe runs, shapes, the plan's power against the mutant servers; `--only` runs the named ones.
+safe runs, shapes, the plan's power against the mutant servers, runs carried by a state file
+(cumulative score, predicted beside measured); `--only` runs the named ones.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import client_overhead, mock_vs_prism, safe_runs, shapes, suite_speed, verdicts
+from . import client_overhead, mock_vs_prism, safe_runs, shapes, state_runs, suite_speed, verdicts
 from .report import render
 from .servers import ROOT
 
@@ -28,6 +29,7 @@ SECTIONS = (
     "safe_runs",
     "mutant_power",
     "shapes",
+    "state_runs",
 )
 
 
@@ -91,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         results["mutant_power"] = safe_runs.mutant_power(quick=args.quick)
     if "shapes" in chosen:
         results["shapes"] = shapes.run(quick=args.quick)
+    if "state_runs" in chosen:
+        results["state_runs"] = state_runs.run(quick=args.quick)
     if args.profile is not None:
         args.profile.parent.mkdir(parents=True, exist_ok=True)
         args.profile.write_text(client_overhead.profile(quick=args.quick), encoding="utf-8")

@@ -177,6 +177,7 @@ def render(results: dict[str, Any]) -> str:
         ("safe_runs", _safe_runs),
         ("shapes", _shapes),
         ("mutant_power", _mutant_power),
+        ("state_runs", _state_runs),
     )
     for name, render_section in sections:
         if name in results:
@@ -292,5 +293,31 @@ def _verdicts(section: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {name} | {row['seconds']} | {'yes' if row['caught'] else 'NO'} | "
             f"{'met' if met else 'MISSED'} |"
+        )
+    return lines
+
+
+def _state_runs(section: dict[str, Any]) -> list[str]:
+    lines = [
+        "## 8. Runs with a state file: the cumulative score, predicted beside measured",
+        "",
+        f"Plan seed {section['seed']}, {section['max_requests']} requests a run (safe mode), "
+        "one state file per server. Predicted: the summary's cumulative score against a "
+        "correct vendor-like server, and the runs it says are left; measured: the mutant "
+        "servers (one per mutant, vendor-like) a run with its own state file fails, by the "
+        f"run that first does. After the first run the summary predicted "
+        f"{section['predicted_runs_after_the_first']} runs to the unlimited plan's score; "
+        f"it took {section['runs']} ({section['seconds']} s in all).",
+        "",
+        "| run | cumulative (predicted, all) | this run | more runs predicted | servers "
+        "| predicted kills | measured kills | same mutants |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in section["rows"]:
+        more = "-" if row["more_runs_predicted"] is None else row["more_runs_predicted"]
+        lines.append(
+            f"| {row['run']} | {row['cumulative']} | {row['this_run']} | {more} | "
+            f"{row['sample']} | {row['sample_predicted']} | {row['sample_measured']} | "
+            f"{'yes' if row['agree'] else 'NO'} |"
         )
     return lines

@@ -34,6 +34,7 @@ environment:
   DYNAMIC_SANDBOX_BASE_URL    the sandbox's URL for --target sandbox
   DYNAMIC_SANDBOX_SMS_BUDGET  default of --sms-budget
   DYNAMIC_CONTRACT_REPORTS    where reports go (default: ./reports)
+  DYNAMIC_CONTRACT_STATE      default of --state (the plan carried across runs)
   HYPOTHESIS_PROFILE          dev (default) or ci (more examples)
 
 exit codes:

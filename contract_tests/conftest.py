@@ -15,11 +15,12 @@ budget and reproduction: --max-requests N, --rate N/min, --sms-budget N, --min-j
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import os
 import signal
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -35,15 +36,22 @@ from contract_tests.core.settings import REMOTE_MAX_REQUESTS, REMOTE_RATE
 from contract_tests.core.spec import fragment, fragment_path
 from contract_tests.plan.planner import all_checks, build_plan
 from contract_tests.plan.strategies import profile_max_examples
-from contract_tests.plugin import normalize_version, rate_per_minute, selected, token
+from contract_tests.plugin import (
+    normalize_version,
+    rate_per_minute,
+    selected,
+    state_path,
+    token,
+)
 from contract_tests.report.recorder import Recorder
-from contract_tests.report.summary import failure_line, summarize
+from contract_tests.report.summary import failure_line, summarize, unicode_estimate
 from contract_tests.report.verdict import TargetCounts, Verdict, count, decide
 from contract_tests.run.pacing import Budget, reserved_for_schemathesis
 from contract_tests.run.progress import Progress
 from contract_tests.run.replay import REPLAY_FILE, load_replay, write_replay
 from contract_tests.run.results import Outcome, RunReport
 from contract_tests.run.runner import run_plan
+from contract_tests.run.state import Carried
 from contract_tests.run.targets import (
     REPORTS,
     Target,
@@ -413,16 +421,20 @@ def plan_report(
     report = RunReport(pinned_version=pinned_unicode)
     budgets: dict[str, Budget] = {}
     maxfail = int(request.config.getoption("maxfail") or 0)
+    carried = _carried(request.config, targets[0], plan)
     try:
         for target in targets:
             budgets[target.name] = budget = _budget(request.config, target)
             cases = any("test_schemathesis.py::" in item.nodeid for item in request.session.items)
             planned = budget.planned(len(plan), schemathesis=cases and budgeted(request.config))
             progress = _progress(request.config, target.name, planned)
+            order: Iterable[Probe] = plan
+            if carried is not None and target is targets[0]:
+                order = carried.start(report, target.name)
             run_plan(
                 target,
                 fragment(),
-                plan,
+                order,
                 budget,
                 report=report,
                 progress=progress,
@@ -435,6 +447,8 @@ def plan_report(
     finally:
         # also on an interrupt: the replay, the summary and the counts of what was judged
         judged_targets = [t for t in targets if t.name in budgets]
+        if carried is not None and judged_targets:
+            carried.carry(report, targets[0].name)
         entries = write_replay(REPORTS / REPLAY_FILE, report, _seed(request.config))
         strict = bool(request.config.getoption("--strict-assumptions"))
         written = recorder(request.config)
@@ -443,4 +457,34 @@ def plan_report(
         )
         request.config.stash[COUNTS] = count(report, [t.name for t in judged_targets], plan)
         request.config.stash[BUDGETS] = budgets
+        if carried is not None and judged_targets:
+            _keep_state(carried, report, targets[0].name, budgets[targets[0].name], written)
     return report
+
+
+def _carried(config: pytest.Config, target: Target, plan: list[Probe]) -> Carried | None:
+    """The run's state file (--state), opened for the selected target, or None.
+
+    A server built from the fragment (the mock, Prism) has a new port each run: its state is
+    keyed by its kind; any other by its URL."""
+    path = state_path(config)
+    if path is None or config.getoption("--replay") is not None:
+        return None
+    return Carried.open(
+        path,
+        base_url=target.public_url if target.kind.remote else str(target.kind),
+        fragment=fragment(),
+        plan=plan,
+        seed=_seed(config),
+        now=datetime.datetime.now(datetime.UTC),
+        max_age_days=float(config.getoption("--state-max-age")),
+    )
+
+
+def _keep_state(
+    carried: Carried, report: RunReport, name: str, budget: Budget, written: Recorder
+) -> None:
+    """This run into the state file, and the state's lines into the summary."""
+    lines, data = carried.finish(report, name, budget, unicode=unicode_estimate(report, name))
+    written.meta.state_lines = lines
+    written.meta.state = data

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,11 +22,14 @@ import pytest
 from contract_tests.core.model import TargetKind
 from contract_tests.core.settings import (
     DEFAULT_MIN_JUDGED,
+    DEFAULT_STATE_MAX_AGE_DAYS,
     EXIT_INCONCLUSIVE,
     REMOTE_MAX_REQUESTS,
     REMOTE_RATE,
+    STATE_VARIABLE,
     TOKEN_VARIABLE,
     env_name,
+    state_file,
 )
 from contract_tests.core.spec import fragment
 from contract_tests.core.unicode_ages import VERSIONS
@@ -36,6 +40,7 @@ __all__ = [
     "Option",
     "rate_per_minute",
     "selected",
+    "state_path",
     "token",
 ]
 
@@ -163,6 +168,22 @@ OPTIONS: tuple[Option, ...] = (
         {"metavar": "FILE", "default": None},
     ),
     Option(
+        ("--state",),
+        "reproduce",
+        "carry the plan across runs in this file: re-send what failed, check a few answers "
+        "still hold, then send the plan's next unsent probes; earlier verdicts count, dated "
+        "(never a token, a phone number or a response body in it)",
+        f"{STATE_VARIABLE}, else none (every run starts from the plan's first probe)",
+        {"metavar": "FILE", "default": None},
+    ),
+    Option(
+        ("--state-max-age",),
+        "reproduce",
+        "answers and evidence in the state file older than this many days are dropped",
+        f"{DEFAULT_STATE_MAX_AGE_DAYS:g}",
+        {"type": float, "metavar": "DAYS", "default": DEFAULT_STATE_MAX_AGE_DAYS},
+    ),
+    Option(
         ("--hypothesis-seed",),
         "reproduce",
         "the seed of the run: the same seed builds the same plan and the same draws",
@@ -205,6 +226,11 @@ def token(config: pytest.Config) -> str | None:
     return os.environ.get(TOKEN_VARIABLE) or None
 
 
+def state_path(config: pytest.Config) -> Path | None:
+    """The state file: --state, else $DYNAMIC_CONTRACT_STATE, else None."""
+    return state_file(config.getoption("--state"))
+
+
 def rate_per_minute(raw: str | None) -> float | None:
     """`5/min` -> 5.0; a malformed value is a usage error."""
     if raw is None:
@@ -228,6 +254,9 @@ def pytest_configure(config: pytest.Config) -> None:
             normalize_version(str(raw))
         except ValueError as error:
             raise pytest.UsageError(str(error)) from None
+    max_age = config.getoption("--state-max-age")
+    if not max_age > 0:
+        raise pytest.UsageError(f"--state-max-age expects a number of days above 0, got {max_age}")
     kind = selected(config)
     if kind is TargetKind.SANDBOX:
         path_names = {p.name for op in fragment().operations for p in op.located("path")}

@@ -2,8 +2,8 @@
 
 `dev` (default) keeps a local run fast; `ci` draws more examples and is
 what nox sets in CI. HYPOTHESIS_PROFILE selects one. Unless `--hypothesis-seed` is given,
-a seed is drawn here and handed to Hypothesis, so the contract summary can print the seed
-that reproduces the run.
+a seed is drawn here (or read from the run's state file, whose carried plan it rebuilds)
+and handed to Hypothesis, so the contract summary can print the seed that reproduces the run.
 
 Properties of pure functions (no server, no subprocess: the retry loop's arithmetic, the
 rules, the hot path's shortcuts, `ecma` against V8) cost microseconds an example, so they
@@ -46,4 +46,17 @@ settings.register_profile(
 def pytest_configure(config: pytest.Config) -> None:
     """Fix the run's Hypothesis seed before Hypothesis's own plugin reads the option."""
     if getattr(config.option, "hypothesis_seed", None) is None:
-        config.option.hypothesis_seed = str(random.SystemRandom().getrandbits(32))
+        carried = _state_seed(config)
+        drawn = random.SystemRandom().getrandbits(32) if carried is None else carried
+        config.option.hypothesis_seed = str(drawn)
+
+
+def _state_seed(config: pytest.Config) -> int | None:
+    """The plan seed of the run's state file (--state): a carried plan is rebuilt from it."""
+    if not hasattr(config.option, "state"):
+        return None  # the suite's options are not loaded: no state file
+    from contract_tests.core.settings import state_file
+    from contract_tests.run.state import peek_seed  # imported only for a run with a state file
+
+    path = state_file(config.option.state)
+    return None if path is None else peek_seed(path)

@@ -187,6 +187,40 @@ def test_the_action_passes_and_writes_the_summary(
     assert CI_TOKEN not in result.stdout + result.stderr + summary
     for report in reports.iterdir():
         assert CI_TOKEN not in report.read_text(encoding="utf-8"), report.name
+    state = readme_inputs(_variables(installed_mock, CI_TOKEN))["state"]
+    assert state, "the README's job carries its plan across runs"
+    kept = (runner.temp / state).read_text(encoding="utf-8")  # where the cache steps look
+    assert json.loads(kept)["runs"], kept[:200]
+    assert CI_TOKEN not in kept
+
+
+def test_the_action_names_the_state_cache_by_base_url_and_fragment_hash(
+    installed: Path, suite_venv: Path, tmp_path: Path
+) -> None:
+    """The key the cache steps restore and save under: the base URL's hash and the
+    fragment's (`run.state.fragment_hash`), so another server or fragment starts afresh."""
+    from contract_tests.core.spec import fragment
+    from contract_tests.run.state import fragment_hash
+
+    runner = Runner(installed, tmp_path)
+    (tmp_path / "dynamic-sdk-contract").symlink_to(suite_venv)
+    inputs = readme_inputs(_variables("https://sandbox.example/api/v0", CI_TOKEN))
+    result = runner.run(_step("Name the state file"), inputs)
+    assert result.returncode == 0, shown(result)
+    (line,) = runner.output.read_text(encoding="utf-8").splitlines()
+    assert re.fullmatch(
+        rf"prefix=dynamic-sdk-contract-state-[0-9a-f]{{16}}-{fragment_hash(fragment())}-", line
+    ), line
+    other = readme_inputs(_variables("https://other.example/api/v0", CI_TOKEN))
+    runner.output.unlink()
+    assert runner.run(_step("Name the state file"), other).returncode == 0
+    assert runner.output.read_text(encoding="utf-8").strip() != line
+    restore, save = _step("Restore the state file"), _step("Save the state file")
+    for step in (restore, save):
+        assert step["if"].endswith("inputs.state != ''")
+        assert step["with"]["path"] == "${{ inputs.state }}"
+        assert step["with"]["key"].startswith("${{ steps.state-key.outputs.prefix }}")
+    assert restore["with"]["restore-keys"] == "${{ steps.state-key.outputs.prefix }}"
 
 
 def test_the_action_without_a_token_fails_with_the_usage_error(

@@ -246,3 +246,17 @@ def test_quick_run_reports_the_plan_s_power(quick_report: dict[str, Any]) -> Non
     assert rows[-1]["measured"] == rows[-1]["mutants"] > 0
     assert rows[0]["measured"] <= rows[1]["measured"] <= rows[-1]["measured"]
     assert "## 7. The plan's power" in render(quick_report)
+
+
+def test_quick_run_reports_runs_with_a_state_file(quick_report: dict[str, Any]) -> None:
+    """The state-runs section: the runs the first summary predicts are the runs it takes to
+    the unlimited plan's score, and the mutant servers a run fails are the predicted ones."""
+    section = quick_report["state_runs"]
+    assert section["runs"] == section["predicted_runs_after_the_first"] > 1
+    rows = section["rows"]
+    for row in rows:
+        assert row["agree"] is True
+        assert row["sample_measured"] == row["sample_predicted"]
+    killed, total = rows[-1]["cumulative"].split("/")
+    assert killed == total
+    assert "## 8. Runs with a state file" in render(quick_report)

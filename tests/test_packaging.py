@@ -173,6 +173,8 @@ SAMPLES: dict[str, list[str]] = {
     "--min-judged": ["0.5"],
     "--unicode-version": ["17.0"],
     "--replay": ["contract-replay.json"],
+    "--state": ["contract-state.json"],
+    "--state-max-age": ["30"],
     "--hypothesis-seed": ["7"],
 }
 """A value for every option of the plugin (a new option without one fails here)."""

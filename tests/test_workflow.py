@@ -117,7 +117,8 @@ def test_actions_are_pinned_by_commit_sha(workflow: Path) -> None:
     )
     assert uses
     for action, comment in uses:
-        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
+        # owner/repo, or an action in a folder of it (actions/cache/restore), at a commit
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+(?:/[\w.-]+)*@[0-9a-f]{40}", action), action
         assert re.search(r"# v\d", comment), f"{action}: name the release in a comment"
 
 

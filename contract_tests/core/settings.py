@@ -4,16 +4,21 @@ variable names. Options themselves (the table `--help` prints) live in `plugin`,
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 __all__ = [
     "DEFAULT_MIN_JUDGED",
+    "DEFAULT_STATE_MAX_AGE_DAYS",
     "EXIT_INCONCLUSIVE",
     "EXIT_INTERRUPTED",
     "REMOTE_MAX_REQUESTS",
     "REMOTE_RATE",
+    "STATE_VARIABLE",
     "TOKEN_VARIABLE",
     "env_name",
+    "state_file",
 ]
 
 
@@ -40,6 +45,20 @@ what was judged before it stopped."""
 
 
 TOKEN_VARIABLE = "DYNAMIC_API_TOKEN"
+
+
+STATE_VARIABLE = "DYNAMIC_CONTRACT_STATE"
+"""The state file carried across scheduled runs, when `--state` is not given."""
+
+
+DEFAULT_STATE_MAX_AGE_DAYS = 30.0
+"""A month of nightly runs: older answers may describe a server since redeployed."""
+
+
+def state_file(given: str | None) -> Path | None:
+    """The state file of a run: `--state`'s value, else $DYNAMIC_CONTRACT_STATE, else None."""
+    raw = given or os.environ.get(STATE_VARIABLE)
+    return Path(raw) if raw else None
 
 
 def env_name(parameter: str) -> str:

@@ -435,6 +435,9 @@ def html_page(meta: Mapping[str, Any]) -> str:
     verdict = meta.get("verdict")
     if isinstance(verdict, Mapping) and verdict.get("word"):
         facts += f" Verdict: {verdict['word']}."
+    state = meta.get("state")
+    if isinstance(state, Mapping) and state.get("cumulative"):
+        facts += f" Across runs (--state): {state['cumulative']}."
     body: list[str] = []
     for place in places(meta):
         body += _section(meta, place)

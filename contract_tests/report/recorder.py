@@ -63,14 +63,21 @@ class RunMeta:
     verdict_lines: list[str] = field(default_factory=list)
     """The per-target counts and the verdict line, after the plan's own lines."""
     verdict: dict[str, Any] | None = None
+    state_lines: list[str] = field(default_factory=list)
+    """The state file's lines (--state): this run's and the cumulative score, what it
+    set aside or dropped, what is fixed since."""
+    state: dict[str, Any] | None = None
+    """The same as data (`run.state.Carried.summary`)."""
 
     @property
     def plan_lines(self) -> list[str]:
-        return [*(self.plan.plan_lines if self.plan else ()), *self.verdict_lines]
+        plan = self.plan.plan_lines if self.plan else ()
+        return [*plan, *self.state_lines, *self.verdict_lines]
 
     def as_json(self) -> dict[str, Any]:
         """The summary's `meta` object: one flat mapping (the plan's fields inline)."""
-        data = {k: v for k, v in asdict(self).items() if k not in ("plan", "verdict_lines")}
+        left_out = ("plan", "verdict_lines", "state_lines")
+        data = {k: v for k, v in asdict(self).items() if k not in left_out}
         if self.plan is not None:
             data |= asdict(self.plan)
         data["plan_lines"] = self.plan_lines
