@@ -280,27 +280,18 @@ def test_answers_older_than_the_maximum_age_are_dropped(
 ) -> None:
     path = tmp_path / "state.json"
     _a_state(one_night, path)
-    kept = Carried.open(
-        path,
-        base_url=URL,
-        fragment=FRAGMENT,
-        plan=plan,
-        seed=17,
-        now=DAY + dt.timedelta(days=29),
-        max_age_days=30,
-    )
+
+    def opened_after(days: int) -> Carried:
+        now = DAY + dt.timedelta(days=days)
+        return Carried.open(
+            path, base_url=URL, fragment=FRAGMENT, plan=plan, seed=17, now=now, max_age_days=30
+        )
+
+    kept = opened_after(29)
     assert kept.notes == []
     assert kept.state.probes
     assert kept.state.learned["refusedAt"]
-    expired = Carried.open(
-        path,
-        base_url=URL,
-        fragment=FRAGMENT,
-        plan=plan,
-        seed=17,
-        now=DAY + dt.timedelta(days=31),
-        max_age_days=30,
-    )
+    expired = opened_after(31)
     assert expired.state.probes == {}
     assert expired.state.learned["refusedAt"] == {}
     assert expired.state.learned["ownTypes"] == {}
