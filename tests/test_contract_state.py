@@ -485,7 +485,7 @@ def test_three_nightly_runs_catch_each_mistake_and_fail_every_run_after(
             )
             own = [o for o in report.outcomes if o.agreed is False and o.answer is not None]
             failed.append(bool(own or report.response_failures))
-    assert True in failed, f"{breakage.name} behind {shape.name}: never caught in 3 runs"
+    assert any(failed), f"{breakage.name} behind {shape.name}: never caught in 3 runs"
     first = failed.index(True)
     assert all(failed[first:]), failed
 
